@@ -1,0 +1,98 @@
+"""Configuration from environment variables, shared by the web app, the job workers and the CLI.
+
+Every variable is listed in the README's configuration table. Secrets that are not given are
+generated once into the instance folder, so the embedded default runs with no set-up and keeps
+its keys across restarts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _instance_secrets(instance_path: Path) -> dict[str, str]:
+    """Read (or create once) the generated keys kept in the instance folder."""
+    path = instance_path / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    keys = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ID_ENCRYPTION_KEY": secrets.token_urlsafe(32),
+        "ID_HASH_KEY": secrets.token_urlsafe(32),
+    }
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(keys))
+    path.chmod(0o600)
+    return keys
+
+
+@dataclass
+class Settings:
+    """All configuration in one place; `from_env()` builds it."""
+
+    instance_path: Path
+    database_url: str
+    broker_url: str
+    secret_key: str
+    id_encryption_key: str
+    id_hash_key: str
+    base_url: str = "http://127.0.0.1:5000"
+    bpmn_dir: Path = PROJECT_ROOT / "bpmn"
+    mail_server: str = ""
+    mail_port: int = 587
+    mail_username: str = ""
+    mail_password: str = ""
+    mail_use_tls: bool = True
+    mail_sender: str = "雲端家庭聯絡簿 <no-reply@familybook.local>"
+    ratelimit_storage_uri: str = "memory://"
+    tick_seconds: int = 30
+    embedded_worker: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.instance_path / "mail"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        """Build settings from the environment (or a given mapping), then apply overrides."""
+        env = dict(os.environ if env is None else env)
+        instance_path = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+        generated = _instance_secrets(instance_path)
+
+        def secret(name: str) -> str:
+            return env.get(name) or generated[name]
+
+        values = dict(
+            instance_path=instance_path,
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'familybook.db'}",
+            broker_url=env.get("BROKER_URL", ""),
+            secret_key=secret("SECRET_KEY"),
+            id_encryption_key=secret("ID_ENCRYPTION_KEY"),
+            id_hash_key=secret("ID_HASH_KEY"),
+            base_url=env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            bpmn_dir=Path(env.get("BPMN_DIR") or PROJECT_ROOT / "bpmn"),
+            mail_server=env.get("MAIL_SERVER", ""),
+            mail_port=int(env.get("MAIL_PORT") or 587),
+            mail_username=env.get("MAIL_USERNAME", ""),
+            mail_password=env.get("MAIL_PASSWORD", ""),
+            mail_use_tls=_bool(env.get("MAIL_USE_TLS"), True),
+            mail_sender=env.get("MAIL_SENDER") or cls.mail_sender,
+            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
+            tick_seconds=int(env.get("TICK_SECONDS") or 30),
+            embedded_worker=_bool(env.get("EMBEDDED_WORKER"), not env.get("BROKER_URL")),
+        )
+        values.update(overrides)
+        return cls(**values)

@@ -1,0 +1,41 @@
+"""Builders for engine tests: a private operation registry and the test BPMN folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workflows import WorkflowEngine
+from workflows.operations import OperationRegistry, context
+from workflows.specs import read_folder
+
+ENGINE_BPMN = Path(__file__).parent / "engine_bpmn"
+FORM_KEYS = frozenset({"ComposeForm", "ReviewForm"})
+
+
+class Switch:
+    """Lets a test make an operation fail, then fix it (for incidents and retry)."""
+
+    broken = False
+
+
+def make_registry(switch: Switch) -> OperationRegistry:
+    registry = OperationRegistry()
+
+    @registry.register
+    def count_chars(message: str) -> int:
+        if switch.broken:
+            raise RuntimeError("counter offline")
+        return len(message)
+
+    @registry.register
+    def correlate_on(message: str) -> None:
+        context().correlate(message=message)
+
+    return registry
+
+
+def make_engine(session, switch: Switch | None = None, files: dict | None = None) -> WorkflowEngine:
+    engine = WorkflowEngine(make_registry(switch or Switch()), FORM_KEYS)
+    engine.versions.deploy(session, files or read_folder(ENGINE_BPMN))
+    session.commit()
+    return engine

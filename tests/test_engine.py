@@ -1,0 +1,226 @@
+"""The engine layer against a real database: start, complete, timers, messages, incidents."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from tests.engine_support import ENGINE_BPMN, Switch, make_engine
+from workflows import Actor, EventNotExpected, TaskAlreadyCompleted, TaskNotFound, clock
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
+from workflows.specs import read_folder
+
+FAMILY = Actor(account_id=7, roles=frozenset({"family"}))
+OTHER_FAMILY = Actor(account_id=8, roles=frozenset({"family"}))
+REVIEWER = Actor(account_id=20, roles=frozenset({"reviewer"}), facility_id=1)
+OTHER_REVIEWER = Actor(account_id=21, roles=frozenset({"reviewer"}), facility_id=2)
+SUPERVISOR = Actor(account_id=30, roles=frozenset({"supervisor"}), facility_id=1)
+
+
+def open_tasks(session, instance):
+    return session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN)).all()
+
+
+def start_and_compose(session, engine, message="hello"):
+    instance = engine.start(session, "test_review", FAMILY, {"max_chars": 100}, facility_id=1)
+    [compose] = open_tasks(session, instance)
+    engine.complete(session, compose.task_guid, FAMILY, {"message": message})
+    return instance
+
+
+def test_start_creates_family_task_owned_by_starter(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = engine.start(session, "test_review", FAMILY, {"max_chars": 100}, facility_id=1)
+    [task] = open_tasks(session, instance)
+    assert (task.bpmn_id, task.lane, task.form_key) == ("compose", "Family", "ComposeForm")
+    assert task.owner_account_id == 7 and task.facility_id == 1
+    assert engine.task_data(session, task)["max_chars"] == 100
+
+
+def test_complete_runs_script_and_reaches_reviewer_with_due_date(db):
+    session = db.session
+    engine = make_engine(session)
+    clock.freeze(clock.now())
+    instance = start_and_compose(session, engine, "你好👋")
+    [review] = open_tasks(session, instance)
+    assert (review.bpmn_id, review.lane) == ("review", "Reviewer")
+    assert review.due_at == clock.now() + timedelta(days=30)
+    assert instance.next_timer_at == review.due_at
+    assert engine.task_data(session, review)["chars"] == 3
+    history = session.scalars(select(TaskHistory)).all()
+    assert [(h.bpmn_id, h.actor, h.data) for h in history] == [
+        ("compose", "account:7", {"message": "你好👋"})]
+
+
+def test_lane_facility_and_owner_decide_who_may_work(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = engine.start(session, "test_review", FAMILY, facility_id=1)
+    [compose] = open_tasks(session, instance)
+    for stranger in (OTHER_FAMILY, REVIEWER):
+        with pytest.raises(TaskNotFound):
+            engine.complete(session, compose.task_guid, stranger, {"message": "x"})
+    engine.complete(session, compose.task_guid, FAMILY, {"message": "x"})
+    [review] = open_tasks(session, instance)
+    with pytest.raises(TaskNotFound):
+        engine.task_for(session, review.task_guid, OTHER_REVIEWER)
+    assert engine.task_for(session, review.task_guid, SUPERVISOR) is review
+    assert engine.next_task(session, instance.id, FAMILY) is None
+    assert engine.next_task(session, instance.id, REVIEWER) == review
+
+
+def test_gateway_condition_and_completion(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    [review] = open_tasks(session, instance)
+    engine.complete(session, review.task_guid, REVIEWER, {"verdict": "reject"})
+    assert instance.status == InstanceStatus.COMPLETED
+    assert open_tasks(session, instance) == []
+
+
+def test_second_completion_of_a_task_is_refused(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    [review] = open_tasks(session, instance)
+    engine.complete(session, review.task_guid, REVIEWER, {"verdict": "reject"})
+    with pytest.raises(TaskAlreadyCompleted):
+        engine.complete(session, review.task_guid, SUPERVISOR, {"verdict": "approve"})
+
+
+def test_two_concurrent_completions_of_one_task_one_wins(db):
+    """Two requests race to complete the same review: exactly one wins."""
+    engine = make_engine(db.session)
+    instance = start_and_compose(db.session, engine)
+    [review] = open_tasks(db.session, instance)
+    db.session.commit()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def attempt(actor, verdict):
+        session = db.sessions.session_factory()
+        try:
+            barrier.wait()
+            engine.complete(session, review.task_guid, actor, {"verdict": verdict})
+            session.commit()
+            outcomes.append("won")
+        except TaskAlreadyCompleted:
+            session.rollback()
+            outcomes.append("already completed")
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=attempt, args=(REVIEWER, "reject")),
+               threading.Thread(target=attempt, args=(SUPERVISOR, "reject"))]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(outcomes) == ["already completed", "won"]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(TaskHistory)) == 2
+
+
+def test_stale_instance_row_cannot_be_saved(db):
+    """The version column refuses a save from a copy loaded before another save."""
+    first, second = db.sessions.session_factory(), db.sessions.session_factory()
+    engine = make_engine(first)
+    instance = start_and_compose(first, engine)
+    first.commit()
+    stale = second.get(ProcessInstance, instance.id)
+    second.commit()  # keeps the loaded (now stale) attributes: expire_on_commit is off
+    instance.status = InstanceStatus.COMPLETED
+    first.commit()
+    stale.status = InstanceStatus.CANCELLED
+    with pytest.raises(StaleDataError):
+        second.commit()
+    second.rollback()
+    first.close(), second.close()
+
+
+def test_boundary_timer_escalates_to_supervisor_when_clock_moves(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    clock.advance(timedelta(days=29))
+    assert engine.tick(session) == []
+    clock.advance(timedelta(days=1, seconds=1))
+    assert engine.tick(session) == [instance.id]
+    [escalate] = open_tasks(session, instance)
+    assert (escalate.bpmn_id, escalate.lane) == ("escalate", "Supervisor")
+    assert instance.next_timer_at is None
+    review = session.scalar(select(HumanTask).where(HumanTask.bpmn_id == "review"))
+    assert review.status == TaskStatus.CANCELLED
+
+
+def test_tick_only_touches_due_instances(db):
+    session = db.session
+    engine = make_engine(session)
+    early = start_and_compose(session, engine, "a")
+    clock.advance(timedelta(days=10))
+    late = start_and_compose(session, engine, "b")
+    assert engine.tick(session, now=clock.now() + timedelta(days=25)) == [early.id]
+    assert late.status == InstanceStatus.RUNNING and len(open_tasks(session, late)) == 1
+
+
+def test_message_is_delivered_by_correlation(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine, "m-1")
+    [review] = open_tasks(session, instance)
+    with pytest.raises(EventNotExpected):
+        engine.send_event(session, "acknowledged", {"by": "x"}, correlation={"message": "m-1"})
+    engine.complete(session, review.task_guid, REVIEWER, {"verdict": "approve"})
+    engine.send_event(session, "acknowledged", {"by": "inmate"}, correlation={"message": "m-1"})
+    assert instance.status == InstanceStatus.COMPLETED
+    assert json.loads(instance.state)["data"]["ack"] == {"by": "inmate"}
+
+
+def test_failing_operation_becomes_incident_and_retry_resumes(db):
+    session = db.session
+    switch = Switch()
+    engine = make_engine(session, switch)
+    switch.broken = True
+    instance = start_and_compose(session, engine)
+    assert instance.status == InstanceStatus.INCIDENT
+    assert instance.incident_element == "count"
+    assert "counter offline" in instance.incident_error
+    # The family's completed form is kept: the history has it and the task is not re-opened.
+    assert session.scalar(select(func.count()).select_from(TaskHistory)) == 1
+    session.commit()
+    switch.broken = False
+    engine.retry(session, instance.id)
+    assert instance.status == InstanceStatus.RUNNING and instance.incident_error is None
+    assert [t.bpmn_id for t in open_tasks(session, instance)] == ["review"]
+
+
+def test_instance_finishes_on_its_own_version_after_a_new_one_is_deployed(db):
+    session = db.session
+    engine = make_engine(session)
+    clock.freeze(clock.now())
+    old = start_and_compose(session, engine)
+    size_before = len(old.state)
+    files = read_folder(ENGINE_BPMN)
+    files["review.bpmn"] = files["review.bpmn"].replace('"P30D"', '"P14D"')
+    engine.versions.deploy(session, files)
+    new = start_and_compose(session, engine)
+    assert new.version_hash != old.version_hash
+    [old_review], [new_review] = open_tasks(session, old), open_tasks(session, new)
+    assert new_review.due_at - new.created_at == timedelta(days=14)
+    assert old_review.due_at - old.created_at == timedelta(days=30)
+    engine.complete(session, old_review.task_guid, REVIEWER, {"verdict": "reject"})
+    assert old.status == InstanceStatus.COMPLETED
+    assert len(old.state) < size_before + 200  # the spec is not in the row
+
+
+def test_state_holds_no_spec(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    state = json.loads(instance.state)
+    assert "spec" not in state and "subprocess_specs" not in state

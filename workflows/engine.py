@@ -1,0 +1,187 @@
+"""The engine's public operations: start, complete, send_event, tick, retry.
+
+Each runs inside the caller's transaction (one request or one job) and only flushes; the caller
+commits once. Two completions of one task race on the instance row's optimistic lock: one wins,
+the other gets TaskAlreadyCompleted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from .actors import SYSTEM, Actor
+from .clock import clock
+from .errors import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, TaskNotFound
+from .models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
+from .operations import OPERATIONS, OperationRegistry, correlation_key
+from .permissions import may_work
+from .redaction import redact
+from .runner import InstanceRunner
+from .scripting import make_script_engine
+from .versions import VersionStore
+
+
+class WorkflowEngine:
+    """Starts and drives process instances stored in the database."""
+
+    def __init__(self, operations: OperationRegistry = OPERATIONS,
+                 form_keys: frozenset[str] = frozenset()) -> None:
+        self.operations = operations
+        self.versions = VersionStore(operations.names, form_keys)
+        self.runner = InstanceRunner(self.versions, make_script_engine(operations))
+
+    # -- starting and completing -------------------------------------------------------------
+
+    def start(self, session: Session, process_id: str, actor: Actor, data: dict | None = None,
+              *, variant: str = "", facility_id: int | None = None,
+              correlation: dict | None = None) -> ProcessInstance:
+        """Start the newest version of a process (the facility's variant if it has one)."""
+        version = self.versions.current(session)
+        process = version.get(process_id, variant)
+        workflow = self.runner.new_workflow(process)
+        workflow.task_tree.data.update(data or {})  # seed data on the root: it reaches every task
+        now = clock.now()
+        family = "family" in actor.roles
+        instance = ProcessInstance(
+            version_hash=version.hash, process_id=process_id, variant=process.variant,
+            status=InstanceStatus.RUNNING, state="", serializer_version="",
+            facility_id=facility_id,
+            owner_account_id=actor.account_id if family else None,
+            owner_session=actor.session_key if actor.account_id is None else None,
+            correlation_key=correlation_key(correlation) if correlation else None,
+            started_by=actor.label, created_at=now, updated_at=now,
+        )
+        session.add(instance)
+        session.flush()  # the id is needed by operations that correlate on it
+        self.runner.advance(session, instance, workflow, actor)
+        return instance
+
+    def complete(self, session: Session, task_guid: str, actor: Actor,
+                 data: dict | None = None) -> ProcessInstance:
+        """Complete a ready user task with form data, then run until input is needed again."""
+        row = self.task_for(session, task_guid, actor)
+        if row.status != TaskStatus.OPEN:
+            raise TaskAlreadyCompleted()
+        instance = session.get(ProcessInstance, row.instance_id)
+        workflow = self.runner.load(session, instance)
+        task = workflow.get_task_from_id(UUID(task_guid))
+        if task.state != TaskState.READY:
+            raise TaskAlreadyCompleted()
+        task.task_spec.add_data_from_form(task, data or {})
+        now = clock.now()
+        row.status, row.completed_by, row.completed_at = TaskStatus.COMPLETED, actor.label, now
+        session.add(TaskHistory(instance_id=instance.id, task_guid=task_guid, bpmn_id=row.bpmn_id,
+                                actor=actor.label, completed_at=now, data=redact(data or {})))
+        self._locked(session, lambda: self.runner.advance(session, instance, workflow, actor, task))
+        return instance
+
+    # -- events, timers, incidents -----------------------------------------------------------
+
+    def send_event(self, session: Session, name: str, payload: dict | None = None, *,
+                   correlation: dict, actor: Actor = SYSTEM) -> ProcessInstance:
+        """Deliver a message to the running instance correlated by `correlation`.
+
+        Timers that are already due fire first, so a message that arrives after its deadline
+        (a verification link clicked after 10 minutes) is refused even before the tick ran.
+        """
+        instance = session.scalars(
+            select(ProcessInstance)
+            .where(ProcessInstance.correlation_key == correlation_key(correlation),
+                   ProcessInstance.status == InstanceStatus.RUNNING)
+            .order_by(ProcessInstance.id.desc()).limit(1)
+        ).first()
+        if instance is None:
+            raise InstanceNotFound(f"no running instance for {correlation_key(correlation)}")
+        workflow = self.runner.load(session, instance)
+        workflow.refresh_timers()
+        definition = _waiting_definition(workflow, name)
+        if definition is None:
+            raise EventNotExpected(f"instance {instance.id} is not waiting for {name!r}")
+        workflow.send_event(BpmnEvent(type(definition)(definition.name), payload or {}))
+        self._locked(session, lambda: self.runner.advance(session, instance, workflow, actor))
+        return instance
+
+    def tick(self, session: Session, now: datetime | None = None, limit: int = 500) -> list[int]:
+        """Advance every instance whose next timer is due; returns their ids."""
+        with clock.pinned(now or clock.now()) as at:
+            due = session.scalars(
+                select(ProcessInstance.id)
+                .where(ProcessInstance.status == InstanceStatus.RUNNING,
+                       ProcessInstance.next_timer_at <= at)
+                .order_by(ProcessInstance.next_timer_at).limit(limit)
+            ).all()
+            advanced = []
+            for instance_id in due:
+                try:
+                    with session.begin_nested():
+                        instance = session.get(ProcessInstance, instance_id)
+                        workflow = self.runner.load(session, instance)
+                        self.runner.advance(session, instance, workflow, SYSTEM)
+                    advanced.append(instance_id)
+                except StaleDataError:
+                    continue  # another worker advanced it first
+            return advanced
+
+    def retry(self, session: Session, instance_id: int, actor: Actor = SYSTEM) -> ProcessInstance:
+        """Re-run the failed element of an incident, once its cause is fixed."""
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None or instance.status != InstanceStatus.INCIDENT:
+            raise InstanceNotFound(f"instance {instance_id} has no incident")
+        workflow = self.runner.load(session, instance)
+        for failed in workflow.get_tasks(state=TaskState.ERROR):
+            workflow.reset_from_task_id(failed.id)
+        self._locked(session, lambda: self.runner.advance(session, instance, workflow, actor))
+        return instance
+
+    # -- reading tasks -----------------------------------------------------------------------
+
+    def task_for(self, session: Session, task_guid: str, actor: Actor) -> HumanTask:
+        """A task the actor may work; TaskNotFound for anything else (callers answer 404)."""
+        row = session.scalar(select(HumanTask).where(HumanTask.task_guid == task_guid))
+        if row is None or not may_work(row, actor):
+            raise TaskNotFound(task_guid)
+        return row
+
+    def next_task(self, session: Session, instance_id: int, actor: Actor) -> HumanTask | None:
+        """The next open task of this instance for this actor: the next page of a wizard."""
+        rows = session.scalars(
+            select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
+            .order_by(HumanTask.id)
+        ).all()
+        return next((r for r in rows if may_work(r, actor)), None)
+
+    def task_data(self, session: Session, row: HumanTask) -> dict:
+        """The data a ready task holds (what its form and page show)."""
+        instance = session.get(ProcessInstance, row.instance_id)
+        task = self.runner.load(session, instance).get_task_from_id(UUID(row.task_guid))
+        return dict(task.data)
+
+    @staticmethod
+    def _locked(session: Session, step) -> None:
+        """Run a save; a stale instance row means another request won the race."""
+        try:
+            with session.begin_nested():
+                step()
+        except StaleDataError:
+            raise TaskAlreadyCompleted() from None
+
+
+def _waiting_definition(workflow, name: str):
+    """The event definition named `name` that a WAITING task (or gateway) listens for."""
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        candidates = (definition.event_definitions
+                      if isinstance(definition, MultipleEventDefinition) else [definition])
+        for candidate in candidates:
+            if getattr(candidate, "name", None) == name:
+                return candidate
+    return None

@@ -1,0 +1,113 @@
+"""Tables of the engine layer: deployed versions, instances, the human-task inbox and history.
+
+These tables hold no foreign keys into the product's own tables (accounts, facilities): the
+engine stays usable on its own, and ownership columns are plain ids the app fills in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .db import Base, UTCDateTime
+
+
+class ProcessVersion(Base):
+    """One deployed set of BPMN/DMN files, stored once, keyed by the hash of its contents."""
+
+    __tablename__ = "process_version"
+
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    files: Mapped[dict] = mapped_column(JSON)  # relative path -> file text
+    deployed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class InstanceStatus:
+    RUNNING = "running"
+    COMPLETED = "completed"
+    INCIDENT = "incident"
+    CANCELLED = "cancelled"
+
+
+class ProcessInstance(Base):
+    """One running (or finished) workflow; its state is the serialized workflow without the spec."""
+
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_hash: Mapped[str] = mapped_column(ForeignKey("process_version.hash"), index=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    variant: Mapped[str] = mapped_column(String(100), default="")  # facility code of an override
+    status: Mapped[str] = mapped_column(String(20), default=InstanceStatus.RUNNING)
+    state: Mapped[str] = mapped_column(Text)
+    serializer_version: Mapped[str] = mapped_column(String(10))
+    # Only instances whose earliest timer is due are loaded by tick().
+    next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    correlation_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    facility_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    owner_account_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    owner_session: Mapped[str | None] = mapped_column(String(64))
+    started_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    incident_error: Mapped[str | None] = mapped_column(Text)
+    incident_element: Mapped[str | None] = mapped_column(String(200))
+    incident_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Optimistic lock: every save bumps it; a save from a stale copy fails.
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class TaskStatus:
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class HumanTask(Base):
+    """The inbox projection of one READY user task, reconciled after every engine step."""
+
+    __tablename__ = "human_task"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_guid: Mapped[str] = mapped_column(String(36), unique=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    form_key: Mapped[str] = mapped_column(String(100))
+    lane: Mapped[str] = mapped_column(String(50))
+    facility_id: Mapped[int | None] = mapped_column(Integer)
+    owner_account_id: Mapped[int | None] = mapped_column(Integer)
+    owner_session: Mapped[str | None] = mapped_column(String(64))
+    assignee_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default=TaskStatus.OPEN)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_by: Mapped[str | None] = mapped_column(String(100))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        # The staff inbox: open tasks of one lane at one facility, by due date.
+        Index("ix_human_task_inbox", "status", "facility_id", "lane", "due_at"),
+        # A family's own open tasks.
+        Index("ix_human_task_owner", "owner_account_id", "status"),
+    )
+
+
+class TaskHistory(Base):
+    """Who completed which task, when, with which (redacted) data. Never updated."""
+
+    __tablename__ = "task_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    task_guid: Mapped[str] = mapped_column(String(36))
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(100))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    data: Mapped[dict] = mapped_column(JSON)

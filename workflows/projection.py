@@ -1,0 +1,73 @@
+"""Keeps the `human_task` table in step with the instance: the inbox never reads workflow JSON."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from .models import HumanTask, ProcessInstance, TaskStatus
+
+
+def _deadline(task) -> datetime | None:
+    value = task.internal_data.get("event_value")
+    return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
+
+
+def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
+    """The earliest deadline of any waiting timer (boundary, intermediate or gateway)."""
+    deadlines = [_deadline(t) for t in workflow.get_tasks(state=TaskState.WAITING)]
+    return min((d for d in deadlines if d is not None), default=None)
+
+
+def due_at(task) -> datetime | None:
+    """A user task is due when a timer on its boundary fires."""
+    siblings = task.parent.children if task.parent is not None else []
+    deadlines = [_deadline(s) for s in siblings if s is not task and s.state == TaskState.WAITING]
+    return min((d for d in deadlines if d is not None), default=None)
+
+
+def form_key(task_spec) -> str:
+    return task_spec.extensions.get("properties", {}).get("form_class", "")
+
+
+def reconcile(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+              now: datetime) -> None:
+    """Create a row per READY manual task, close rows whose task is gone, refresh the rest."""
+    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    rows = session.scalars(
+        select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
+        )
+    ).all()
+    for row in rows:
+        task = ready.pop(row.task_guid, None)
+        if task is None:
+            row.status = TaskStatus.CANCELLED
+            row.completed_at = now
+            continue
+        row.facility_id = instance.facility_id
+        row.owner_account_id = instance.owner_account_id
+        row.owner_session = instance.owner_session
+        row.due_at = due_at(task)
+    for guid, task in ready.items():
+        spec = task.task_spec
+        session.add(HumanTask(
+            instance_id=instance.id,
+            task_guid=guid,
+            process_id=instance.process_id,
+            bpmn_id=spec.bpmn_id,
+            title=spec.bpmn_name or spec.bpmn_id,
+            form_key=form_key(spec),
+            lane=spec.lane or "",
+            facility_id=instance.facility_id,
+            owner_account_id=instance.owner_account_id,
+            owner_session=instance.owner_session,
+            status=TaskStatus.OPEN,
+            created_at=now,
+            due_at=due_at(task),
+        ))

@@ -1,0 +1,123 @@
+"""Load, step and save one instance: the mechanics under every engine operation.
+
+Each script-running task gets a SAVEPOINT, so a failing operation leaves no half-written rows
+while the tasks that ran before it keep theirs; the instance is then saved in ERROR state and
+marked as an incident, never left to stall silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+
+from .actors import Actor
+from .clock import clock
+from .models import InstanceStatus, ProcessInstance
+from .operations import OperationContext, running
+from .projection import next_timer_at, reconcile
+from .serializer import InstanceSerializer
+from .versions import VersionStore
+
+log = logging.getLogger(__name__)
+
+
+def _writes_data(task) -> bool:
+    """Tasks that may call operations (and so write rows) get a savepoint of their own."""
+    spec = task.task_spec
+    return isinstance(spec, ScriptEngineTask) or bool(
+        getattr(spec, "prescript", None) or getattr(spec, "postscript", None)
+    )
+
+
+class InstanceRunner:
+    """Turns instance rows into running workflows and back."""
+
+    def __init__(self, versions: VersionStore, script_engine) -> None:
+        self.versions = versions
+        self.script_engine = script_engine
+        self.serializer = InstanceSerializer()
+
+    def new_workflow(self, process) -> BpmnWorkflow:
+        return BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.script_engine)
+
+    def load(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:
+        """The instance's workflow, on the version it started with, with our script engine."""
+        version = self.versions.get(session, instance.version_hash)
+        process = version.get(instance.process_id, instance.variant)
+        workflow = self.serializer.loads(instance.state, process.spec, process.subprocess_specs)
+        workflow.script_engine = self.script_engine  # the engine is not serialized
+        return workflow
+
+    def advance(self, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+                actor: Actor, first_task=None) -> None:
+        """Run `first_task` (if any) and every engine step that follows, then save."""
+        ctx = OperationContext(session=session, instance=instance, actor=actor, now=clock.now())
+        with running(ctx):
+            error = self._run(session, workflow, first_task)
+        self.save(session, instance, workflow, error)
+
+    def _run(self, session: Session, workflow: BpmnWorkflow, first_task) -> WorkflowException | None:
+        savepoint = None
+
+        def before(task):
+            nonlocal savepoint
+            if _writes_data(task):
+                savepoint = session.begin_nested()
+
+        def after(task):
+            nonlocal savepoint
+            if savepoint is not None:
+                savepoint.commit()
+                savepoint = None
+
+        try:
+            if first_task is not None:
+                before(first_task)
+                first_task.run()
+                after(first_task)
+            workflow.refresh_timers()  # a timer that is due fires before anything else
+            workflow.do_engine_steps(before, after)
+        except WorkflowException as exc:
+            if savepoint is not None and savepoint.is_active:
+                savepoint.rollback()
+            return exc
+        return None
+
+    def save(self, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
+             error: WorkflowException | None = None) -> None:
+        """Write state, status, incident, next timer and inbox rows; flush (caller commits)."""
+        now = clock.now()
+        instance.state = self.serializer.dumps(workflow)
+        instance.serializer_version = self.serializer.version
+        instance.updated_at = now
+        instance.next_timer_at = None if error else next_timer_at(workflow)
+        if error is not None:
+            self._mark_incident(instance, error, now)
+        elif workflow.is_completed():
+            instance.status = InstanceStatus.COMPLETED
+            instance.completed_at = now
+        else:
+            instance.status = InstanceStatus.RUNNING
+            instance.incident_error = instance.incident_element = instance.incident_at = None
+        reconcile(session, instance, workflow, now)
+        session.flush()
+
+    @staticmethod
+    def _mark_incident(instance: ProcessInstance, error: WorkflowException, now: datetime) -> None:
+        spec = getattr(error, "task_spec", None)
+        element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "?"
+        detail = str(error)
+        if getattr(error, "error_line", None):
+            detail += f" (line {error.line_number}: {error.error_line})"
+        instance.status = InstanceStatus.INCIDENT
+        instance.incident_error = detail
+        instance.incident_element = element
+        instance.incident_at = now
+        # Only ids and the element: task data may hold personal data and stays out of logs.
+        log.error("instance %s: incident at %s (%s)", instance.id, element,
+                  getattr(error, "error_type", type(error).__name__))

@@ -1,0 +1,126 @@
+"""Checks a BPMN/DMN file set before it may serve: the lint process owners get at deploy.
+
+Each problem is (file, element id, reason), so the message points at what to fix.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.none_task import NoneTask
+from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.specs.MultiChoice import MultiChoice
+
+from .actors import LANE_ROLES
+from .scripting import SAFE_BUILTIN_NAMES
+from .specs import ParsedVersion, parse_version
+
+Problem = tuple[str, str, str]
+ISO_DURATION = re.compile(r"^R?\d*/?P[0-9YMWDTHS.]+$")
+
+
+def validate_files(
+    files: dict[str, str], operations: frozenset[str], form_keys: frozenset[str]
+) -> tuple[ParsedVersion | None, list[Problem]]:
+    """Parse (with XSD) and lint a file set; returns the parsed version when there is none."""
+    if not files:
+        return None, [("bpmn/", "-", "no BPMN or DMN files found")]
+    try:
+        version = parse_version(files, validate_xsd=True)
+    except ValidationException as exc:
+        element = exc.id or exc.tag or f"line {exc.line_number}"
+        return None, [(exc.file_name or "?", element, str(exc).splitlines()[0])]
+    problems: list[Problem] = []
+    for key, process in version.processes.items():
+        source = version.sources[key]
+        for task_spec in _all_task_specs(process):
+            problems += [(source, task_spec.bpmn_id or task_spec.name, reason)
+                         for reason in _check_task(task_spec, operations, form_keys)]
+    return (None if problems else version), sorted(set(problems))
+
+
+def _all_task_specs(process):
+    yield from process.spec.task_specs.values()
+    for sub in process.subprocess_specs.values():
+        yield from sub.task_specs.values()
+
+
+def _check_task(task_spec, operations: frozenset[str], form_keys: frozenset[str]) -> list[str]:
+    reasons = []
+    if isinstance(task_spec, UserTask):
+        reasons += _check_user_task(task_spec, form_keys)
+    elif isinstance(task_spec, NoneTask):
+        reasons.append("an untyped task would wait in the inbox: make it a user or script task")
+    if isinstance(task_spec, ScriptTask):
+        reasons += check_script(task_spec.script, operations)
+    for attr in ("prescript", "postscript"):
+        if getattr(task_spec, attr, None):
+            reasons += check_script(getattr(task_spec, attr), operations)
+    if isinstance(task_spec, MultiChoice):
+        for condition, _target in task_spec.cond_task_specs:
+            if condition is not None:
+                reasons += check_expression(condition.args[0], operations)
+    reasons += _check_events(getattr(task_spec, "event_definition", None), operations)
+    return reasons
+
+
+def _check_user_task(task_spec, form_keys: frozenset[str]) -> list[str]:
+    reasons = []
+    if task_spec.lane not in LANE_ROLES:
+        reasons.append(f"user task lane {task_spec.lane!r} is not one of {sorted(LANE_ROLES)}")
+    form_key = task_spec.extensions.get("properties", {}).get("form_class")
+    if not form_key:
+        reasons.append("user task names no form (spiffworkflow:property form_class)")
+    elif form_key not in form_keys:
+        reasons.append(f"form {form_key!r} is not defined in forms/")
+    return reasons
+
+
+def _check_events(event_definition, operations: frozenset[str]) -> list[str]:
+    if isinstance(event_definition, MultipleEventDefinition):
+        return [r for ed in event_definition.event_definitions for r in _check_events(ed, operations)]
+    if isinstance(event_definition, TimerEventDefinition):
+        expr = event_definition.expression.strip()
+        if ISO_DURATION.match(expr):
+            return [f"timer {expr!r} must be quoted: write \"{expr}\""]
+        return check_expression(expr, operations)
+    return []
+
+
+def check_expression(source: str, operations: frozenset[str]) -> list[str]:
+    """An expression must compile and use only safe names (no imports, no dunders)."""
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        return [f"expression {source.strip()!r} does not compile: {exc.msg}"]
+    return _check_tree(tree, operations)
+
+
+def check_script(source: str, operations: frozenset[str]) -> list[str]:
+    """A script must compile and call only registered operations and safe builtins."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        return [f"script does not compile (line {exc.lineno}): {exc.msg}"]
+    return _check_tree(tree, operations)
+
+
+def _check_tree(tree: ast.AST, operations: frozenset[str]) -> list[str]:
+    allowed_calls = operations | set(SAFE_BUILTIN_NAMES)
+    reasons = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            reasons.append("scripts may not import")
+        elif isinstance(node, ast.Attribute) and node.attr.startswith("__"):
+            reasons.append(f"scripts may not use {node.attr}")
+        elif isinstance(node, ast.Name) and node.id.startswith("__"):
+            reasons.append(f"scripts may not use {node.id}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id not in allowed_calls:
+                reasons.append(f"{node.func.id}() is not a registered operation")
+    return reasons
