@@ -3,12 +3,19 @@ emptied after every test, and the application clock put back to real time."""
 
 from __future__ import annotations
 
+import email
 import os
+from email import policy
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from workflows import Base, Database, clock
+if os.environ.get("TEST_BROKER_URL"):
+    # The job broker is chosen when `tasks` is first imported: set it before anything does.
+    os.environ["BROKER_URL"] = os.environ["TEST_BROKER_URL"]
+
+from workflows import Base, Database, clock  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -30,11 +37,15 @@ def database_url(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def _schema(database_url):
-    """Create the schema once per run (from scratch, so a previous run leaves nothing behind)."""
+    """Build the schema once per run with the real migrations, from an empty database."""
+    from webapp.migrate import upgrade_database
+
     _import_all_models()
     database = Database(database_url)
     Base.metadata.drop_all(database.engine)
-    Base.metadata.create_all(database.engine)
+    with database.engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade_database(database_url)
     yield database
     database.dispose()
 
@@ -59,3 +70,78 @@ def _real_time():
     clock.reset()
     yield
     clock.reset()
+
+
+@pytest.fixture(scope="session")
+def mail_worker():
+    """In-process job worker threads on whichever broker `tasks` chose (stub or Redis)."""
+    import dramatiq
+
+    from tasks.worker import start_embedded_worker
+
+    dramatiq.get_broker().flush_all()
+    return start_embedded_worker(worker_threads=2, worker_timeout=20)
+
+
+@pytest.fixture
+def app(db, tmp_path, mail_worker):
+    """The web app on the test database, with its mail in tmp_path/mail, no background tick."""
+    from domain.settings import Settings
+    from webapp import create_app
+    from webapp.extensions import limiter
+
+    settings = Settings.from_env(
+        env={
+            "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": db.url,
+            "TICK_SECONDS": "0",
+            "BASE_URL": "http://localhost",
+        }
+    )
+    application = create_app(settings, TESTING=True, START_BACKGROUND=False)
+    limiter.reset()
+    yield application
+    from tasks.worker import drain
+
+    drain()  # jobs of this test still hold connections of this app's engine
+    application.extensions["db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Mailbox:
+    """The .eml files the mail actor wrote, read after the job queue has drained."""
+
+    def __init__(self, folder: Path, database: Database):
+        self.folder = folder
+        self.database = database
+
+    def messages(self) -> list[email.message.EmailMessage]:
+        from tasks.worker import drain
+
+        self.database.remove()  # an open SQLite transaction here would hold the worker up
+        drain()
+        files = sorted(self.folder.glob("*.eml")) if self.folder.exists() else []
+        return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
+
+    def last(self) -> email.message.EmailMessage:
+        messages = self.messages()
+        assert messages, "no mail was sent"
+        return messages[-1]
+
+
+@pytest.fixture
+def mailbox(app) -> Mailbox:
+    return Mailbox(app.extensions["settings"].mail_dir, app.extensions["db"])
+
+
+def read(app, statement):
+    """Run a SELECT on the app's database and close the session (tests hold no transaction)."""
+    database = app.extensions["db"]
+    try:
+        return database.session.scalars(statement).all()
+    finally:
+        database.remove()

@@ -23,8 +23,11 @@ SUPERVISOR = Actor(account_id=30, roles=frozenset({"supervisor"}), facility_id=1
 
 
 def open_tasks(session, instance):
-    return session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN)).all()
+    return session.scalars(
+        select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
+        )
+    ).all()
 
 
 def start_and_compose(session, engine, message="hello"):
@@ -56,7 +59,8 @@ def test_complete_runs_script_and_reaches_reviewer_with_due_date(db):
     assert engine.task_data(session, review)["chars"] == 3
     history = session.scalars(select(TaskHistory)).all()
     assert [(h.bpmn_id, h.actor, h.data) for h in history] == [
-        ("compose", "account:7", {"message": "你好👋"})]
+        ("compose", "account:7", {"message": "你好👋"})
+    ]
 
 
 def test_lane_facility_and_owner_decide_who_may_work(db):
@@ -117,8 +121,10 @@ def test_two_concurrent_completions_of_one_task_one_wins(db):
         finally:
             session.close()
 
-    threads = [threading.Thread(target=attempt, args=(REVIEWER, "reject")),
-               threading.Thread(target=attempt, args=(SUPERVISOR, "reject"))]
+    threads = [
+        threading.Thread(target=attempt, args=(REVIEWER, "reject")),
+        threading.Thread(target=attempt, args=(SUPERVISOR, "reject")),
+    ]
     [t.start() for t in threads]
     [t.join() for t in threads]
     assert sorted(outcomes) == ["already completed", "won"]

@@ -19,7 +19,20 @@ from .errors import (
 from .operations import OPERATIONS, context, operation
 
 __all__ = [
-    "OPERATIONS", "SYSTEM", "Actor", "Base", "Database", "EngineError", "EventNotExpected",
-    "InstanceNotFound", "SpecInvalid", "TaskAlreadyCompleted", "TaskNotFound", "UTCDateTime",
-    "WorkflowEngine", "clock", "context", "operation",
+    "OPERATIONS",
+    "SYSTEM",
+    "Actor",
+    "Base",
+    "Database",
+    "EngineError",
+    "EventNotExpected",
+    "InstanceNotFound",
+    "SpecInvalid",
+    "TaskAlreadyCompleted",
+    "TaskNotFound",
+    "UTCDateTime",
+    "WorkflowEngine",
+    "clock",
+    "context",
+    "operation",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _spiff_timer
 
@@ -29,7 +29,7 @@ class Clock:
             return pinned
         if self._frozen is not None:
             return self._frozen
-        return datetime.now(timezone.utc) + self._offset
+        return datetime.now(UTC) + self._offset
 
     def advance(self, delta: timedelta) -> None:
         """Move time forward (or back, with a negative delta)."""
@@ -40,12 +40,12 @@ class Clock:
 
     def freeze(self, at: datetime) -> None:
         """Stop time at one instant."""
-        self._frozen = at.astimezone(timezone.utc)
+        self._frozen = at.astimezone(UTC)
 
     @contextmanager
     def pinned(self, at: datetime) -> Iterator[datetime]:
         """Make now() return `at` in this thread for the duration of a block (tick(now))."""
-        token = self._pinned.set(at.astimezone(timezone.utc))
+        token = self._pinned.set(at.astimezone(UTC))
         try:
             yield at
         finally:

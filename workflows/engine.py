@@ -10,12 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from .actors import SYSTEM, Actor
 from .clock import clock
@@ -23,6 +23,7 @@ from .errors import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, Ta
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
 from .operations import OPERATIONS, OperationRegistry, correlation_key
 from .permissions import may_work
+from .projection import first_form_key
 from .redaction import redact
 from .runner import InstanceRunner
 from .scripting import make_script_engine
@@ -32,17 +33,26 @@ from .versions import VersionStore
 class WorkflowEngine:
     """Starts and drives process instances stored in the database."""
 
-    def __init__(self, operations: OperationRegistry = OPERATIONS,
-                 form_keys: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, operations: OperationRegistry = OPERATIONS, form_keys: frozenset[str] = frozenset()
+    ) -> None:
         self.operations = operations
         self.versions = VersionStore(operations.names, form_keys)
         self.runner = InstanceRunner(self.versions, make_script_engine(operations))
 
     # -- starting and completing -------------------------------------------------------------
 
-    def start(self, session: Session, process_id: str, actor: Actor, data: dict | None = None,
-              *, variant: str = "", facility_id: int | None = None,
-              correlation: dict | None = None) -> ProcessInstance:
+    def start(
+        self,
+        session: Session,
+        process_id: str,
+        actor: Actor,
+        data: dict | None = None,
+        *,
+        variant: str = "",
+        facility_id: int | None = None,
+        correlation: dict | None = None,
+    ) -> ProcessInstance:
         """Start the newest version of a process (the facility's variant if it has one)."""
         version = self.versions.current(session)
         process = version.get(process_id, variant)
@@ -51,21 +61,28 @@ class WorkflowEngine:
         now = clock.now()
         family = "family" in actor.roles
         instance = ProcessInstance(
-            version_hash=version.hash, process_id=process_id, variant=process.variant,
-            status=InstanceStatus.RUNNING, state="", serializer_version="",
+            version_hash=version.hash,
+            process_id=process_id,
+            variant=process.variant,
+            status=InstanceStatus.RUNNING,
+            state="",
+            serializer_version="",
             facility_id=facility_id,
             owner_account_id=actor.account_id if family else None,
             owner_session=actor.session_key if actor.account_id is None else None,
             correlation_key=correlation_key(correlation) if correlation else None,
-            started_by=actor.label, created_at=now, updated_at=now,
+            started_by=actor.label,
+            created_at=now,
+            updated_at=now,
         )
         session.add(instance)
         session.flush()  # the id is needed by operations that correlate on it
         self.runner.advance(session, instance, workflow, actor)
         return instance
 
-    def complete(self, session: Session, task_guid: str, actor: Actor,
-                 data: dict | None = None) -> ProcessInstance:
+    def complete(
+        self, session: Session, task_guid: str, actor: Actor, data: dict | None = None
+    ) -> ProcessInstance:
         """Complete a ready user task with form data, then run until input is needed again."""
         row = self.task_for(session, task_guid, actor)
         if row.status != TaskStatus.OPEN:
@@ -78,15 +95,30 @@ class WorkflowEngine:
         task.task_spec.add_data_from_form(task, data or {})
         now = clock.now()
         row.status, row.completed_by, row.completed_at = TaskStatus.COMPLETED, actor.label, now
-        session.add(TaskHistory(instance_id=instance.id, task_guid=task_guid, bpmn_id=row.bpmn_id,
-                                actor=actor.label, completed_at=now, data=redact(data or {})))
+        session.add(
+            TaskHistory(
+                instance_id=instance.id,
+                task_guid=task_guid,
+                bpmn_id=row.bpmn_id,
+                actor=actor.label,
+                completed_at=now,
+                data=redact(data or {}),
+            )
+        )
         self._locked(session, lambda: self.runner.advance(session, instance, workflow, actor, task))
         return instance
 
     # -- events, timers, incidents -----------------------------------------------------------
 
-    def send_event(self, session: Session, name: str, payload: dict | None = None, *,
-                   correlation: dict, actor: Actor = SYSTEM) -> ProcessInstance:
+    def send_event(
+        self,
+        session: Session,
+        name: str,
+        payload: dict | None = None,
+        *,
+        correlation: dict,
+        actor: Actor = SYSTEM,
+    ) -> ProcessInstance:
         """Deliver a message to the running instance correlated by `correlation`.
 
         Timers that are already due fire first, so a message that arrives after its deadline
@@ -94,19 +126,25 @@ class WorkflowEngine:
         """
         instance = session.scalars(
             select(ProcessInstance)
-            .where(ProcessInstance.correlation_key == correlation_key(correlation),
-                   ProcessInstance.status == InstanceStatus.RUNNING)
-            .order_by(ProcessInstance.id.desc()).limit(1)
+            .where(
+                ProcessInstance.correlation_key == correlation_key(correlation),
+                ProcessInstance.status == InstanceStatus.RUNNING,
+            )
+            .order_by(ProcessInstance.id.desc())
+            .limit(1)
         ).first()
         if instance is None:
             raise InstanceNotFound(f"no running instance for {correlation_key(correlation)}")
         workflow = self.runner.load(session, instance)
-        workflow.refresh_timers()
-        definition = _waiting_definition(workflow, name)
-        if definition is None:
-            raise EventNotExpected(f"instance {instance.id} is not waiting for {name!r}")
-        workflow.send_event(BpmnEvent(type(definition)(definition.name), payload or {}))
-        self._locked(session, lambda: self.runner.advance(session, instance, workflow, actor))
+        error = self.runner.run(session, instance, workflow, actor)  # due timers fire first
+        if error is None:
+            definition = _waiting_definition(workflow, name)
+            if definition is None:
+                self._locked(session, lambda: self.runner.save(session, instance, workflow))
+                raise EventNotExpected(f"instance {instance.id} is not waiting for {name!r}")
+            workflow.send_event(BpmnEvent(type(definition)(definition.name), payload or {}))
+            error = self.runner.run(session, instance, workflow, actor)
+        self._locked(session, lambda: self.runner.save(session, instance, workflow, error))
         return instance
 
     def tick(self, session: Session, now: datetime | None = None, limit: int = 500) -> list[int]:
@@ -114,9 +152,12 @@ class WorkflowEngine:
         with clock.pinned(now or clock.now()) as at:
             due = session.scalars(
                 select(ProcessInstance.id)
-                .where(ProcessInstance.status == InstanceStatus.RUNNING,
-                       ProcessInstance.next_timer_at <= at)
-                .order_by(ProcessInstance.next_timer_at).limit(limit)
+                .where(
+                    ProcessInstance.status == InstanceStatus.RUNNING,
+                    ProcessInstance.next_timer_at <= at,
+                )
+                .order_by(ProcessInstance.next_timer_at)
+                .limit(limit)
             ).all()
             advanced = []
             for instance_id in due:
@@ -159,6 +200,10 @@ class WorkflowEngine:
         ).all()
         return next((r for r in rows if may_work(r, actor)), None)
 
+    def start_form_key(self, session: Session, process_id: str, variant: str = "") -> str | None:
+        """The form a new instance would ask for first (None if the process runs code first)."""
+        return first_form_key(self.versions.current(session).get(process_id, variant).spec)
+
     def task_data(self, session: Session, row: HumanTask) -> dict:
         """The data a ready task holds (what its form and page show)."""
         instance = session.get(ProcessInstance, row.instance_id)
@@ -179,8 +224,11 @@ def _waiting_definition(workflow, name: str):
     """The event definition named `name` that a WAITING task (or gateway) listens for."""
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
-        candidates = (definition.event_definitions
-                      if isinstance(definition, MultipleEventDefinition) else [definition])
+        candidates = (
+            definition.event_definitions
+            if isinstance(definition, MultipleEventDefinition)
+            else [definition]
+        )
         for candidate in candidates:
             if getattr(candidate, "name", None) == name:
                 return candidate

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from .models import HumanTask, ProcessInstance, TaskStatus
 
@@ -35,8 +35,9 @@ def form_key(task_spec) -> str:
     return task_spec.extensions.get("properties", {}).get("form_class", "")
 
 
-def reconcile(session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-              now: datetime) -> None:
+def reconcile(
+    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime
+) -> None:
     """Create a row per READY manual task, close rows whose task is gone, refresh the rest."""
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     rows = session.scalars(
@@ -56,18 +57,40 @@ def reconcile(session: Session, instance: ProcessInstance, workflow: BpmnWorkflo
         row.due_at = due_at(task)
     for guid, task in ready.items():
         spec = task.task_spec
-        session.add(HumanTask(
-            instance_id=instance.id,
-            task_guid=guid,
-            process_id=instance.process_id,
-            bpmn_id=spec.bpmn_id,
-            title=spec.bpmn_name or spec.bpmn_id,
-            form_key=form_key(spec),
-            lane=spec.lane or "",
-            facility_id=instance.facility_id,
-            owner_account_id=instance.owner_account_id,
-            owner_session=instance.owner_session,
-            status=TaskStatus.OPEN,
-            created_at=now,
-            due_at=due_at(task),
-        ))
+        session.add(
+            HumanTask(
+                instance_id=instance.id,
+                task_guid=guid,
+                process_id=instance.process_id,
+                bpmn_id=spec.bpmn_id,
+                title=spec.bpmn_name or spec.bpmn_id,
+                form_key=form_key(spec),
+                lane=spec.lane or "",
+                facility_id=instance.facility_id,
+                owner_account_id=instance.owner_account_id,
+                owner_session=instance.owner_session,
+                status=TaskStatus.OPEN,
+                created_at=now,
+                due_at=due_at(task),
+            )
+        )
+
+
+def first_form_key(spec) -> str | None:
+    """The form of the user task a process opens with, when nothing runs before it.
+
+    Lets a page show a process's first form before any instance exists, so visitors who only
+    look create nothing.
+    """
+    from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
+    from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+
+    task_spec, seen = spec.start, set()
+    while task_spec is not None and task_spec.name not in seen:
+        seen.add(task_spec.name)
+        if isinstance(task_spec, UserTask):
+            return form_key(task_spec)
+        if isinstance(task_spec, ScriptEngineTask) or len(task_spec.outputs) != 1:
+            return None
+        task_spec = task_spec.outputs[0]
+    return None

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
+from sqlalchemy.orm import Session
 
 from .actors import Actor
 from .clock import clock
@@ -43,7 +43,9 @@ class InstanceRunner:
         self.serializer = InstanceSerializer()
 
     def new_workflow(self, process) -> BpmnWorkflow:
-        return BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=self.script_engine)
+        return BpmnWorkflow(
+            process.spec, process.subprocess_specs, script_engine=self.script_engine
+        )
 
     def load(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:
         """The instance's workflow, on the version it started with, with our script engine."""
@@ -53,15 +55,34 @@ class InstanceRunner:
         workflow.script_engine = self.script_engine  # the engine is not serialized
         return workflow
 
-    def advance(self, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-                actor: Actor, first_task=None) -> None:
+    def advance(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        workflow: BpmnWorkflow,
+        actor: Actor,
+        first_task=None,
+    ) -> None:
         """Run `first_task` (if any) and every engine step that follows, then save."""
-        ctx = OperationContext(session=session, instance=instance, actor=actor, now=clock.now())
-        with running(ctx):
-            error = self._run(session, workflow, first_task)
+        error = self.run(session, instance, workflow, actor, first_task)
         self.save(session, instance, workflow, error)
 
-    def _run(self, session: Session, workflow: BpmnWorkflow, first_task) -> WorkflowException | None:
+    def run(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        workflow: BpmnWorkflow,
+        actor: Actor,
+        first_task=None,
+    ) -> WorkflowException | None:
+        """Run `first_task` (if any), due timers and every engine step; the error, if one failed."""
+        ctx = OperationContext(session=session, instance=instance, actor=actor, now=clock.now())
+        with running(ctx):
+            return self._run(session, workflow, first_task)
+
+    def _run(
+        self, session: Session, workflow: BpmnWorkflow, first_task
+    ) -> WorkflowException | None:
         savepoint = None
 
         def before(task):
@@ -88,8 +109,13 @@ class InstanceRunner:
             return exc
         return None
 
-    def save(self, session: Session, instance: ProcessInstance, workflow: BpmnWorkflow,
-             error: WorkflowException | None = None) -> None:
+    def save(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        workflow: BpmnWorkflow,
+        error: WorkflowException | None = None,
+    ) -> None:
         """Write state, status, incident, next timer and inbox rows; flush (caller commits)."""
         now = clock.now()
         instance.state = self.serializer.dumps(workflow)
@@ -119,5 +145,9 @@ class InstanceRunner:
         instance.incident_element = element
         instance.incident_at = now
         # Only ids and the element: task data may hold personal data and stays out of logs.
-        log.error("instance %s: incident at %s (%s)", instance.id, element,
-                  getattr(error, "error_type", type(error).__name__))
+        log.error(
+            "instance %s: incident at %s (%s)",
+            instance.id,
+            element,
+            getattr(error, "error_type", type(error).__name__),
+        )

@@ -39,8 +39,10 @@ def validate_files(
     for key, process in version.processes.items():
         source = version.sources[key]
         for task_spec in _all_task_specs(process):
-            problems += [(source, task_spec.bpmn_id or task_spec.name, reason)
-                         for reason in _check_task(task_spec, operations, form_keys)]
+            problems += [
+                (source, task_spec.bpmn_id or task_spec.name, reason)
+                for reason in _check_task(task_spec, operations, form_keys)
+            ]
     return (None if problems else version), sorted(set(problems))
 
 
@@ -83,11 +85,13 @@ def _check_user_task(task_spec, form_keys: frozenset[str]) -> list[str]:
 
 def _check_events(event_definition, operations: frozenset[str]) -> list[str]:
     if isinstance(event_definition, MultipleEventDefinition):
-        return [r for ed in event_definition.event_definitions for r in _check_events(ed, operations)]
+        return [
+            r for ed in event_definition.event_definitions for r in _check_events(ed, operations)
+        ]
     if isinstance(event_definition, TimerEventDefinition):
         expr = event_definition.expression.strip()
         if ISO_DURATION.match(expr):
-            return [f"timer {expr!r} must be quoted: write \"{expr}\""]
+            return [f'timer {expr!r} must be quoted: write "{expr}"']
         return check_expression(expr, operations)
     return []
 

@@ -78,5 +78,6 @@ class VersionStore:
         return self._cache[digest]
 
     def _latest_deployed_at(self, session: Session):
-        return session.scalar(select(ProcessVersion.deployed_at).order_by(
-            ProcessVersion.deployed_at.desc()).limit(1))
+        return session.scalar(
+            select(ProcessVersion.deployed_at).order_by(ProcessVersion.deployed_at.desc()).limit(1)
+        )

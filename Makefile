@@ -1,0 +1,54 @@
+# Everyday commands. Only python3 must be installed: everything else comes from PyPI into .venv.
+#   make run    set up, migrate, load demo data, serve on http://127.0.0.1:5000
+#   make test   set up, then run the test suite
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall only when the dependencies change.
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app webapp
+TRANSLATIONS := webapp/translations
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench install babel-extract babel-compile
+
+run: install
+	$(FLASK) db-upgrade
+	$(FLASK) seed-demo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Each bench/bench_*.py is a stand-alone script that prints its measurements.
+bench: install
+	@set -e; for script in bench/bench_*.py; do \
+		[ -e "$$script" ] || continue; \
+		echo "== $$script"; $(BIN)/python "$$script"; \
+	done
+
+install: $(STAMP) babel-compile
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# .mo files are build output (not committed): compiled on every run and test.
+babel-compile: $(STAMP)
+	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
+
+# Collect the strings to translate, then merge them into both catalogs.
+babel-extract: $(STAMP)
+	$(BIN)/pybabel -q extract -F webapp/babel.cfg -k _l -k lazy_gettext \
+		--add-location=file --sort-by-file --project=familybook \
+		-o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \
+		--no-fuzzy-matching --ignore-obsolete

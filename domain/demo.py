@@ -1,0 +1,157 @@
+"""Demo data: the three facilities of the seed documents, their rosters and one account per role.
+
+Idempotent: rows are looked up by facility code, (facility, call number) and e-mail, and only
+missing ones are created, so `seed-demo` can run at every start. Existing demo accounts are
+left as they are (a changed password stays changed).
+
+Demo passwords, printed by `seed-demo` and meant only for demonstration databases:
+staff accounts "Staff-demo-2026", the family account "Family-demo-2026".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflows.clock import clock
+
+from . import crypto
+from .accounts import Account, AccountStatus, ConsentRecord, Facility, find_by_email
+from .notice import CURRENT_VERSION
+from .passwords import hash_password
+from .roster import Inmate
+
+STAFF_PASSWORD = "Staff-demo-2026"
+FAMILY_PASSWORD = "Family-demo-2026"
+FAMILY_EMAIL = "family@example.tw"
+FAMILY_NATIONAL_ID = "F224681354"  # fictitious, with a valid check digit
+
+# code, short name used in staff e-mails, zh name, en name
+FACILITIES = [
+    ("taichung-detention", "taichung", "法務部矯正署臺中看守所", "Taichung Detention Center"),
+    ("dunpin-school", "dunpin", "法務部矯正署敦品中學", "Dunpin Juvenile School"),
+    ("yunlin-second-prison", "yunlin", "法務部矯正署雲林第二監獄", "Yunlin Second Prison"),
+]
+
+# facility code -> (call number, name, juvenile, children under 18)
+INMATES = {
+    # The roster issue will put a court ban on visits and letters (Criminal Procedure Code
+    # art. 105) on 0611 張家豪, to show an application being refused with its reason.
+    "taichung-detention": [
+        ("0609", "李大明", False, True),
+        ("0610", "陳志強", False, True),
+        ("0611", "張家豪", False, True),
+        ("0612", "黃文雄", False, False),
+    ],
+    "dunpin-school": [
+        ("1201", "林小偉", True, False),
+        ("1202", "吳俊傑", True, False),
+    ],
+    "yunlin-second-prison": [
+        ("2301", "王建國", False, True),
+        ("2302", "劉家銘", True, False),
+    ],
+}
+
+FACILITY_ROLES = [
+    ("reviewer", "reviewer"),
+    ("supervisor", "supervisor"),
+    ("facility_admin", "admin"),
+]
+GLOBAL_ROLES = [("process_owner", "owner@example.tw"), ("auditor", "auditor@example.tw")]
+
+
+def _facility(session: Session, code: str, name_zh: str, name_en: str) -> Facility:
+    """The facility with this code, created if missing."""
+    facility = session.scalar(select(Facility).where(Facility.code == code))
+    if facility is None:
+        facility = Facility(code=code, name_zh=name_zh, name_en=name_en)
+        session.add(facility)
+        session.flush()
+    return facility
+
+
+def _inmate(session: Session, facility: Facility, row: tuple[str, str, bool, bool]) -> None:
+    """Add the person in custody unless the facility already has that call number."""
+    call_number, name, juvenile, children = row
+    existing = session.scalar(
+        select(Inmate).where(Inmate.facility_id == facility.id, Inmate.call_number == call_number)
+    )
+    if existing is None:
+        session.add(
+            Inmate(
+                facility_id=facility.id,
+                call_number=call_number,
+                name=name,
+                juvenile=juvenile,
+                children_under_18=children,
+            )
+        )
+
+
+def _staff(session: Session, email: str, role: str, name: str, facility_id: int | None) -> None:
+    """Add an active staff account (no national ID) unless the e-mail is taken."""
+    if find_by_email(session, email) is not None:
+        return
+    now = clock.now()
+    session.add(
+        Account(
+            email=email,
+            name=name,
+            password_hash=hash_password(STAFF_PASSWORD),
+            role=role,
+            facility_id=facility_id,
+            status=AccountStatus.ACTIVE,
+            verified_at=now,
+            password_changed_at=now,
+        )
+    )
+
+
+def _family(session: Session) -> None:
+    """Add the verified family account, with its encrypted ID and accepted notice."""
+    if find_by_email(session, FAMILY_EMAIL) is not None:
+        return
+    now = clock.now()
+    account = Account(
+        email=FAMILY_EMAIL,
+        name="王小美",
+        national_id_encrypted=crypto.encrypt_id(FAMILY_NATIONAL_ID),
+        national_id_hash=crypto.id_lookup_hash(FAMILY_NATIONAL_ID),
+        birthday=date(1985, 3, 14),
+        mobile="0912345678",
+        password_hash=hash_password(FAMILY_PASSWORD),
+        role="family",
+        status=AccountStatus.ACTIVE,
+        verified_at=now,
+        password_changed_at=now,
+    )
+    session.add(account)
+    session.flush()
+    session.add(ConsentRecord(account_id=account.id, notice_version=CURRENT_VERSION))
+
+
+def seed_demo(session: Session) -> list[tuple[str, str, str]]:
+    """Create whatever demo data is missing; return (e-mail, password, role@facility) rows.
+
+    Needs domain.crypto to be configured (the family account's ID is encrypted). Flushes,
+    never commits: the caller owns the transaction.
+    """
+    rows: list[tuple[str, str, str]] = []
+    for code, short, name_zh, name_en in FACILITIES:
+        facility = _facility(session, code, name_zh, name_en)
+        for inmate in INMATES[code]:
+            _inmate(session, facility, inmate)
+        for role, prefix in FACILITY_ROLES:
+            email = f"{prefix}.{short}@example.tw"
+            _staff(session, email, role, f"{name_zh} {role}", facility.id)
+            rows.append((email, STAFF_PASSWORD, f"{role}@{code}"))
+    for role, email in GLOBAL_ROLES:
+        _staff(session, email, role, f"Demo {role}", None)
+        rows.append((email, STAFF_PASSWORD, role))
+    _family(session)
+    rows.append((FAMILY_EMAIL, FAMILY_PASSWORD, "family"))
+    session.flush()
+    return rows

@@ -1,0 +1,125 @@
+"""E-mail and SMS notices: one table that is both the outbox and the family's sending record.
+
+A notice is a row written in the same transaction as the change it announces; the id is handed
+to the job queue only after that transaction commits (see `tasks.runtime`), so a rolled-back
+request sends nothing and a broker outage delays mail without losing it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String, Text, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
+
+from workflows.clock import clock
+from workflows.db import Base, UTCDateTime
+
+# session.info key: (transaction, notification id) pairs waiting for the commit.
+OUTBOX_KEY = "familybook.outbox"
+
+
+class NotificationStatus:
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Notification(Base):
+    """One e-mail or SMS to one address, with its sending state."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    channel: Mapped[str] = mapped_column(String(10))  # 'email' | 'sms'
+    category: Mapped[str] = mapped_column(String(50))  # 'registration', 'password_reset'…
+    destination: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default=NotificationStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Last time the row was queued, re-dispatched or tried: the sweep leaves recent rows alone,
+    # so a message waiting in the broker (or between retries) is not sent out twice.
+    touched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    __table_args__ = (Index("ix_notification_outbox", "status", "touched_at"),)
+
+
+def register_for_dispatch(session: Session, notification_id: int) -> None:
+    """Remember an id to hand to the job queue when the session's transaction commits."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(OUTBOX_KEY, []).append((transaction, notification_id))
+
+
+def pending_dispatch(session: Session) -> list[tuple[SessionTransaction | None, int]]:
+    """The (transaction, id) pairs registered in this session and not yet dispatched."""
+    return session.info.setdefault(OUTBOX_KEY, [])
+
+
+def queue_mail(
+    session: Session,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    category: str,
+    account_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> Notification:
+    """Add an e-mail to the outbox (flush, never commit); it is sent after the commit.
+
+    With a `dedupe_key` already used, the existing notice is returned and nothing is added,
+    so a retried request or job never mails the same notice twice.
+    """
+    if dedupe_key is not None:
+        existing = _by_dedupe_key(session, dedupe_key)
+        if existing is not None:
+            return existing
+    now = clock.now()
+    row = Notification(
+        account_id=account_id,
+        channel="email",
+        category=category,
+        destination=to,
+        subject=subject,
+        body=body,
+        status=NotificationStatus.QUEUED,
+        attempts=0,
+        created_at=now,
+        touched_at=now,
+        dedupe_key=dedupe_key,
+    )
+    try:
+        # A savepoint: a concurrent insert of the same key loses cleanly, not the whole request.
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        existing = _by_dedupe_key(session, dedupe_key) if dedupe_key is not None else None
+        if existing is None:
+            raise
+        return existing
+    register_for_dispatch(session, row.id)
+    return row
+
+
+def _by_dedupe_key(session: Session, dedupe_key: str) -> Notification | None:
+    """The notice already queued under this key, if any."""
+    return session.scalars(
+        select(Notification).where(Notification.dedupe_key == dedupe_key)
+    ).one_or_none()
+
+
+def mask_destination(addr: str) -> str:
+    """Show an address without revealing it: 'f***y@example.tw', '*******678'."""
+    if "@" in addr:
+        local, _, domain = addr.rpartition("@")
+        if len(local) <= 1:
+            return f"{local}***@{domain}"
+        return f"{local[0]}***{local[-1]}@{domain}"
+    return "*" * max(len(addr) - 3, 3) + addr[-3:]

@@ -1,0 +1,70 @@
+"""Password hashing (argon2id) and the strength rules every password form applies.
+
+The rules live here, not in a form, so the web forms and the JSON API refuse the same
+passwords; forms turn the codes below into messages beside the field.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from .national_id import normalise
+
+MIN_LENGTH = 10
+MAX_LENGTH = 128
+
+# Problem codes returned by strength_problem().
+TOO_SHORT = "too_short"
+TOO_LONG = "too_long"
+CONTAINS_ID = "contains_id"
+CONTAINS_EMAIL = "contains_email"
+
+_hasher = PasswordHasher()
+
+
+def hash_password(plain: str) -> str:
+    """An argon2id hash (salt and parameters included) to store instead of the password."""
+    return _hasher.hash(plain)
+
+
+def verify_password(password_hash: str | None, plain: str) -> bool:
+    """True if the password matches; False on mismatch or a missing or corrupt hash."""
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, plain)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's (rehash at login)."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+def strength_problem(
+    password: str, *, national_id: str | None = None, email: str | None = None
+) -> str | None:
+    """None if the password is acceptable, else the first problem code found.
+
+    A password that contains the person's ID or e-mail is the first thing anyone who knows
+    them would try, so both are refused (case-insensitively), as is the e-mail's name part.
+    """
+    if len(password) < MIN_LENGTH:
+        return TOO_SHORT
+    if len(password) > MAX_LENGTH:
+        return TOO_LONG
+    folded = password.casefold()
+    national_id = normalise(national_id)
+    if national_id and national_id.casefold() in folded:
+        return CONTAINS_ID
+    email = (email or "").strip().casefold()
+    if email:
+        local_part = email.partition("@")[0]
+        if email in folded or (len(local_part) >= 4 and local_part in folded):
+            return CONTAINS_EMAIL
+    return None

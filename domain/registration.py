@@ -1,0 +1,130 @@
+"""The operations the registration BPMN calls: create, link, activate, expire, discard.
+
+Each takes and returns plain data; the database is reached through the engine's context, so
+they run inside the transaction of the step that called them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from workflows.operations import context, operation
+
+from . import links, mail_texts
+from .accounts import Account, AccountStatus, ConsentRecord, find_by_email
+from .notifications import queue_mail
+
+
+def _conflict(session, registration: dict) -> str | None:
+    """Why these details cannot get a new account: 'email', 'national_id', or None."""
+    if find_by_email(session, registration["email"]) is not None:
+        return "email"
+    taken = (
+        session.query(Account.id)
+        .filter_by(national_id_hash=registration["national_id_hash"])
+        .first()
+    )
+    return "national_id" if taken else None
+
+
+@operation
+def create_account(registration: dict, consent: dict) -> dict:
+    """Create the unverified family account and its consent record.
+
+    Returns {'account_id': id, 'conflict': None}, or {'account_id': None, 'conflict': why}
+    when the e-mail or the ID is already registered (the visitor is not told which: the
+    address owner gets an e-mail instead).
+    """
+    ctx = context()
+    conflict = _conflict(ctx.session, registration)
+    if conflict:
+        return {"account_id": None, "conflict": conflict}
+    account = Account(
+        email=registration["email"],
+        name=registration["name"],
+        national_id_encrypted=registration["national_id_encrypted"],
+        national_id_hash=registration["national_id_hash"],
+        birthday=date.fromisoformat(registration["birthday"]),
+        mobile=registration["mobile"],
+        phone=registration.get("phone") or "",
+        password_hash=registration["password_hash"],
+        role="family",
+        status=AccountStatus.UNVERIFIED,
+        created_at=ctx.now,
+        password_changed_at=ctx.now,
+        locale=consent.get("locale") or "zh_Hant",
+    )
+    ctx.session.add(account)
+    ctx.session.flush()
+    ctx.session.add(
+        ConsentRecord(
+            account_id=account.id,
+            instance_id=ctx.instance.id,
+            notice_version=consent["version"],
+            accepted_at=datetime.fromisoformat(consent["accepted_at"]),
+            locale=consent.get("locale") or "zh_Hant",
+        )
+    )
+    ctx.set_owner(account_id=account.id)
+    ctx.correlate(account_id=account.id)
+    return {"account_id": account.id, "conflict": None}
+
+
+@operation
+def notify_registration_conflict(registration: dict, conflict: str) -> None:
+    """Tell whoever reads the given address why no account was made (never the web page)."""
+    ctx = context()
+    subject, body = mail_texts.registration_conflict(
+        registration["name"], conflict, links.url("/login")
+    )
+    queue_mail(
+        ctx.session, to=registration["email"], subject=subject, body=body, category="registration"
+    )
+
+
+@operation
+def send_verification_link(account_id: int) -> None:
+    """Mail a fresh single-use link; any earlier link stops working."""
+    ctx = context()
+    account = ctx.session.get(Account, account_id)
+    account.verification_nonce = secrets.token_urlsafe(16)
+    link = links.url("/verify/" + links.verification_token(account.id, account.verification_nonce))
+    subject, body = mail_texts.verification(account.name, link)
+    queue_mail(
+        ctx.session,
+        to=account.email,
+        subject=subject,
+        body=body,
+        category="registration",
+        account_id=account.id,
+    )
+
+
+@operation
+def activate_account(account_id: int) -> None:
+    """The link was followed in time: the account may log in."""
+    ctx = context()
+    account = ctx.session.get(Account, account_id)
+    account.status = AccountStatus.ACTIVE
+    account.verified_at = ctx.now
+    account.verification_nonce = None
+
+
+@operation
+def expire_verification_link(account_id: int) -> None:
+    """The link's time is up: it no longer verifies anything."""
+    account = context().session.get(Account, account_id)
+    if account is not None:
+        account.verification_nonce = None
+
+
+@operation
+def discard_unverified_account(account_id: int) -> None:
+    """Never verified: erase the account and its consent (we keep no data we do not need)."""
+    session = context().session
+    account = session.get(Account, account_id)
+    if account is None or account.status != AccountStatus.UNVERIFIED:
+        return
+    session.query(ConsentRecord).filter_by(account_id=account_id).delete()
+    session.delete(account)

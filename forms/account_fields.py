@@ -1,0 +1,96 @@
+"""Fields, filters and messages shared by the account forms (forms/account.py).
+
+Field factories rather than shared class attributes: each form gets fields created where it
+declares them, so `for field in form` follows the order the form reads in.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from domain import national_id, passwords
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+EARLIEST_BIRTHDAY = date(1900, 1, 1)
+
+ID_MESSAGES = {
+    national_id.EMPTY: _l("Enter your national ID or resident certificate number."),
+    national_id.FORMAT: _l(
+        "Enter a national ID (a letter, 1 or 2, then 8 digits) or a resident certificate "
+        "number (two letters then 8 digits, or a letter, 8 or 9, then 8 digits)."
+    ),
+    national_id.CHECKSUM: _l("This number is not valid: please check each character."),
+}
+PASSWORD_MESSAGES = {
+    passwords.TOO_SHORT: _l("The password needs at least 10 characters."),
+    passwords.TOO_LONG: _l("The password may have at most 128 characters."),
+    passwords.CONTAINS_ID: _l("The password must not contain your ID number."),
+    passwords.CONTAINS_EMAIL: _l(
+        "The password must not contain your e-mail address or the part before the @."
+    ),
+}
+
+
+def strip(value):
+    """Drop the spaces people paste around a value."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def digits_only(value):
+    """Accept '0912-345 678' as people write it; keep the digits."""
+    return "".join(ch for ch in value if ch.isdigit()) if isinstance(value, str) else value
+
+
+def email_field() -> EmailField:
+    """A required, syntax-checked e-mail address (no DNS look-up)."""
+    return EmailField(
+        _l("E-mail"),
+        filters=[strip],
+        validators=[
+            DataRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=_l("Use at most %(max)d characters.")),
+            Email(_l("Enter an e-mail address like name@example.com.")),
+        ],
+        render_kw={"autocomplete": "email"},
+    )
+
+
+def new_password_field() -> PasswordField:
+    """A new password; NewPasswordMixin.validate_password applies the strength rules."""
+    return PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Enter a password."))],
+        render_kw={"autocomplete": "new-password", "minlength": passwords.MIN_LENGTH},
+    )
+
+
+def password_confirm_field() -> PasswordField:
+    """The new password typed again; must equal the field named `password`."""
+    return PasswordField(
+        _l("Password again"),
+        validators=[
+            DataRequired(_l("Enter the password again.")),
+            EqualTo("password", _l("The two passwords differ.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class NewPasswordMixin:
+    """The strength check for a form with a `password` field (domain.passwords rules)."""
+
+    def password_context(self) -> tuple[str | None, str | None]:
+        """The (national ID, e-mail) the password must not contain; override when known."""
+        return None, None
+
+    def validate_password(self, field) -> None:
+        """Refuse short passwords and ones that contain the person's ID or e-mail."""
+        id_number, email = self.password_context()
+        problem = passwords.strength_problem(field.data or "", national_id=id_number, email=email)
+        if problem:
+            raise ValidationError(PASSWORD_MESSAGES[problem])

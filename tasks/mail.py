@@ -1,0 +1,72 @@
+"""The job that sends one queued notification, safely repeatable.
+
+Messages can arrive twice (a redelivery, the outbox sweep); the row lock and the status check
+make the second one a no-op. One transaction per job, committed here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import dramatiq
+from dramatiq.middleware import CurrentMessage
+from sqlalchemy import select
+
+from domain.notifications import Notification, NotificationStatus
+from workflows.clock import clock
+
+from . import runtime
+from .broker import MAX_BACKOFF_MS, MAX_RETRIES, MIN_BACKOFF_MS
+from .transports import build_message, transport_for
+
+log = logging.getLogger(__name__)
+
+
+@dramatiq.actor(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS)
+def send_notification(notification_id: int) -> None:
+    """Send a queued notice, then mark it sent; on error record it and let dramatiq retry."""
+    settings = runtime.get_settings()
+    failure: Exception | None = None
+    with runtime.get_db().transaction() as session:
+        row = session.scalars(
+            select(Notification).where(Notification.id == notification_id).with_for_update()
+        ).one_or_none()
+        if row is None:
+            # Its transaction rolled back after all (e.g. a savepoint): nothing to send.
+            log.info("notification %s does not exist; nothing to send", notification_id)
+            return
+        if row.status != NotificationStatus.QUEUED:
+            return
+        now = clock.now()
+        row.attempts += 1
+        row.touched_at = now
+        try:
+            if row.channel != "email":
+                raise ValueError(f"no transport for channel {row.channel!r}")
+            transport_for(settings).send(build_message(row, settings.mail_sender), row.id)
+        except Exception as exc:
+            failure = exc
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if _last_attempt():
+                row.status = NotificationStatus.FAILED
+            log.warning("notification %s attempt %s failed", row.id, row.attempts)
+        else:
+            row.status = NotificationStatus.SENT
+            row.sent_at = now
+            row.last_error = None
+    if failure is not None:
+        raise failure  # after the commit above, so the attempt stays recorded
+
+
+def _last_attempt() -> bool:
+    """Whether dramatiq will give up on this message if it fails now.
+
+    Outside a worker (a direct call) there is no retry chain: the row stays queued and the
+    outbox sweep sends it again later.
+    """
+    message = CurrentMessage.get_current_message()
+    if message is None:
+        return False
+    retries = message.options.get("retries", 0)
+    limit = message.options.get("max_retries", send_notification.options["max_retries"])
+    return retries >= limit

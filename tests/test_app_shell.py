@@ -1,0 +1,185 @@
+"""The application shell: health check, language choice, security headers, the request
+transaction and the error pages."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from flask import Flask, abort, request
+from flask_wtf import FlaskForm
+from sqlalchemy import text
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from domain.settings import Settings
+from webapp import create_app
+from webapp.extensions import get_db, limiter
+
+
+def build_app(tmp_path, database_url: str = "sqlite://") -> Flask:
+    """An app on its own instance folder and database."""
+    settings = Settings.from_env(env={"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": database_url})
+    return create_app(settings, TESTING=True, START_BACKGROUND=False)
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = build_app(tmp_path)
+    yield app
+    app.extensions["db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_goes_away(tmp_path):
+    folder = tmp_path / "db"
+    folder.mkdir()
+    app = build_app(tmp_path, f"sqlite:///{folder / 'app.sqlite'}")
+    db = app.extensions["db"]
+    db.dispose()  # drop the pooled connections, then take the database away
+    shutil.rmtree(folder)
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable"}
+    db.dispose()
+
+
+def test_home_page_is_in_traditional_chinese_by_default(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in page
+    assert "雲端家庭聯絡簿" in page
+    assert "註冊" in page and "登入" in page
+
+
+def test_an_english_browser_gets_english(client):
+    page = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Welcome to the e-Family Contact Book" in page
+    assert "雲端家庭聯絡簿" not in page
+
+
+@pytest.mark.parametrize(
+    "header", ["zh-TW,zh;q=0.9,en-US;q=0.8,en;q=0.7", "zh-HK", "zh-Hant-TW", "zh", "fr,zh-TW;q=0.5"]
+)
+def test_a_chinese_browser_gets_traditional_chinese(client, header):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in page
+    assert "歡迎使用雲端家庭聯絡簿" in page
+
+
+def test_built_in_form_messages_follow_the_language(app):
+    class NameForm(FlaskForm):
+        name = StringField("Name", validators=[DataRequired()])
+
+    def check_name() -> str:
+        form = NameForm(formdata=request.args, meta={"csrf": False})
+        form.validate()
+        return " ".join(form.name.errors)
+
+    app.add_url_rule("/t/name", "t_name", check_name)
+    client = app.test_client()
+    # WTForms' Traditional catalog, not the Simplified one gettext falls back to for zh_Hant.
+    chinese = client.get("/t/name", headers={"Accept-Language": "zh-TW"}).text
+    assert chinese == "此欄位是必需的。"
+    english = client.get("/t/name", headers={"Accept-Language": "en"}).text
+    assert english == "This field is required."
+
+
+def test_the_language_choice_persists_over_the_browser_language(client):
+    response = client.get("/lang/en?next=/healthz")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/healthz"
+    page = client.get("/", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "How it works" in page
+
+    client.get("/lang/zh_Hant")
+    page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in page
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"]
+)
+def test_the_language_switch_never_redirects_off_site(client, target):
+    response = client.get("/lang/en", query_string={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_an_unknown_language_is_not_found(client):
+    assert client.get("/lang/fr").status_code == 404
+
+
+def test_pages_carry_the_security_headers(client):
+    headers = client.get("/").headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_missing_page_is_404_in_the_layout(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "找不到網頁" in page
+    assert '<main id="content"' in page and 'class="site-header"' in page
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_a_form_without_its_token_gets_the_form_expired_page(app):
+    app.add_url_rule("/t/form", "t_form", lambda: "sent", methods=["POST"])
+    response = app.test_client().post("/t/form", data={"x": "1"})
+    assert response.status_code == 400
+    assert "表單已失效" in response.get_data(as_text=True)
+
+
+def test_too_many_attempts_get_the_429_page(app):
+    app.add_url_rule("/t/limited", "t_limited", limiter.limit("1 per minute")(lambda: "ok"))
+    client = app.test_client()
+    assert client.get("/t/limited").status_code == 200
+    response = client.get("/t/limited")
+    assert response.status_code == 429
+    assert "嘗試次數過多" in response.get_data(as_text=True)
+
+
+def _count_rows(app: Flask) -> int:
+    with app.extensions["db"].engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM t_rows")).scalar_one()
+
+
+def test_a_request_commits_on_success_and_rolls_back_on_failure(app):
+    with app.extensions["db"].engine.begin() as connection:
+        connection.execute(text("CREATE TABLE t_rows (x INTEGER)"))
+
+    def insert(status: int):
+        get_db().session.execute(text("INSERT INTO t_rows (x) VALUES (1)"))
+        if status == 500:
+            raise RuntimeError("the view failed after writing")
+        if status >= 400:
+            abort(status)
+        return "written"
+
+    app.add_url_rule("/t/insert/<int:status>", "t_insert", insert)
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # show the 500 page as a visitor would see it
+    client = app.test_client()
+
+    assert client.get("/t/insert/200").status_code == 200
+    assert _count_rows(app) == 1
+    assert client.get("/t/insert/400").status_code == 400
+    assert _count_rows(app) == 1
+    response = client.get("/t/insert/500")
+    assert response.status_code == 500
+    assert "系統發生錯誤" in response.get_data(as_text=True)
+    assert _count_rows(app) == 1

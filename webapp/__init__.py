@@ -1,0 +1,101 @@
+"""The Flask application factory.
+
+`create_app()` builds the app from `Settings.from_env()`; tests pass their own settings. The
+request lifecycle (one commit per request, session removal, security headers) lives here, in one
+place, so no view commits on its own.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response
+
+from domain.settings import Settings
+from workflows.db import Database
+
+from . import i18n
+from .extensions import csrf, limiter, login_manager
+
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # attachments are ≤ 20 MB; leave room for the form around them
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(settings: Settings | None = None, **overrides) -> Flask:
+    """Build the web app from `settings` (default: the environment); `overrides` go to config."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        # Tokens are bound to the session: a family writing slowly must not lose the form.
+        WTF_CSRF_TIME_LIMIT=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        BABEL_DEFAULT_LOCALE="zh_Hant",
+        BABEL_DEFAULT_TIMEZONE="Asia/Taipei",
+        RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
+    )
+    app.config.update(overrides)
+    app.extensions["settings"] = settings
+    app.extensions["db"] = Database(settings.database_url)
+
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    _init_request_lifecycle(app)
+
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+
+    from .workflow_setup import init_app as init_workflows
+
+    init_workflows(app)
+
+    from .auth import bp as auth_bp
+
+    app.register_blueprint(auth_bp)
+
+    from .taskpages import bp as tasks_bp
+
+    app.register_blueprint(tasks_bp)
+
+    from .cli import init_app as init_cli
+
+    init_cli(app)
+    return app
+
+
+def _init_request_lifecycle(app: Flask) -> None:
+    """Commit once per request (only when it succeeded), close the session, add security headers."""
+    db: Database = app.extensions["db"]
+
+    @app.after_request
+    def finish_transaction(response: Response) -> Response:
+        """Commit the request's work when the response is a success, else throw it away."""
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        """A strict policy: no inline script or style, no framing, no type sniffing."""
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.teardown_appcontext
+    def remove_session(_exc: BaseException | None) -> None:
+        """Give the connection back to the pool at the end of every request or CLI command."""
+        db.remove()

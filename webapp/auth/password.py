@@ -1,0 +1,68 @@
+"""Forgotten password: a link by e-mail, valid one hour and once (it changes the password)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from domain import links, mail_texts
+from domain.accounts import Account, AccountStatus, find_by_email
+from domain.notifications import queue_mail
+from domain.passwords import hash_password
+from forms.account import EmailOnlyForm, PasswordResetForm
+from workflows import clock
+
+from ..extensions import get_db, limiter
+from . import bp
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def forgot_password():
+    """Mail a reset link to an active account; the page says the same for any address."""
+    form = EmailOnlyForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form)
+    session = get_db().session
+    account = find_by_email(session, form.email.data)
+    if account is not None and account.status == AccountStatus.ACTIVE:
+        link = links.url(
+            url_for(
+                "auth.reset_password", token=links.reset_token(account.id, account.password_stamp)
+            )
+        )
+        subject, body = mail_texts.password_reset(account.name, link)
+        queue_mail(
+            session,
+            to=account.email,
+            subject=subject,
+            body=body,
+            category="password_reset",
+            account_id=account.id,
+        )
+    return render_template("auth/forgot_sent.html")
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    account = _account_for(token)
+    if account is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = PasswordResetForm(email=account.email)
+    if not form.validate_on_submit():
+        return render_template("auth/reset.html", form=form, token=token)
+    account.password_hash = hash_password(form.password.data)
+    account.password_changed_at = clock.now()  # voids this link and every open session
+    flash(_("Your password has been changed. Please log in."), "success")
+    return redirect(url_for("auth.login"))
+
+
+def _account_for(token: str) -> Account | None:
+    try:
+        account_id, stamp = links.read_reset_token(token)
+    except links.InvalidLink:
+        return None
+    account = get_db().session.get(Account, account_id)
+    if account is None or account.status != AccountStatus.ACTIVE or account.password_stamp != stamp:
+        return None
+    return account

@@ -1,0 +1,157 @@
+"""Admin commands: `flask --app webapp <command>`.
+
+db-upgrade, seed-demo, create-user, bpmn validate|deploy, workflows tick|incidents|retry.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from workflows import SpecInvalid
+from workflows.models import InstanceStatus, ProcessInstance
+from workflows.specs import read_folder
+
+bpmn_cli = AppGroup("bpmn", help="Validate and deploy the process definitions in bpmn/.")
+workflows_cli = AppGroup("workflows", help="Run timers and look after process instances.")
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands on the app."""
+    for command in (db_upgrade, seed_demo, create_user):
+        app.cli.add_command(command)
+    app.cli.add_command(bpmn_cli)
+    app.cli.add_command(workflows_cli)
+
+
+def _ext(name: str):
+    return current_app.extensions[name]
+
+
+@click.command("db-upgrade")
+def db_upgrade() -> None:
+    """Bring the database to the newest migration, then deploy bpmn/."""
+    from .migrate import upgrade_database
+    from .workflow_setup import deploy_bpmn
+
+    upgrade_database(_ext("settings").database_url)
+    click.echo("database is up to date")
+    if not deploy_bpmn(current_app):
+        sys.exit("bpmn/ failed validation: run `flask --app webapp bpmn validate`")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Create the three facilities, staff and a family account (idempotent); print the logins."""
+    from domain.demo import seed_demo as seed
+
+    with _ext("db").transaction() as session:
+        rows = seed(session)
+    width = max(len(email) for email, _pw, _role in rows)
+    click.echo("Demo logins (e-mail, password, role):")
+    for email, password, role in rows:
+        click.echo(f"  {email:<{width}}  {password}  {role}")
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["reviewer", "supervisor", "facility_admin", "process_owner", "auditor"]),
+)
+@click.option("--facility", "facility_code", help="facility code (for facility roles)")
+@click.option("--name", default="", help="display name (default: the e-mail's local part)")
+def create_user(email: str, role: str, facility_code: str | None, name: str) -> None:
+    """Create an active staff account; the password is read from standard input."""
+    from domain.staff import StaffError, create_staff_account
+
+    password = sys.stdin.readline().rstrip("\n")
+    try:
+        with _ext("db").transaction() as session:
+            account = create_staff_account(
+                session,
+                email=email,
+                role=role,
+                password=password,
+                facility_code=facility_code,
+                name=name,
+            )
+    except StaffError as exc:
+        sys.exit(f"create-user: {exc}")
+    click.echo(f"created {account.role} account {account.email} (id {account.id})")
+
+
+@bpmn_cli.command("validate")
+def bpmn_validate() -> None:
+    """Check bpmn/ without deploying; name the file, element and reason of every problem."""
+    folder = _ext("settings").bpmn_dir
+    try:
+        version = _ext("engine").versions.validate(read_folder(folder))
+    except SpecInvalid as exc:
+        for file, element, reason in exc.problems:
+            click.echo(f"{folder.name}/{file}: {element}: {reason}", err=True)
+        sys.exit(1)
+    click.echo(f"OK: {', '.join(version.process_ids())} (version {version.hash[:12]})")
+
+
+@bpmn_cli.command("deploy")
+def bpmn_deploy() -> None:
+    """Validate bpmn/ and make it the version new instances start on."""
+    try:
+        with _ext("db").transaction() as session:
+            version = _ext("engine").versions.deploy_folder(session, _ext("settings").bpmn_dir)
+    except SpecInvalid as exc:
+        for file, element, reason in exc.problems:
+            click.echo(f"{file}: {element}: {reason}", err=True)
+        sys.exit(1)
+    click.echo(f"deployed version {version.hash[:12]}: {', '.join(version.process_ids())}")
+
+
+@workflows_cli.command("tick")
+@click.option("--every", type=int, default=0, help="repeat every N seconds (0: once)")
+def workflows_tick(every: int) -> None:
+    """Fire due timers and re-send held-back mail (cron, or a loop with --every)."""
+    from .ticking import tick_once
+
+    while True:
+        advanced, swept = tick_once(current_app)
+        click.echo(f"advanced {len(advanced)} instance(s), re-sent {swept} notification(s)")
+        if every <= 0:
+            return
+        time.sleep(every)
+
+
+@workflows_cli.command("incidents")
+def workflows_incidents() -> None:
+    """List instances stopped by a failing step."""
+    rows = (
+        _ext("db")
+        .session.scalars(
+            select(ProcessInstance)
+            .where(ProcessInstance.status == InstanceStatus.INCIDENT)
+            .order_by(ProcessInstance.id)
+        )
+        .all()
+    )
+    for row in rows:
+        click.echo(f"{row.id}\t{row.process_id}\t{row.incident_element}\t{row.incident_error}")
+    if not rows:
+        click.echo("no incidents")
+
+
+@workflows_cli.command("retry")
+@click.argument("instance_id", type=int)
+def workflows_retry(instance_id: int) -> None:
+    """Re-run the failed step of an instance once its cause is fixed."""
+    with _ext("db").transaction() as session:
+        instance = _ext("engine").retry(session, instance_id)
+    click.echo(
+        f"instance {instance_id}: {instance.status}"
+        + (f" ({instance.incident_error})" if instance.incident_error else "")
+    )

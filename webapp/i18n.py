@@ -1,0 +1,104 @@
+"""Which language a page is shown in: the visitor's own choice, else their browser's, else zh_Hant.
+
+Flask-Babel loads the `zh_Hant` catalog only when the selector returns exactly "zh_Hant", and
+browsers send tags such as `zh-TW`; Werkzeug's matching would pick English for them. So the
+mapping from browser tags to our two catalogs is done here, by hand.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from urllib.parse import urlsplit
+
+from babel.support import Translations
+from flask import Flask, has_request_context, request, session
+from flask_babel import get_locale
+from wtforms.i18n import messages_path
+
+from .extensions import babel
+
+LANGUAGES = ("zh_Hant", "en")
+DEFAULT_LANGUAGE = "zh_Hant"
+SESSION_KEY = "lang"
+# The value of <html lang>, per catalog (BCP 47 tags).
+HTML_LANG = {"zh_Hant": "zh-Hant", "en": "en"}
+# WTForms ships Traditional Chinese as `zh_TW`; asked for `zh_Hant`, gettext falls back to its
+# Simplified `zh` catalog, so its built-in messages ("This field is required.") would be Simplified.
+WTFORMS_CATALOG = {"zh_Hant": "zh_TW", "en": "en"}
+
+
+def language_for_tag(tag: str) -> str | None:
+    """Map one Accept-Language tag to a catalog, or None when we have none for it.
+
+    Every Chinese tag maps to Traditional Chinese: zh-TW, zh-HK, zh-Hant-* as written, and plain
+    `zh` or a Simplified tag too, since a Chinese reader is served better by it than by English.
+    """
+    primary = tag.strip().replace("_", "-").lower().split("-", 1)[0]
+    if primary == "zh":
+        return "zh_Hant"
+    if primary == "en":
+        return "en"
+    return None
+
+
+def browser_language() -> str | None:
+    """The first catalog the browser's Accept-Language asks for, in its order of preference."""
+    for tag, _quality in request.accept_languages:
+        language = language_for_tag(tag)
+        if language:
+            return language
+    return None
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector: session choice, else browser, else the default."""
+    chosen = session.get(SESSION_KEY)
+    if chosen in LANGUAGES:
+        return chosen
+    return browser_language() or DEFAULT_LANGUAGE
+
+
+def remember_language(code: str) -> None:
+    """Keep the visitor's language choice in their session for the following pages."""
+    session[SESSION_KEY] = code
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` when it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target:  # browsers read "/\evil.example" as "//evil.example"
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def html_lang() -> str:
+    """The BCP 47 tag of the page's language, for <html lang>."""
+    return HTML_LANG.get(str(get_locale()), "zh-Hant")
+
+
+@cache
+def wtforms_translations(language: str) -> Translations:
+    """WTForms' own catalog for one of our languages (loaded once per process)."""
+    return Translations.load(messages_path(), [WTFORMS_CATALOG[language]], domain="wtforms")
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel with our selector and give templates `html_lang` and the choices."""
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def use_wtforms_catalog() -> None:
+        """Hand Flask-WTF the right WTForms catalog (it reads this request attribute first)."""
+        request.wtforms_translations = wtforms_translations(str(get_locale()))
+
+    @app.context_processor
+    def language_context() -> dict:
+        """Variables the layout needs for <html lang> and the language switch (`here`: back to)."""
+        if not has_request_context():  # e.g. an e-mail rendered by a job
+            return {"html_lang": HTML_LANG[DEFAULT_LANGUAGE], "current_language": DEFAULT_LANGUAGE}
+        here = request.script_root + (request.full_path if request.query_string else request.path)
+        return {"html_lang": html_lang(), "current_language": str(get_locale()), "here": here}

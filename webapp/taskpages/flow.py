@@ -1,0 +1,49 @@
+"""Completing a task from a request, and where the person goes next."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+
+from workflows import Actor
+from workflows.models import InstanceStatus, ProcessInstance
+
+from ..extensions import get_db, get_engine
+
+# Where a person lands when a process needs nothing more from them.
+LANDINGS = {"registration": "auth.registered"}
+
+
+def build_form(row, task_data: dict, formdata=None):
+    """The registered form of a task, fitted to the task's data."""
+    from forms import get_form_class
+
+    form = (
+        get_form_class(row.form_key)(formdata=formdata)
+        if formdata is not None
+        else (get_form_class(row.form_key)())
+    )
+    if hasattr(form, "prepare"):
+        form.prepare(task_data)
+    return form
+
+
+def after_completion(instance: ProcessInstance, actor: Actor):
+    """The next task of the same instance for the same person (a wizard), else a landing page."""
+    following = get_engine().next_task(get_db().session, instance.id, actor)
+    if following is not None:
+        return redirect(url_for("taskpages.task_page", task_id=following.task_guid))
+    if instance.status == InstanceStatus.INCIDENT:
+        flash(
+            _(
+                "Your entries are saved, but the next step failed. Staff have been alerted "
+                "and will continue it; there is no need to send it again."
+            ),
+            "warning",
+        )
+        return redirect(url_for("main.home"))
+    endpoint = LANDINGS.get(instance.process_id)
+    if endpoint:
+        return redirect(url_for(endpoint))
+    flash(_("Sent."), "success")
+    return redirect(url_for("main.home"))

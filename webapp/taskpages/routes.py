@@ -1,0 +1,54 @@
+"""GET shows a task's form; POST validates it and completes the task in one transaction."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from workflows import TaskAlreadyCompleted, TaskNotFound
+from workflows.models import TaskStatus
+
+from ..actors import current_actor
+from ..extensions import get_db, get_engine
+from . import bp
+from .flow import after_completion, build_form
+
+
+def render_task(row, form, task_data: dict):
+    """The task's own template when it has one, else the generic form page."""
+    return render_template(
+        [f"taskpages/{row.form_key}.html", "taskpages/task.html"],
+        task=row,
+        form=form,
+        data=task_data,
+    )
+
+
+@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+def task_page(task_id: str):
+    """Show and complete one task; someone else's task, or none, is a 404."""
+    session, engine, actor = get_db().session, get_engine(), current_actor()
+    try:
+        row = engine.task_for(session, task_id, actor)
+    except TaskNotFound:
+        abort(404)
+    if row.status != TaskStatus.OPEN:
+        return _already_handled(row.instance_id, actor)
+    task_data = engine.task_data(session, row)
+    form = build_form(row, task_data)
+    if form.validate_on_submit():
+        try:
+            instance = engine.complete(session, row.task_guid, actor, form.task_data())
+        except TaskAlreadyCompleted:
+            session.rollback()
+            return _already_handled(row.instance_id, actor)
+        return after_completion(instance, actor)
+    return render_task(row, form, task_data)
+
+
+def _already_handled(instance_id: int, actor):
+    flash(_("This task has already been completed."), "info")
+    following = get_engine().next_task(get_db().session, instance_id, actor)
+    if following is not None:
+        return redirect(url_for("taskpages.task_page", task_id=following.task_guid))
+    return redirect(url_for("main.home"))
