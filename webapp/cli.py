@@ -10,7 +10,7 @@ import time
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from workflows import SpecInvalid
@@ -34,6 +34,7 @@ def _ext(name: str):
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Bring the database to the newest migration, then deploy bpmn/."""
     from .migrate import upgrade_database
@@ -46,6 +47,7 @@ def db_upgrade() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Create the three facilities, staff and a family account (idempotent); print the logins."""
     from domain.demo import seed_demo as seed
@@ -59,6 +61,7 @@ def seed_demo() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option(
     "--role",
@@ -87,6 +90,13 @@ def create_user(email: str, role: str, facility_code: str | None, name: str) -> 
     click.echo(f"created {account.role} account {account.email} (id {account.id})")
 
 
+def _report_and_exit(exc: SpecInvalid) -> None:
+    """One line per problem: file, element id, reason; then a failing exit status."""
+    for file, element, reason in exc.problems:
+        click.echo(f"{file}: {element}: {reason}", err=True)
+    sys.exit(1)
+
+
 @bpmn_cli.command("validate")
 def bpmn_validate() -> None:
     """Check bpmn/ without deploying; name the file, element and reason of every problem."""
@@ -94,9 +104,7 @@ def bpmn_validate() -> None:
     try:
         version = _ext("engine").versions.validate(read_folder(folder))
     except SpecInvalid as exc:
-        for file, element, reason in exc.problems:
-            click.echo(f"{folder.name}/{file}: {element}: {reason}", err=True)
-        sys.exit(1)
+        _report_and_exit(exc)
     click.echo(f"OK: {', '.join(version.process_ids())} (version {version.hash[:12]})")
 
 
@@ -107,9 +115,7 @@ def bpmn_deploy() -> None:
         with _ext("db").transaction() as session:
             version = _ext("engine").versions.deploy_folder(session, _ext("settings").bpmn_dir)
     except SpecInvalid as exc:
-        for file, element, reason in exc.problems:
-            click.echo(f"{file}: {element}: {reason}", err=True)
-        sys.exit(1)
+        _report_and_exit(exc)
     click.echo(f"deployed version {version.hash[:12]}: {', '.join(version.process_ids())}")
 
 

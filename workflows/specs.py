@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser import VALIDATOR, SpiffBpmnParser
 
 SPEC_SUFFIXES = (".bpmn", ".dmn")
@@ -92,10 +94,13 @@ def make_parser(files: dict[str, str], validate_xsd: bool = True) -> SpiffBpmnPa
     parser = SpiffBpmnParser(validator=VALIDATOR if validate_xsd else None)
     for path, text in sorted(files.items()):
         data = text.encode("utf-8")
-        if path.endswith(".dmn"):
-            parser.add_dmn_str(data, filename=path)
-        else:
-            parser.add_bpmn_str(data, filename=path)
+        try:
+            if path.endswith(".dmn"):
+                parser.add_dmn_str(data, filename=path)
+            else:
+                parser.add_bpmn_str(data, filename=path)
+        except etree.XMLSyntaxError as exc:  # not XML at all: say where, like the XSD errors
+            raise ValidationException(exc.msg, file_name=path, line_number=exc.lineno) from None
     return parser
 
 

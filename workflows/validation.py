@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
+from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -33,8 +34,9 @@ def validate_files(
     try:
         version = parse_version(files, validate_xsd=True)
     except ValidationException as exc:
-        element = exc.id or exc.tag or f"line {exc.line_number}"
-        return None, [(exc.file_name or "?", element, str(exc).splitlines()[0])]
+        element = exc.id or _element_at(files.get(exc.file_name, ""), exc.line_number)
+        reason = re.sub(r"\{[^}]*MODEL\}", "bpmn:", str(exc).splitlines()[0]).strip()
+        return None, [(exc.file_name or "?", element, reason)]
     problems: list[Problem] = []
     for key, process in version.processes.items():
         source = version.sources[key]
@@ -44,6 +46,18 @@ def validate_files(
                 for reason in _check_task(task_spec, operations, form_keys)
             ]
     return (None if problems else version), sorted(set(problems))
+
+
+def _element_at(text: str, line) -> str:
+    """The id of the element that starts on `line` of a file (XSD errors give only the line)."""
+    try:
+        root = etree.fromstring(text.encode("utf-8"))
+    except etree.XMLSyntaxError:
+        return f"line {line}"
+    for node in root.iter():
+        if node.sourceline == line and node.get("id"):
+            return node.get("id")
+    return f"line {line}"
 
 
 def _all_task_specs(process):

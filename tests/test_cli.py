@@ -1,0 +1,114 @@
+"""The admin commands, run through Flask's CLI runner against the test database."""
+
+from __future__ import annotations
+
+import shutil
+
+from sqlalchemy import func, select
+
+from domain.accounts import Account, Facility
+from tests.conftest import read
+from tests.web_support import login
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_bpmn_validate_passes_on_the_shipped_processes(app):
+    result = run(app, "bpmn", "validate")
+    assert result.exit_code == 0 and "registration" in result.output
+
+
+def test_bpmn_validate_names_file_element_and_reason(app, tmp_path):
+    folder = tmp_path / "bpmn"
+    shutil.copytree(app.extensions["settings"].bpmn_dir, folder)
+    path = folder / "registration.bpmn"
+    path.write_text(path.read_text().replace('"PT10M"', "PT10M"))
+    app.extensions["settings"].bpmn_dir = folder
+    result = run(app, "bpmn", "validate")
+    assert result.exit_code == 1
+    assert "registration.bpmn: wait_verification: timer 'PT10M' must be quoted" in result.output
+    assert run(app, "bpmn", "deploy").exit_code == 1
+
+
+def test_seed_demo_is_idempotent_and_prints_logins(app):
+    first = run(app, "seed-demo")
+    assert first.exit_code == 0 and "family@example.tw" in first.output
+    count = len(read(app, select(Account)))
+    assert run(app, "seed-demo").exit_code == 0
+    assert len(read(app, select(Account))) == count
+    assert len(read(app, select(Facility))) == 3
+
+
+def test_create_user_reads_the_password_from_stdin(app, client):
+    run(app, "seed-demo")
+    result = run(
+        app,
+        "create-user",
+        "--email",
+        "new.reviewer@example.tw",
+        "--role",
+        "reviewer",
+        "--facility",
+        "dunpin-school",
+        input="a fine password 8\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "a fine password 8" not in result.output
+    assert login(client, "new.reviewer@example.tw", "a fine password 8").status_code == 302
+
+
+def test_create_user_refuses_bad_requests(app):
+    run(app, "seed-demo")
+    no_facility = run(
+        app,
+        "create-user",
+        "--email",
+        "x@example.tw",
+        "--role",
+        "reviewer",
+        input="a fine password 8\n",
+    )
+    assert no_facility.exit_code != 0 and "needs --facility" in no_facility.output
+    weak = run(
+        app, "create-user", "--email", "y@example.tw", "--role", "process_owner", input="short\n"
+    )
+    assert weak.exit_code != 0 and "password refused" in weak.output
+    assert read(
+        app,
+        select(func.count())
+        .select_from(Account)
+        .where(Account.email.in_(["x@example.tw", "y@example.tw"])),
+    ) == [0]
+
+
+def test_workflows_tick_and_incidents(app):
+    assert "advanced 0 instance(s)" in run(app, "workflows", "tick").output
+    assert "no incidents" in run(app, "workflows", "incidents").output
+
+
+def test_start_up_with_a_broken_bpmn_folder_keeps_serving_the_last_good_version(
+    app, tmp_path, caplog
+):
+    from domain.settings import Settings
+    from webapp import create_app
+
+    folder = tmp_path / "bpmn"
+    shutil.copytree(app.extensions["settings"].bpmn_dir, folder)
+    path = folder / "registration.bpmn"
+    path.write_text(path.read_text().replace("send_verification_link(", "send_link_now("))
+    settings = Settings.from_env(
+        env={
+            "INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": app.extensions["settings"].database_url,
+            "BPMN_DIR": str(folder),
+            "TICK_SECONDS": "0",
+        }
+    )
+    broken = create_app(settings, TESTING=True, START_BACKGROUND=False)
+    assert "registration.bpmn: send_link: send_link_now() is not a registered operation" in (
+        caplog.text
+    )
+    assert broken.test_client().get("/register").status_code == 200
+    broken.extensions["db"].dispose()
