@@ -230,3 +230,32 @@ def test_state_holds_no_spec(db):
     instance = start_and_compose(session, engine)
     state = json.loads(instance.state)
     assert "spec" not in state and "subprocess_specs" not in state
+
+
+def test_subject_reaches_inbox_rows_and_moves_with_a_transfer(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    instance.subject_key, instance.subject_label, instance.search_key = (
+        "inmate:5",
+        "0609 李〇〇",
+        "0609",
+    )
+    [review] = open_tasks(session, instance)
+    engine.assign(session, review.task_guid, REVIEWER, REVIEWER.account_id)
+    assert review.assignee_id == REVIEWER.account_id
+    assert engine.move_subject(session, "inmate:5", facility_id=2) == 1
+    assert (review.facility_id, review.assignee_id) == (2, None)
+    assert engine.task_for(session, review.task_guid, OTHER_REVIEWER) is review
+    engine.complete(session, review.task_guid, OTHER_REVIEWER, {"verdict": "reject"})
+
+
+def test_inbox_rows_carry_the_subject_set_by_an_operation(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = engine.start(session, "test_review", FAMILY, facility_id=1)
+    instance.subject_label, instance.search_key = "0609 李〇〇", "0609"
+    [compose] = open_tasks(session, instance)
+    engine.complete(session, compose.task_guid, FAMILY, {"message": "x"})
+    [review] = open_tasks(session, instance)
+    assert (review.subject_label, review.search_key) == ("0609 李〇〇", "0609")

@@ -46,6 +46,11 @@ class ProcessInstance(Base):
     # Only instances whose earliest timer is due are loaded by tick().
     next_timer_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     correlation_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    # What the instance is about, set by operations: a key to find every instance about it
+    # ("inmate:12"), a label staff see ("0609 李〇〇") and the term they search by ("0609").
+    subject_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    subject_label: Mapped[str | None] = mapped_column(String(200))
+    search_key: Mapped[str | None] = mapped_column(String(50))
     facility_id: Mapped[int | None] = mapped_column(Integer, index=True)
     owner_account_id: Mapped[int | None] = mapped_column(Integer, index=True)
     owner_session: Mapped[str | None] = mapped_column(String(64))
@@ -85,6 +90,8 @@ class HumanTask(Base):
     owner_account_id: Mapped[int | None] = mapped_column(Integer)
     owner_session: Mapped[str | None] = mapped_column(String(64))
     assignee_id: Mapped[int | None] = mapped_column(Integer)
+    subject_label: Mapped[str | None] = mapped_column(String(200))
+    search_key: Mapped[str | None] = mapped_column(String(50))
     status: Mapped[str] = mapped_column(String(20), default=TaskStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -94,6 +101,10 @@ class HumanTask(Base):
     __table_args__ = (
         # The staff inbox: open tasks of one lane at one facility, by due date.
         Index("ix_human_task_inbox", "status", "facility_id", "lane", "due_at"),
+        # Search by call number within a facility's open tasks.
+        Index("ix_human_task_search", "status", "facility_id", "search_key"),
+        # "Assigned to me".
+        Index("ix_human_task_assignee", "status", "assignee_id"),
         # A family's own open tasks.
         Index("ix_human_task_owner", "owner_account_id", "status"),
     )

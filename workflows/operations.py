@@ -35,6 +35,12 @@ class OperationContext:
         """Let later events find this instance by these keys (e.g. account_id=7)."""
         self.instance.correlation_key = correlation_key(keys)
 
+    def set_subject(self, key: str, label: str, search_key: str | None = None) -> None:
+        """Say what the instance is about: found by `key`, shown as `label`, searched by term."""
+        self.instance.subject_key = key
+        self.instance.subject_label = label
+        self.instance.search_key = search_key
+
     def set_owner(self, account_id: int | None = None, facility_id: int | None = None) -> None:
         """Hand the instance's family tasks to an account, or its staff tasks to a facility."""
         if account_id is not None:

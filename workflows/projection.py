@@ -24,11 +24,19 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
     return min((d for d in deadlines if d is not None), default=None)
 
 
+DUE_AT_VARIABLE = "task_due_at"
+
+
 def due_at(task) -> datetime | None:
-    """A user task is due when a timer on its boundary fires."""
+    """When a user task is due: when a timer on its boundary fires, else the ISO time in the
+    task's `task_due_at` variable (for a task that follows a deadline already passed)."""
     siblings = task.parent.children if task.parent is not None else []
     deadlines = [_deadline(s) for s in siblings if s is not task and s.state == TaskState.WAITING]
-    return min((d for d in deadlines if d is not None), default=None)
+    boundary = min((d for d in deadlines if d is not None), default=None)
+    if boundary is not None:
+        return boundary
+    declared = task.data.get(DUE_AT_VARIABLE)
+    return datetime.fromisoformat(declared) if isinstance(declared, str) else None
 
 
 def form_key(task_spec) -> str:
@@ -52,6 +60,7 @@ def reconcile(
             row.completed_at = now
             continue
         row.facility_id = instance.facility_id
+        row.subject_label, row.search_key = instance.subject_label, instance.search_key
         row.owner_account_id = instance.owner_account_id
         row.owner_session = instance.owner_session
         row.due_at = due_at(task)
@@ -69,6 +78,8 @@ def reconcile(
                 facility_id=instance.facility_id,
                 owner_account_id=instance.owner_account_id,
                 owner_session=instance.owner_session,
+                subject_label=instance.subject_label,
+                search_key=instance.search_key,
                 status=TaskStatus.OPEN,
                 created_at=now,
                 due_at=due_at(task),
