@@ -51,7 +51,8 @@ FORM_KEYS = frozenset({"BenchComposeForm", "BenchReviewForm"})
 FAMILY = Actor(account_id=7, roles=frozenset({"family"}))
 REVIEWER = Actor(account_id=20, roles=frozenset({"reviewer"}), facility_id=1)
 COMPOSED, REVIEWED = {"message": "hello, dad"}, {"verdict": "approve"}
-T0 = datetime(2030, 1, 1, tzinfo=UTC)  # tick instances start here; all others a year later
+T0 = datetime(2030, 1, 1, tzinfo=UTC)  # tick instances start here
+LATER = T0 + timedelta(days=365)  # every other instance starts here: never due in a tick
 ENGINE_TABLES = [m.__table__ for m in (ProcessVersion, ProcessInstance, HumanTask, TaskHistory)]
 
 
@@ -86,8 +87,8 @@ def open_task(session, instance) -> HumanTask:
     )
 
 
-def prepare(db, engine, count: int, composed: bool, at=lambda i: T0 + timedelta(days=365)):
-    """`count` committed instances waiting at compose (or at review), started at at(i)."""
+def prepare(db, engine, count: int, composed: bool, at=lambda i: LATER) -> list[tuple[str, str]]:
+    """(state, open task guid) of `count` new instances at compose (or review), started at(i)."""
     session, instances = db.session, []
     for i in range(count):
         clock.freeze(at(i))
@@ -97,111 +98,118 @@ def prepare(db, engine, count: int, composed: bool, at=lambda i: T0 + timedelta(
         instances.append((instance, open_task(session, instance).task_guid))
     session.commit()
     db.remove()
-    clock.freeze(T0 + timedelta(days=365))
     return [(instance.state, guid) for instance, guid in instances]
 
 
-def measure(db, engine) -> list[tuple[str, list[float], list[float]]]:
-    """(step, engine times, bare times) for start, both completions and tick."""
-    clock.freeze(T0 + timedelta(days=365))
-    process = engine.versions.current(db.session).get(PROCESS)
-    db.remove()
-    serializer, script_engine = engine.runner.serializer, engine.runner.script_engine
-    n = RUNS + WARMUP
+class Bare:
+    """The same steps with SpiffWorkflow alone: no database; the engine's serializer and scripts."""
 
-    def in_transaction(step):
-        with db.transaction() as session:
-            step(session)
-        db.remove()
+    def __init__(self, engine: WorkflowEngine, process) -> None:
+        self.serializer, self.scripts = engine.runner.serializer, engine.runner.script_engine
+        self.spec, self.subprocess_specs = process.spec, process.subprocess_specs
 
-    def bare_start(_):
-        workflow = BpmnWorkflow(process.spec, process.subprocess_specs, script_engine=script_engine)
+    def load(self, state: str) -> BpmnWorkflow:
+        workflow = self.serializer.loads(state, self.spec, self.subprocess_specs)
+        workflow.script_engine = self.scripts
+        return workflow
+
+    def start(self, _item) -> None:
+        workflow = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.scripts)
         workflow.do_engine_steps()
-        serializer.dumps(workflow)
+        self.serializer.dumps(workflow)
 
-    def bare_complete(data):
-        def run(item):
-            workflow = serializer.loads(item[0], process.spec, process.subprocess_specs)
-            workflow.script_engine = script_engine
+    def complete(self, data: dict):
+        def cycle(item: tuple[str, str]) -> None:
+            workflow = self.load(item[0])
             task = workflow.get_task_from_id(UUID(item[1]))
             task.task_spec.add_data_from_form(task, data)
             task.run()
             workflow.do_engine_steps()
-            serializer.dumps(workflow)
+            self.serializer.dumps(workflow)
 
-        return run
+        return cycle
 
-    def bare_tick(item):
+    def tick(self, item: tuple[str, str]) -> None:
         with clock.pinned(T0 + timedelta(days=31)):  # every tick instance is due by then
-            workflow = serializer.loads(item[0], process.spec, process.subprocess_specs)
-            workflow.script_engine = script_engine
+            workflow = self.load(item[0])
             workflow.refresh_timers()
             workflow.do_engine_steps()
-            serializer.dumps(workflow)
+            self.serializer.dumps(workflow)
 
-    def complete(actor, data):
+
+def measure(db, engine) -> list[tuple[str, list[float], list[float]]]:
+    """(step, engine times, bare times) for start, completing each user task, and tick."""
+    clock.freeze(LATER)
+    bare = Bare(engine, engine.versions.current(db.session).get(PROCESS))
+    db.remove()
+    n = RUNS + WARMUP
+
+    def in_transaction(step) -> None:
+        with db.transaction() as session:
+            step(session)
+        db.remove()
+
+    def start(_item) -> None:
+        in_transaction(lambda s: engine.start(s, PROCESS, FAMILY, facility_id=1))
+
+    def complete(actor: Actor, data: dict):
         return lambda item: in_transaction(lambda s: engine.complete(s, item[1], actor, data))
 
-    results = []
-    start = lambda _: in_transaction(lambda s: engine.start(s, PROCESS, FAMILY, facility_id=1))  # noqa: E731
-    results.append(("start", timed(start, range(n)), timed(bare_start, range(n))))
+    results = [("start", timed(start, range(n)), timed(bare.start, range(n)))]
     for label, composed, actor, data in [
         ("complete Family", False, FAMILY, COMPOSED),
         ("complete Reviewer", True, REVIEWER, REVIEWED),
     ]:
         items = prepare(db, engine, n, composed)
         engine_times = timed(complete(actor, data), items)
-        results.append((label, engine_times, timed(bare_complete(data), items)))
-    # Tick instance i is due at T0 + 30 days + i minutes; all others much later.
+        results.append((label, engine_times, timed(bare.complete(data), items)))
+    # Tick instance i is due at T0 + 30 days + i minutes, every other instance a year later.
     items = prepare(db, engine, n, True, at=lambda i: T0 + timedelta(minutes=i))
     waiting = db.session.scalar(
-        select(func.count())
-        .select_from(ProcessInstance)
-        .where(ProcessInstance.next_timer_at.is_not(None))
+        select(func.count()).where(ProcessInstance.next_timer_at.is_not(None))
     )
     db.remove()
     due, advanced = (T0 + timedelta(days=30, minutes=i, seconds=30) for i in range(n)), set()
 
-    def tick(_):
+    def tick(_item) -> None:
         in_transaction(lambda s: advanced.add(len(engine.tick(s, now=next(due)))))
 
     engine_times = timed(tick, items)
     label = f"tick ({'/'.join(map(str, sorted(advanced)))} of {waiting} due)"
-    results.append((label, engine_times, timed(bare_tick, items)))
-    return results
+    return [*results, (label, engine_times, timed(bare.tick, items))]
 
 
 def row_growth(db, engine) -> str:
     """An old instance row keeps its size when new versions are deployed, and finishes on it."""
-    clock.freeze(T0 + timedelta(days=800))
-    old = prepare(db, engine, 1, True)[0]
-    old_row = db.session.scalar(select(ProcessInstance).order_by(ProcessInstance.id.desc()))
-    old_id, old_hash, size_before = old_row.id, old_row.version_hash, len(old_row.state)
-    db.remove()
+    clock.freeze(LATER + timedelta(days=100))
+    [(state, review_guid)] = prepare(db, engine, 1, True, at=lambda i: clock.now())
+    session = db.session
+    old = session.scalar(select(ProcessInstance).order_by(ProcessInstance.id.desc()))
+    old_id, old_hash, size_before = old.id, old.version_hash, len(state)
     files = read_folder(BPMN)
     for days in (31, 32, 33):
-        session = db.session
-        new_files = {p: t.replace('"P30D"', f'"P{days}D"') for p, t in files.items()}
-        engine.versions.deploy(session, new_files)
-        session.commit()
-        db.remove()
+        clock.advance(timedelta(seconds=1))  # the newest deployed_at is the current version
+        engine.versions.deploy(
+            session, {p: t.replace('"P30D"', f'"P{days}D"') for p, t in files.items()}
+        )
+    session.commit()
+    db.remove()
     session = db.session
-    versions = session.scalar(text("SELECT count(*) FROM process_version"))
-    row = session.get(ProcessInstance, old_id)
-    size_after, review = len(row.state), open_task(session, row)
-    due_days = (review.due_at - row.created_at).days
+    versions = session.scalar(select(func.count()).select_from(ProcessVersion))
+    old = session.get(ProcessInstance, old_id)
+    size_after, old_due = len(old.state), open_task(session, old).due_at - old.created_at
     new = engine.start(session, PROCESS, FAMILY, facility_id=1)
     engine.complete(session, open_task(session, new).task_guid, FAMILY, COMPOSED)
-    new_due = (open_task(session, new).due_at - new.created_at).days
-    engine.complete(session, old[1], REVIEWER, REVIEWED)
+    new_due = open_task(session, new).due_at - new.created_at
+    engine.complete(session, review_guid, REVIEWER, REVIEWED)
     session.commit()
-    done = row.status == InstanceStatus.COMPLETED and row.version_hash == old_hash
+    done = old.status == InstanceStatus.COMPLETED and old.version_hash == old_hash
     db.remove()
     return (
-        f"row growth: old instance state {size_before} chars before, {size_after} after "
-        f"3 deploys ({versions} versions stored); new-version instance {len(new.state)} chars.\n"
-        f"  old instance: review due after {due_days} days, new instance after {new_due}; "
-        f"old completed on its own version {old_hash[:12]}: {'yes' if done else 'NO'}"
+        f"row growth: old instance state {size_before} chars before, {size_after} after 3 deploys "
+        f"({versions} versions stored); a new-version instance at the same step: {len(new.state)}"
+        f"\n  old review due after {old_due.days} days, new after {new_due.days}; old instance "
+        f"completed on its own version {old_hash[:12]}: {'yes' if done else 'NO'}"
     )
 
 
@@ -242,7 +250,8 @@ def postgres_database(url: str):
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except OperationalError as exc:
         admin.dispose()
-        print(f"PostgreSQL skipped: {url} unreachable ({str(exc).splitlines()[0]})")
+        shown = make_url(url).render_as_string(hide_password=True)
+        print(f"PostgreSQL skipped: {shown} unreachable ({str(exc).splitlines()[0]})")
         yield None
         return
     scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})

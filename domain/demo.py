@@ -21,7 +21,7 @@ from . import crypto
 from .accounts import Account, AccountStatus, ConsentRecord, Facility, find_by_email
 from .notice import CURRENT_VERSION
 from .passwords import hash_password
-from .roster import Inmate
+from .roster import Inmate, Restriction
 
 STAFF_PASSWORD = "Staff-demo-2026"
 FAMILY_PASSWORD = "Family-demo-2026"
@@ -37,8 +37,6 @@ FACILITIES = [
 
 # facility code -> (call number, name, juvenile, children under 18)
 INMATES = {
-    # The roster issue will put a court ban on visits and letters (Criminal Procedure Code
-    # art. 105) on 0611 張家豪, to show an application being refused with its reason.
     "taichung-detention": [
         ("0609", "李大明", False, True),
         ("0610", "陳志強", False, True),
@@ -153,5 +151,26 @@ def seed_demo(session: Session) -> list[tuple[str, str, str]]:
         rows.append((email, STAFF_PASSWORD, role))
     _family(session)
     rows.append((FAMILY_EMAIL, FAMILY_PASSWORD, "family"))
+    _court_ban(session)
     session.flush()
     return rows
+
+
+def _court_ban(session: Session) -> None:
+    """0611 at Taichung is barred from visits and letters by a court (Criminal Procedure Code
+    art. 105), open-ended: applying for him shows the refusal and its reason."""
+    inmate = session.scalar(
+        select(Inmate)
+        .join(Facility)
+        .where(Facility.code == "taichung-detention", Inmate.call_number == "0611")
+    )
+    if not session.scalar(select(Restriction.id).where(Restriction.inmate_id == inmate.id)):
+        session.add(
+            Restriction(
+                inmate_id=inmate.id,
+                kind="court_ban",
+                starts_on=date(2026, 1, 1),
+                ends_on=None,
+                note="院檢禁止接見通信 (demo)",
+            )
+        )

@@ -53,3 +53,45 @@ def password_reset(name: str, link: str) -> tuple[str, str]:
         "If you did not ask for this, ignore this message; your password stays as it is.\n"
     )
     return subject, body
+
+
+def application_received(name: str, label: str, facility: str, link: str) -> tuple[str, str]:
+    subject = f"【{PRODUCT}】服務申請已送出 / Application received"
+    body = (
+        f"{name} 您好：\n\n您對{facility} {label} 的家庭聯絡簿服務申請已送出，"
+        "機關將於 1 個月內完成審核，"
+        f"結果會以電子郵件通知，也可於此查詢：\n{link}\n\n---\nHello {name},\n\n"
+        f"Your application for the family contact book of {label} at {facility} has been sent. "
+        f"The facility decides within one month; you will get an e-mail, and can follow it "
+        f"at:\n{link}\n"
+    )
+    return subject, body
+
+
+def application_decided(
+    name: str, label: str, approved: bool, reason: str, steps: str, link: str
+) -> tuple[str, str]:
+    if approved:
+        subject = f"【{PRODUCT}】申請審核通過 / Application approved"
+        zh = f"您對 {label} 的家庭聯絡簿申請已審核通過，現在可以發佈家庭聯絡簿。"
+        en = f"Your application for the family contact book of {label} was approved."
+    else:
+        subject = f"【{PRODUCT}】申請審核未通過 / Application not approved"
+        zh = f"您對 {label} 的家庭聯絡簿申請審核未通過。\n原因：{reason}\n建議步驟：{steps or '－'}"
+        en = (
+            f"Your application for the family contact book of {label} was not approved.\n"
+            f"Reason: {reason}\nSuggested steps: {steps or '-'}\n"
+            "You can correct the application and send it again."
+        )
+    body = f"{name} 您好：\n\n{zh}\n\n{link}\n\n---\nHello {name},\n\n{en}\n\n{link}\n"
+    return subject, body
+
+
+def review_overdue(label: str, facility: str, link: str) -> tuple[str, str]:
+    subject = f"【{PRODUCT}】申請審核逾期 / Application review overdue"
+    body = (
+        f"{facility} 主管您好：\n\n{label} 的家庭聯絡簿申請已超過 1 個月未完成審核，請協助處理：\n"
+        f"{link}\n\n---\nAn application for the family contact book of {label} has waited "
+        f"over a month for a decision at {facility}. Please follow it up:\n{link}\n"
+    )
+    return subject, body

@@ -8,6 +8,8 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 import domain.accounts  # noqa: F401  (each import registers its tables on Base.metadata)
+import domain.applications  # noqa: F401
+import domain.files  # noqa: F401
 import domain.notifications  # noqa: F401
 import domain.roster  # noqa: F401
 import workflows.models  # noqa: F401

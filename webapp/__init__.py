@@ -15,7 +15,8 @@ from workflows.db import Database
 from . import i18n
 from .extensions import csrf, limiter, login_manager
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024  # attachments are ≤ 20 MB; leave room for the form around them
+# Three proofs of up to 10 MB each may arrive before the form says "20 MB together".
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -68,6 +69,24 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     from .taskpages import bp as tasks_bp
 
     app.register_blueprint(tasks_bp)
+
+    from .inbox import bp as inbox_bp
+
+    app.register_blueprint(inbox_bp)
+
+    from .applications import bp as applications_bp
+    from .applications.navigation import add_application_links
+
+    app.register_blueprint(applications_bp)
+    add_application_links(app)
+
+    from .files import bp as files_bp
+
+    app.register_blueprint(files_bp)
+
+    from .admin import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
 
     from .cli import init_app as init_cli
 

@@ -17,13 +17,15 @@ from workflows import SpecInvalid
 from workflows.models import InstanceStatus, ProcessInstance
 from workflows.specs import read_folder
 
+from .roster_cli import import_inmates
+
 bpmn_cli = AppGroup("bpmn", help="Validate and deploy the process definitions in bpmn/.")
 workflows_cli = AppGroup("workflows", help="Run timers and look after process instances.")
 
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    for command in (db_upgrade, seed_demo, create_user):
+    for command in (db_upgrade, seed_demo, create_user, import_inmates):
         app.cli.add_command(command)
     app.cli.add_command(bpmn_cli)
     app.cli.add_command(workflows_cli)

@@ -7,6 +7,7 @@ the other gets TaskAlreadyCompleted.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from uuid import UUID
 
@@ -243,6 +244,12 @@ class WorkflowEngine:
     def start_form_key(self, session: Session, process_id: str, variant: str = "") -> str | None:
         """The form a new instance would ask for first (None if the process runs code first)."""
         return first_form_key(self.versions.current(session).get(process_id, variant).spec)
+
+    def final_data(self, instance: ProcessInstance) -> dict:
+        """The data a finished instance ended with (its outcome), without loading the workflow."""
+        if instance.status != InstanceStatus.COMPLETED:
+            raise ValueError(f"instance {instance.id} has not finished")
+        return json.loads(instance.state).get("data", {})
 
     def task_data(self, session: Session, row: HumanTask) -> dict:
         """The data a ready task holds (what its form and page show)."""

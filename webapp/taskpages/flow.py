@@ -10,8 +10,9 @@ from workflows.models import InstanceStatus, ProcessInstance
 
 from ..extensions import get_db, get_engine
 
-# Where a person lands when a process needs nothing more from them.
-LANDINGS = {"registration": "auth.registered"}
+# Where a person lands when a process needs nothing more from them: an endpoint, or a
+# function(instance) -> URL (registered by feature blueprints).
+LANDINGS: dict = {"registration": "auth.registered"}
 
 
 def build_form(row, task_data: dict, formdata=None):
@@ -42,8 +43,10 @@ def after_completion(instance: ProcessInstance, actor: Actor):
             "warning",
         )
         return redirect(url_for("main.home"))
-    endpoint = LANDINGS.get(instance.process_id)
-    if endpoint:
-        return redirect(url_for(endpoint))
+    landing = LANDINGS.get(instance.process_id)
+    if callable(landing):
+        return redirect(landing(instance))
+    if landing:
+        return redirect(url_for(landing))
     flash(_("Sent."), "success")
     return redirect(url_for("main.home"))

@@ -13,14 +13,22 @@ from ..extensions import get_db, get_engine
 from . import bp
 from .flow import after_completion, build_form
 
+# Form key -> function(session, task row, task data) -> extra template context, so a task page
+# shows everything needed to decide without another page (registered by feature blueprints).
+TASK_CONTEXT: dict = {}
 
-def render_task(row, form, task_data: dict):
+
+def render_task(row, form, task_data: dict, action: str | None = None):
     """The task's own template when it has one, else the generic form page."""
+    provider = TASK_CONTEXT.get(row.form_key)
+    context = provider(get_db().session, row, task_data) if provider else {}
     return render_template(
         [f"taskpages/{row.form_key}.html", "taskpages/task.html"],
         task=row,
         form=form,
         data=task_data,
+        action=action,
+        **context,
     )
 
 

@@ -1,0 +1,220 @@
+"""The family's application forms and the reviewer's decision form (service application BPMN).
+
+What a form asks for depends on the facility: `prepare()` reads the task data the DMN tables
+filled in (which proofs, whether a special project) and drops or requires fields to match.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from domain.accounts import Facility
+from domain.applications import PROOF_KINDS
+
+from . import register_form
+from .application_fields import (
+    PROOF_LABELS,
+    RELATIONSHIP_CHOICES,
+    REVIEW_REASONS,
+    MultiCheckboxField,
+    compose_reason,
+    store_proofs,
+)
+from .fields import ProofFileField, total_size_error
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+@register_form("ApplicationTargetForm")
+class ApplicationTargetForm(FlaskForm):
+    """Which person: facility, call number (呼號) and the applicant's relationship."""
+
+    facility = SelectField(_l("Correctional facility"), validators=[InputRequired()])
+    call_number = StringField(
+        _l("Call number of the person in custody"),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter the call number.")),
+            Length(max=20),
+            Regexp(r"^[0-9A-Za-z-]+$", message=_l("Use digits and letters only.")),
+        ],
+    )
+    relationship = SelectField(
+        _l("Your relationship to the person"),
+        choices=RELATIONSHIP_CHOICES,
+        validators=[InputRequired()],
+    )
+
+    def prepare(self, task_data: dict) -> None:
+        """Offer the facilities; after a failed look-up, show the entries and why."""
+        session = current_app.extensions["db"].session
+        english = str(get_locale()) == "en"
+        self.facility.choices = [
+            SelectChoice(f.code, f.name_en if english else f.name_zh)
+            for f in session.scalars(select(Facility).order_by(Facility.id))
+        ]
+        if task_data.get("match", {}).get("found") is False and not self.is_submitted():
+            target = task_data.get("target", {})
+            self.process(data=target)
+            self.call_number.errors = [_l("No such person at this facility.")]
+
+    def task_data(self) -> dict:
+        return {
+            "target": {
+                "facility": self.facility.data,
+                "call_number": self.call_number.data,
+                "relationship": self.relationship.data,
+            }
+        }
+
+
+class _ProofsMixin:
+    """File fields for the proofs; `prepare_proofs` keeps those the facility asks for."""
+
+    id_document = ProofFileField(PROOF_LABELS["id_document"])
+    relationship_proof = ProofFileField(PROOF_LABELS["relationship_proof"])
+    applicant_photo = ProofFileField(PROOF_LABELS["applicant_photo"])
+
+    def prepare_proofs(self, task_data: dict, required: bool) -> None:
+        for kind in PROOF_KINDS:
+            if not task_data.get(f"needs_{kind}"):
+                delattr(self, kind)
+            elif required:
+                getattr(self, kind).flags.required = True
+                getattr(self, kind).required = True
+
+    def validate_proofs_total(self) -> bool:
+        error = total_size_error([self[k] for k in PROOF_KINDS if k in self])
+        if error:
+            self.form_errors.append(error)
+            return False
+        return True
+
+    def stored_documents(self) -> dict:
+        fields = {k: self[k] for k in PROOF_KINDS if k in self}
+        return store_proofs(current_app, current_user.id, fields)
+
+
+@register_form("ApplicationDetailsForm")
+class ApplicationDetailsForm(_ProofsMixin, FlaskForm):
+    """Confirm the matched person, tick the service, upload the proofs."""
+
+    confirm = BooleanField(
+        _l("This is the person I am applying for."),
+        validators=[DataRequired(_l("Tick to confirm the person."))],
+    )
+    services = MultiCheckboxField(
+        _l("Service"),
+        choices=[SelectChoice("contact_book", _l("Family contact book"))],
+        validators=[DataRequired(_l("Choose the family contact book."))],
+    )
+    organisation = StringField(
+        _l("Your organisation (special project)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=200)],
+    )
+
+    def prepare(self, task_data: dict) -> None:
+        self.person_label = task_data.get("match", {}).get("label", "")
+        self.prepare_proofs(task_data, required=True)
+        if task_data.get("special_project"):
+            self.organisation.validators = [
+                DataRequired(_l("Name your organisation.")),
+                Length(max=200),
+            ]
+            self.organisation.flags.required = True
+        else:
+            del self.organisation
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) and self.validate_proofs_total()
+
+    def task_data(self) -> dict:
+        details = {
+            "confirm": True,
+            "services": list(self.services.data),
+            "documents": self.stored_documents(),
+        }
+        if "organisation" in self:
+            details["organisation"] = self.organisation.data
+        return {"details": details}
+
+
+@register_form("ApplicationCorrectionForm")
+class ApplicationCorrectionForm(_ProofsMixin, FlaskForm):
+    """After a rejection: new proofs where needed and a note, then back to review."""
+
+    note = TextAreaField(
+        _l("What did you correct?"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Say what you corrected.")), Length(max=1000)],
+    )
+
+    def prepare(self, task_data: dict) -> None:
+        self.review = task_data.get("review", {})
+        self.prepare_proofs(task_data, required=False)
+
+    def validate(self, extra_validators=None) -> bool:
+        return super().validate(extra_validators) and self.validate_proofs_total()
+
+    def task_data(self) -> dict:
+        return {"correction": {"note": self.note.data, "documents": self.stored_documents()}}
+
+
+@register_form("ApplicationReviewForm")
+class ApplicationReviewForm(FlaskForm):
+    """Approve, or reject with a reason (a template, free text, or both) and suggested steps."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject"))],
+        validators=[InputRequired(_l("Choose approve or reject."))],
+    )
+    reason_template = SelectField(
+        _l("Reason"), choices=REVIEW_REASONS, default="", validators=[Optional()]
+    )
+    reason = TextAreaField(
+        _l("Reason in your words"), filters=[_strip], validators=[Length(max=1000)]
+    )
+    suggested_steps = TextAreaField(
+        _l("Suggested steps for the family"), filters=[_strip], validators=[Length(max=1000)]
+    )
+
+    def validate_reason(self, field) -> None:
+        if self.decision.data == "reject" and not (field.data or self.reason_template.data):
+            raise ValidationError(_l("A rejection needs a reason."))
+
+    def task_data(self) -> dict:
+        reason = compose_reason(self.reason_template.data, self.reason.data)
+        if self.decision.data == "approve":
+            reason = self.reason.data or ""
+        return {
+            "review": {
+                "decision": self.decision.data,
+                "reason": reason,
+                "suggested_steps": self.suggested_steps.data or "",
+            }
+        }

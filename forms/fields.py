@@ -1,0 +1,134 @@
+"""Upload fields whose files are checked by content while the form validates.
+
+A refused file gets its message beside its own field and the form is shown again with every
+other answer kept; the type is decided by `domain.file_checks`, never by the file's name.
+`total_size_error` enforces the limit on all files of one form together (20 MB per application).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
+from wtforms.validators import StopValidation
+
+from domain.file_checks import DEFAULT_MAX_BYTES, FileRefused, Refusal, check_upload
+
+DEFAULT_MAX_TOTAL_BYTES = 20 * 1024 * 1024  # all files of one application together
+MEGABYTE = 1024 * 1024
+# A hint for the browser's file chooser only; the content check is what counts.
+ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
+
+
+def megabytes(size: int) -> str:
+    """A byte limit as people read it: 10485760 -> '10'."""
+    return f"{size / MEGABYTE:g}"
+
+
+def refusal_message(code: str, max_bytes: int = DEFAULT_MAX_BYTES):
+    """The translated message for a FileRefused code, naming the limit where there is one."""
+    messages = {
+        Refusal.EMPTY: _l("The file is empty. Please choose the file again."),
+        Refusal.TOO_LARGE: _l(
+            "The file is larger than %(mb)s MB. Please upload a smaller file.",
+            mb=megabytes(max_bytes),
+        ),
+        Refusal.NOT_ALLOWED_TYPE: _l(
+            "Only JPG, PNG or PDF files can be uploaded, and this file's content is none of them."
+        ),
+        Refusal.CORRUPT: _l(
+            "The file is damaged or incomplete and cannot be opened. Please upload it again."
+        ),
+        Refusal.TOO_MANY_PIXELS: _l(
+            "The image has too many pixels to open safely. Please upload a smaller image."
+        ),
+        Refusal.ENCRYPTED: _l(
+            "Password-protected PDF files cannot be opened. Please upload the PDF without a "
+            "password."
+        ),
+    }
+    return messages.get(code, messages[Refusal.CORRUPT])
+
+
+def chosen(upload: Any) -> bool:
+    """Whether the person chose a file (an empty file input sends a part without a name)."""
+    return isinstance(upload, FileStorage) and bool(upload.filename)
+
+
+def upload_size(upload: FileStorage) -> int:
+    """The size of an uploaded file in bytes (browsers rarely send it, so measure the stream)."""
+    stream = upload.stream
+    position = stream.tell()
+    size = stream.seek(0, 2)
+    stream.seek(position)
+    return size
+
+
+class ProofFile:
+    """Validator: the chosen file must be a JPG, PNG or PDF by content, of at most `max_bytes`.
+
+    On success the field gets `content_type`; the stream is rewound so the view can store it.
+    No file chosen is left to the field's own `required` check.
+    """
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES):
+        self.max_bytes = max_bytes
+
+    def __call__(self, _form, field) -> None:
+        """Check the file's content; a refusal becomes the field's error."""
+        upload = field.data
+        if not chosen(upload):
+            return
+        upload.stream.seek(0)
+        try:
+            field.content_type = check_upload(upload.stream, self.max_bytes)
+        except FileRefused as refused:
+            raise StopValidation(refusal_message(refused.code, self.max_bytes)) from None
+        finally:
+            upload.stream.seek(0)
+
+
+class ProofFileField(FileField):
+    """A file input for a proof or photo: JPG, PNG or PDF by content, of at most `max_bytes`.
+
+    `required` may be changed after the form is built (the facility decides which proofs it
+    needs). Its `type` stays "FileField", so the form macros render it (and the multipart form)
+    like any file input.
+    """
+
+    def __init__(
+        self,
+        label=None,
+        validators=None,
+        *,
+        required: bool = False,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        **kwargs,
+    ):
+        kwargs["render_kw"] = {"accept": ACCEPT, **(kwargs.get("render_kw") or {})}
+        super().__init__(label, [*(validators or []), ProofFile(max_bytes)], **kwargs)
+        self.type = "FileField"
+        self.required = required
+        self.flags.required = required
+        self.content_type: str | None = None
+
+    def pre_validate(self, form) -> None:
+        """A required proof must be chosen; an optional one may be left empty."""
+        if self.required and not chosen(self.data):
+            raise StopValidation(_l("Choose a file to upload."))
+
+
+def total_size_error(fields, max_bytes: int = DEFAULT_MAX_TOTAL_BYTES):
+    """The message when the accepted files of these validated fields together pass `max_bytes`.
+
+    None when they fit. Fields already refused are not counted: their own message says why.
+    """
+    files = [f.data for f in fields if not f.errors and chosen(f.data)]
+    if sum(upload_size(upload) for upload in files) <= max_bytes:
+        return None
+    return _l(
+        "Together the files are larger than %(mb)s MB. Please upload smaller files.",
+        mb=megabytes(max_bytes),
+    )

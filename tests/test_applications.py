@@ -1,0 +1,308 @@
+"""The service-application process end to end: every branch of bpmn/service_application.bpmn."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from domain.accounts import Facility
+from domain.applications import Application, ApplicationRound, ContactBook
+from domain.roster import Inmate, Restriction
+from tests.application_support import (
+    FAMILY,
+    STAFF_PASSWORD,
+    apply,
+    choose,
+    field_error,
+    logged_in,
+    make_family,
+    open_tasks,
+    png,
+    seed,
+    send_details,
+)
+from tests.conftest import read
+from tests.web_support import csrf_token
+from workflows import clock
+
+DUNPIN_PROOFS = {
+    "id_document": (png(), "id.png"),
+    "relationship_proof": (png((0, 90, 0)), "hh.png"),
+}
+
+
+@pytest.fixture
+def family(app):
+    seed(app)
+    return logged_in(app, *FAMILY)
+
+
+def reviewer(app, facility="dunpin"):
+    return logged_in(app, f"reviewer.{facility}@example.tw", STAFF_PASSWORD)
+
+
+def supervisor(app, facility="dunpin"):
+    return logged_in(app, f"supervisor.{facility}@example.tw", STAFF_PASSWORD)
+
+
+def decide(client, task, decision, **extra):
+    url = f"/tasks/{task.task_guid}"
+    return client.post(
+        url, data={"csrf_token": csrf_token(client, url), "decision": decision, **extra}
+    )
+
+
+def status_of(client, url: str) -> int:
+    """GET a URL and close the response (a served file holds an open handle until then)."""
+    with client.get(url) as response:
+        return response.status_code
+
+
+def applications(app):
+    return read(app, select(Application))
+
+
+def test_apply_review_approve_activates_the_contact_book(app, family, mailbox):
+    response = apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    assert response.status_code == 302
+    assert "已送出" in mailbox.last()["Subject"]
+    [application] = applications(app)
+    assert application.status == "pending"
+    page = family.get("/applications").get_data(as_text=True)
+    assert "1201 林〇〇" in page and "未審核" in page and "林小偉" not in page
+    [task] = open_tasks(app, lane="Reviewer")
+    assert (task.search_key, task.subject_label) == ("1201", "1201 林〇〇")
+    assert task.due_at is not None
+    desk = reviewer(app)
+    page = desk.get(f"/tasks/{task.task_guid}").get_data(as_text=True)
+    assert "F22****354" in page and "林小偉" in page and page.count("/files/") >= 2
+    assert decide(desk, task, "approve").status_code == 302
+    [application] = applications(app)
+    assert application.status == "approved"
+    [book] = read(app, select(ContactBook))
+    assert book.status == "active" and book.inmate_id == application.inmate_id
+    assert "審核通過" in family.get("/applications").get_data(as_text=True)
+    assert "審核通過" in mailbox.last()["Subject"]
+
+
+def test_reject_needs_a_reason_then_correct_and_resubmit(app, family, mailbox):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    desk = reviewer(app)
+    page = decide(desk, task, "reject").get_data(as_text=True)
+    assert field_error(page, "reason")
+    response = decide(
+        desk, task, "reject", reason="戶籍謄本模糊", suggested_steps="請重新上傳清晰的戶籍謄本"
+    )
+    assert response.status_code == 302
+    status = family.get("/applications").get_data(as_text=True)
+    assert "審核未通過" in status and "戶籍謄本模糊" in status and "請重新上傳" in status
+    assert "未通過" in mailbox.last()["Subject"]
+    [correction] = open_tasks(app, lane="Family")
+    url = f"/tasks/{correction.task_guid}"
+    assert "戶籍謄本模糊" in family.get(url).get_data(as_text=True)
+    family.post(
+        url,
+        data={
+            "csrf_token": csrf_token(family, url),
+            "note": "重新上傳",
+            "relationship_proof": (__import__("io").BytesIO(png((1, 2, 3))), "new.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    [second] = open_tasks(app, lane="Reviewer")
+    page = desk.get(f"/tasks/{second.task_guid}").get_data(as_text=True)
+    assert "戶籍謄本模糊" in page  # the earlier round is visible
+    decide(desk, second, "approve")
+    [application] = applications(app)
+    assert (application.status, application.round) == ("approved", 2)
+    assert [r.decision for r in read(app, select(ApplicationRound))] == ["reject", "approve"]
+
+
+@pytest.mark.parametrize(
+    "facility, call_number, relationship, reason",
+    [
+        ("taichung-detention", "0609", "relative", "does not accept applications for this"),
+        ("taichung-detention", "0612", "parent", "children under 18"),
+    ],
+)
+def test_ineligible_requests_file_nothing_and_say_why(
+    app, family, facility, call_number, relationship, reason
+):
+    response = choose(family, facility, call_number, relationship)
+    english = {"Accept-Language": "en"}
+    page = family.get(response.headers["Location"], headers=english).get_data(as_text=True)
+    assert reason in page and "Nothing was filed" in page
+    assert applications(app) == []
+
+
+def test_a_restriction_in_force_refuses_the_application(app, family):
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        inmate = session.scalar(select(Inmate).where(Inmate.call_number == "1201"))
+        session.add(
+            Restriction(
+                inmate_id=inmate.id,
+                kind="discipline",
+                starts_on=date.today() - timedelta(days=1),
+                ends_on=date.today() + timedelta(days=10),
+            )
+        )
+    database.remove()
+    response = choose(family, "dunpin-school", "1201", "parent")
+    page = family.get(response.headers["Location"], headers={"Accept-Language": "en"})
+    assert "cannot use the contact book at present" in page.get_data(as_text=True)
+    assert applications(app) == []
+
+
+def test_one_book_per_person(app, family):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    again = choose(family, "dunpin-school", "1201", "parent")
+    assert "/applications/outcome/" in again.headers["Location"]
+    english = {"Accept-Language": "en"}
+    assert "already have an application" in family.get(
+        again.headers["Location"], headers=english
+    ).get_data(as_text=True)
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    taken = choose(other, "dunpin-school", "1201", "sibling")
+    page = other.get(taken.headers["Location"], headers=english).get_data(as_text=True)
+    assert "one contact book per person in custody" in page
+    assert len(applications(app)) == 1
+
+
+@pytest.mark.parametrize(
+    "facility, call_number", [("dunpin-school", "9999"), ("dunpin-school", "0609")]
+)  # 0609 is at Taichung
+def test_unknown_or_other_facility_call_number_says_no_such_person(
+    app, family, facility, call_number
+):
+    response = choose(family, facility, call_number, "parent")
+    page = family.get(response.headers["Location"]).get_data(as_text=True)
+    assert field_error(page, "call_number")
+    assert "臺中" not in field_error(page, "call_number")
+    assert f'value="{call_number}"' in page
+
+
+def test_overdue_review_goes_to_supervisors_and_reviewer_can_still_decide(app, family, mailbox):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    clock.advance(timedelta(days=32))
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        app.extensions["engine"].tick(session)
+    database.remove()
+    [task] = open_tasks(app, lane="Reviewer")
+    assert task.bpmn_id == "overdue_review" and task.due_at < clock.now()
+    assert any(m["To"] == "supervisor.dunpin@example.tw" for m in mailbox.messages())
+    assert supervisor(app).get(f"/tasks/{task.task_guid}").status_code == 200
+    assert decide(reviewer(app), task, "approve").status_code == 302
+    assert applications(app)[0].status == "approved"
+
+
+def test_special_project_goes_to_the_supervisor(app, family):
+    response = choose(family, "yunlin-second-prison", "2301", "institution")
+    task_url = response.headers["Location"]
+    page = family.get(task_url).get_data(as_text=True)
+    assert 'name="organisation"' in page and 'name="applicant_photo"' in page
+    files = {
+        "id_document": (png(), "a.png"),
+        "relationship_proof": (png(), "b.png"),
+        "applicant_photo": (png(), "c.png"),
+    }
+    missing = send_details(family, task_url, files).get_data(as_text=True)
+    assert field_error(missing, "organisation")
+    send_details(family, task_url, files, organisation="雲林縣政府社會處")
+    [task] = open_tasks(app, lane="Supervisor")
+    assert reviewer(app, "yunlin").get(f"/tasks/{task.task_guid}").status_code == 404
+    assert decide(supervisor(app, "yunlin"), task, "approve").status_code == 302
+    assert applications(app)[0].special_project is True
+
+
+def test_taichung_asks_only_for_the_relationship_proof(app, family):
+    response = choose(family, "taichung-detention", "0609", "spouse")
+    page = family.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'name="relationship_proof"' in page
+    assert 'name="id_document"' not in page and 'name="applicant_photo"' not in page
+
+
+def test_a_disguised_file_is_refused_and_the_rest_kept(app, family):
+    response = choose(family, "dunpin-school", "1201", "parent")
+    task_url = response.headers["Location"]
+    bad = {
+        "id_document": (b"not really an image", "id.jpg"),
+        "relationship_proof": (png(), "hh.png"),
+    }
+    page = send_details(family, task_url, bad).get_data(as_text=True)
+    assert field_error(page, "id_document")
+    assert (
+        "checked" in page.split('name="confirm"')[0][-200:] + page.split('name="confirm"')[1][:200]
+    )
+    assert applications(app) == []
+
+
+def test_a_replayed_submission_files_one_application(app, family):
+    response = choose(family, "dunpin-school", "1201", "parent")
+    task_url = response.headers["Location"]
+    token = csrf_token(family, task_url)
+
+    def post():
+        data = {
+            "csrf_token": token,
+            "confirm": "y",
+            "services": "contact_book",
+            "id_document": (__import__("io").BytesIO(png()), "a.png"),
+            "relationship_proof": (__import__("io").BytesIO(png()), "b.png"),
+        }
+        return family.post(task_url, data=data, content_type="multipart/form-data")
+
+    assert post().status_code == 302
+    assert post().status_code == 302  # "already completed", not a second application
+    assert len(applications(app)) == 1
+
+
+def test_strangers_get_404_on_tasks_files_and_outcomes(app, family):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    desk = reviewer(app)
+    files = [
+        line.split('"')[0]
+        for line in desk.get(f"/tasks/{task.task_guid}").get_data(as_text=True).split("/files/")[1:]
+    ]
+    file_url = "/files/" + files[0].split("?")[0]
+    other_family = logged_in(app, *make_family(app, "stranger@example.tw"))
+    other_desk = reviewer(app, "taichung")
+    for client in (other_family, other_desk, app.test_client()):
+        assert status_of(client, file_url) == 404
+    for client in (other_family, other_desk, family):
+        assert client.get(f"/tasks/{task.task_guid}").status_code == 404
+    assert status_of(family, file_url) == 200 and status_of(desk, file_url) == 200
+    instance_id = applications(app)[0].instance_id
+    assert other_family.get(f"/applications/outcome/{instance_id}").status_code == 404
+    assert desk.get("/applications").status_code == 404
+
+
+def test_the_demo_court_ban_refuses_an_application_for_0611(app, family):
+    response = choose(family, "taichung-detention", "0611", "spouse")
+    page = family.get(response.headers["Location"], headers={"Accept-Language": "en"})
+    assert "court or prosecutor" in page.get_data(as_text=True)
+
+
+def test_a_transfer_takes_the_open_application_to_the_new_facility(app, family):
+    from domain.roster_operations import transfer_inmate
+
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        inmate = session.scalar(select(Inmate).where(Inmate.call_number == "1201"))
+        yunlin = session.scalar(select(Facility).where(Facility.code == "yunlin-second-prison"))
+        transfer_inmate(session, inmate, yunlin.id, app.extensions["engine"])
+    database.remove()
+    [task] = open_tasks(app, lane="Reviewer")
+    assert reviewer(app).get(f"/tasks/{task.task_guid}").status_code == 404
+    new_desk = reviewer(app, "yunlin")
+    page = new_desk.get(f"/tasks/{task.task_guid}").get_data(as_text=True)
+    file_url = "/files/" + page.split("/files/")[1].split('"')[0].split("?")[0]
+    assert status_of(new_desk, file_url) == 200
+    assert status_of(reviewer(app), file_url) == 404
+    assert decide(new_desk, task, "approve").status_code == 302

@@ -1,0 +1,42 @@
+"""Look-ups that stay inside the admin's own facility (404 for anything else)."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+
+from domain.accounts import Facility
+from domain.roster import Inmate, Restriction
+
+from ..extensions import get_db
+
+
+def own_inmate(inmate_id: int) -> Inmate:
+    """The person with this id at the admin's facility; 404 if none, or at another facility."""
+    inmate = get_db().session.get(Inmate, inmate_id)
+    if inmate is None or inmate.facility_id != current_user.facility_id:
+        abort(404)
+    return inmate
+
+
+def own_restriction(inmate: Inmate, restriction_id: int) -> Restriction:
+    """A restriction of this person; 404 for another person's."""
+    restriction = get_db().session.get(Restriction, restriction_id)
+    if restriction is None or restriction.inmate_id != inmate.id:
+        abort(404)
+    return restriction
+
+
+def facility_name(facility: Facility) -> str:
+    """The facility's name in the page's language."""
+    return facility.name_en if str(get_locale()) == "en" else facility.name_zh
+
+
+def other_facilities() -> list[tuple[str, str]]:
+    """(code, name) of every facility but the admin's own, for the transfer form."""
+    rows = get_db().session.scalars(
+        select(Facility).where(Facility.id != current_user.facility_id).order_by(Facility.code)
+    )
+    return [(facility.code, facility_name(facility)) for facility in rows]

@@ -1,0 +1,109 @@
+"""A person's restrictions (add, end, delete) and their transfer to another facility."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import select
+
+from domain.accounts import Facility
+from domain.roster import Restriction, local_today
+from domain.roster_operations import (
+    RestrictionNotStarted,
+    TransferError,
+    end_restriction,
+    transfer_inmate,
+)
+from forms.roster import RestrictionForm, TransferForm
+
+from ..extensions import get_db, get_engine
+from . import bp
+from .access import facility_name, other_facilities, own_inmate, own_restriction
+from .roster import inmate_page
+
+
+def _back(inmate_id: int):
+    return redirect(url_for("admin.inmate", inmate_id=inmate_id) + "#restrictions")
+
+
+@bp.post("/roster/<int:inmate_id>/restrictions")
+def add_restriction(inmate_id: int):
+    """Record a restriction; errors are shown beside the fields on the person's page."""
+    person = own_inmate(inmate_id)
+    form = RestrictionForm()
+    if not form.validate_on_submit():
+        return inmate_page(person, restriction_form=form)
+    person.restrictions.append(
+        Restriction(
+            kind=form.kind.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+            note=form.note.data or "",
+        )
+    )
+    get_db().session.flush()
+    flash(_("The restriction was added."), "success")
+    return _back(person.id)
+
+
+@bp.post("/roster/<int:inmate_id>/restrictions/<int:restriction_id>/end")
+def end(inmate_id: int, restriction_id: int):
+    """Lift a restriction from today on (yesterday becomes its last day)."""
+    person = own_inmate(inmate_id)
+    restriction = own_restriction(person, restriction_id)
+    try:
+        end_restriction(restriction, local_today())
+    except RestrictionNotStarted:
+        flash(_("This restriction has not begun before today: delete it instead."), "warning")
+        return _back(person.id)
+    get_db().session.flush()
+    flash(_("The restriction was lifted from today."), "success")
+    return _back(person.id)
+
+
+@bp.post("/roster/<int:inmate_id>/restrictions/<int:restriction_id>/delete")
+def delete(inmate_id: int, restriction_id: int):
+    """Remove a restriction entered by mistake."""
+    person = own_inmate(inmate_id)
+    person.restrictions.remove(own_restriction(person, restriction_id))
+    get_db().session.flush()
+    flash(_("The restriction was deleted."), "success")
+    return _back(person.id)
+
+
+TRANSFER_ERRORS = {
+    TransferError.CALL_NUMBER_TAKEN: _l(
+        "That facility already has a person with this call number. Change the call number "
+        "first, or correct the other facility's roster."
+    ),
+    TransferError.SAME_FACILITY: _l("The person is already at that facility."),
+    TransferError.UNKNOWN_FACILITY: _l("Choose a facility from the list."),
+}
+
+
+@bp.post("/roster/<int:inmate_id>/transfer")
+def transfer(inmate_id: int):
+    """Move the person to another facility; their open tasks go to that facility's inbox."""
+    person = own_inmate(inmate_id)
+    session = get_db().session
+    form = TransferForm()
+    form.prepare(other_facilities())
+    if not form.validate_on_submit():
+        return inmate_page(person, transfer_form=form)
+    target = session.scalar(select(Facility).where(Facility.code == form.to_facility.data))
+    try:
+        moved = transfer_inmate(session, person, target.id, get_engine())
+    except TransferError as exc:
+        form.to_facility.errors.append(TRANSFER_ERRORS[exc.reason])
+        return inmate_page(person, transfer_form=form)
+    message = ngettext(
+        "%(call_number)s was moved to %(facility)s; %(num)d open process went along.",
+        "%(call_number)s was moved to %(facility)s; %(num)d open processes went along.",
+        moved,
+        call_number=person.call_number,
+        facility=facility_name(target),
+    )
+    flash(message, "success")
+    return redirect(url_for("admin.roster"))

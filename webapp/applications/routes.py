@@ -1,0 +1,106 @@
+"""`/applications` (服務項目狀態查詢), `/applications/new` (服務項目申請) and the outcome page."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from domain.accounts import Facility
+from domain.applications import Application, applications_of
+from domain.roster import Inmate
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
+
+from ..extensions import get_db, get_engine
+from ..taskpages.flow import LANDINGS
+from ..taskpages.starting import start_from_first_form
+from . import bp
+from .texts import INELIGIBLE_REASONS
+
+PROCESS = "service_application"
+
+
+def family_only(view):
+    """Families only; anyone else gets a 404 (the page does not exist for them)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if current_user.role != "family":
+            abort(404)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/applications")
+@family_only
+def status():
+    """Every application of the family with its status, review time and, if rejected, why."""
+    session = get_db().session
+    rows = []
+    for application in applications_of(session, current_user.id):
+        rows.append(
+            {
+                "application": application,
+                "facility": session.get(Facility, application.facility_id),
+                "inmate": session.get(Inmate, application.inmate_id),
+                "due": _decision_due(session, application),
+            }
+        )
+    return render_template("applications/status.html", rows=rows)
+
+
+@bp.route("/applications/new", methods=["GET", "POST"])
+@family_only
+def new():
+    """The first step of a new application (the instance starts when it is valid)."""
+    return start_from_first_form(
+        PROCESS, url_for("applications.new"), {"account_id": current_user.id}
+    )
+
+
+@bp.route("/applications/outcome/<int:instance_id>")
+@family_only
+def outcome(instance_id: int):
+    """Where the family lands after the last step: why nothing was filed, or the status page."""
+    session = get_db().session
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None or instance.owner_account_id != current_user.id:
+        abort(404)
+    reason = _ineligibility_reason(instance)
+    if reason is None:
+        flash(
+            _("Your application has been sent. The facility decides within one month."), "success"
+        )
+        return redirect(url_for("applications.status"))
+    return render_template("applications/ineligible.html", reason=INELIGIBLE_REASONS[reason])
+
+
+def _ineligibility_reason(instance: ProcessInstance) -> str | None:
+    if instance.status != InstanceStatus.COMPLETED:
+        return None
+    data = get_engine().final_data(instance)
+    if data.get("application_id"):
+        return None
+    filing = data.get("filing") or {}
+    return filing.get("reason") or (data.get("eligibility") or {}).get("reason")
+
+
+def _decision_due(session, application: Application):
+    """When the open review of this application falls due (from the BPMN timer)."""
+    return session.scalar(
+        select(HumanTask.due_at)
+        .where(
+            HumanTask.instance_id == application.instance_id,
+            HumanTask.status == TaskStatus.OPEN,
+            HumanTask.lane.in_(["Reviewer", "Supervisor"]),
+        )
+        .limit(1)
+    )
+
+
+LANDINGS[PROCESS] = lambda instance: url_for("applications.outcome", instance_id=instance.id)

@@ -1,0 +1,84 @@
+"""What the inbox page was asked for (tab, filters, sort, page), read from its query string."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from workflows import Actor
+from workflows.inbox import SORTS, TABS, InboxQuery, normalise_search
+
+DEFAULTS = {"tab": "all", "process": "", "task": "", "q": "", "sort": "due", "page": 1}
+MAX_PAGE = 10_000  # a deeper offset is a typo or a probe, never a reviewer paging
+
+TAB_LABELS = {"mine": _l("Assigned to me"), "unassigned": _l("Unassigned"), "all": _l("All open")}
+SORT_LABELS = {"due": _l("By due date"), "age": _l("Oldest first")}
+# Process ids as staff read them; a process missing here shows its id.
+PROCESS_LABELS = {
+    "service_application": _l("Service application"),
+    "registration": _l("Registration"),
+}
+
+
+def process_label(process_id: str):
+    """The name of a process in the page's language."""
+    return PROCESS_LABELS.get(process_id, process_id)
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """The query-string state of the inbox; `task` is "<process id>:<task id>"."""
+
+    tab: str = "all"
+    process: str = ""
+    task: str = ""
+    q: str = ""
+    sort: str = "due"
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: MultiDict) -> InboxFilters:
+        """Read the query string; unknown or malformed values fall back to the defaults."""
+        tab, sort = args.get("tab", "all"), args.get("sort", "due")
+        page = args.get("page", 1, type=int) or 1
+        return cls(
+            tab=tab if tab in TABS else "all",
+            process=args.get("process", "")[:100],
+            task=args.get("task", "")[:201],
+            q=normalise_search(args.get("q", ""))[:50],
+            sort=sort if sort in SORTS else "due",
+            page=min(max(page, 1), MAX_PAGE),
+        )
+
+    def query(self, actor: Actor) -> InboxQuery:
+        """The engine-side query for this actor: the task filter names its process too."""
+        process_id, bpmn_id = self.process or None, None
+        if self.task:
+            task_process, _, bpmn_id = self.task.partition(":")
+            process_id = process_id or task_process or None
+        return InboxQuery.for_actor(
+            actor,
+            tab=self.tab,
+            process_id=process_id,
+            bpmn_id=bpmn_id or None,
+            search=self.q or None,
+            sort=self.sort,
+            page=self.page,
+        )
+
+    def params(self, **changes) -> dict:
+        """Query-string values that differ from the defaults, for links that keep the filters.
+
+        Changing anything but the page goes back to page 1.
+        """
+        changed = replace(self, **changes)
+        if "page" not in changes:
+            changed = replace(changed, page=1)
+        return {k: v for k, v in asdict(changed).items() if v != DEFAULTS[k]}
+
+    @property
+    def filtered(self) -> bool:
+        """True when any filter or search narrows the list (the page offers to clear them)."""
+        return bool(self.process or self.task or self.q)

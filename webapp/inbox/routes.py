@@ -1,0 +1,120 @@
+"""GET /inbox lists a facility's open tasks; small POST forms claim, unclaim and reassign."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug import Response
+
+from workflows import Actor, TaskAlreadyCompleted, TaskNotFound, clock
+from workflows.inbox import TABS, filter_choices, list_tasks, tab_counts
+
+from ..actors import current_actor
+from ..extensions import get_db, get_engine
+from ..i18n import safe_next
+from . import bp, is_inbox_user
+from .filters import SORT_LABELS, TAB_LABELS, InboxFilters, process_label
+from .staff import colleagues, fits, may_take, names
+
+ACTIONS = ("claim", "unclaim", "assign")
+
+
+def staff_actor() -> Actor:
+    """The current staff member; anyone else gets a 404, so the inbox is not even hinted at."""
+    if not is_inbox_user(current_user):
+        abort(404)
+    return current_actor()
+
+
+@bp.get("/inbox")
+def inbox() -> str:
+    """One page of a tab, with the counts of every tab under the same filters."""
+    actor, session = staff_actor(), get_db().session
+    filters = InboxFilters.from_args(request.args)
+    query = filters.query(actor)
+    counts = tab_counts(session, query)
+    page = list_tasks(session, query, total=counts[query.tab])
+    choices = filter_choices(session, query.facility_id, query.lanes)
+    staff = colleagues(session, query.facility_id, query.lanes)
+    known = {c.id: c.name for c in staff}
+    missing = {r.assignee_id for r in page.rows if r.assignee_id and r.assignee_id not in known}
+    process_ids = {c[0] for c in choices} | {r.process_id for r in page.rows}
+    return render_template(
+        "inbox/inbox.html",
+        filters=filters,
+        page=page,
+        counts=counts,
+        tabs=[(tab, TAB_LABELS[tab]) for tab in TABS],
+        sorts=SORT_LABELS,
+        choices=choices,
+        process_names={pid: str(process_label(pid)) for pid in process_ids},
+        task_urls=task_urls([r.task_guid for r in page.rows]),
+        staff_for={r.task_guid: [c for c in staff if fits(c, r)] for r in page.rows},
+        assignee_names=known | names(session, missing),
+        me=actor.account_id,
+        now=clock.now(),
+    )
+
+
+def task_urls(guids: list[str]) -> dict[str, dict[str, str]]:
+    """The task page and action URLs of each row, built from one url_for per endpoint."""
+    marker = "TASK-GUID"  # task guids are UUIDs: hex digits and dashes only
+    patterns = {
+        "open": url_for("taskpages.task_page", task_id=marker),
+        **{action: url_for(f"inbox.{action}", task_guid=marker) for action in ACTIONS},
+    }
+    return {guid: {k: v.replace(marker, guid) for k, v in patterns.items()} for guid in guids}
+
+
+def back_to_inbox() -> Response:
+    """Return to the inbox page the form was sent from, filters and all."""
+    return redirect(safe_next(request.form.get("next")) or url_for("inbox.inbox"), code=303)
+
+
+def change_assignee(task_guid: str, assignee_id: int | None, done: str) -> Response:
+    """Record the new assignee through the engine; another facility's or lane's task is a 404."""
+    actor = staff_actor()
+    try:
+        get_engine().assign(get_db().session, task_guid, actor, assignee_id)
+    except TaskNotFound:
+        abort(404)
+    except TaskAlreadyCompleted:
+        flash(_("This task has already been completed."), "info")
+    else:
+        flash(done, "success")
+    return back_to_inbox()
+
+
+@bp.post("/inbox/tasks/<task_guid>/claim")
+def claim(task_guid: str) -> Response:
+    """Take the task: it moves to "assigned to me"."""
+    actor = staff_actor()
+    return change_assignee(task_guid, actor.account_id, _("The task is now assigned to you."))
+
+
+@bp.post("/inbox/tasks/<task_guid>/unclaim")
+def unclaim(task_guid: str) -> Response:
+    """Give the task back to the facility's unassigned pile."""
+    return change_assignee(task_guid, None, _("The task is no longer assigned to anyone."))
+
+
+@bp.post("/inbox/tasks/<task_guid>/assign")
+def assign(task_guid: str) -> Response:
+    """Hand the task to a colleague: active staff of its facility in a role fitting its lane."""
+    actor, session = staff_actor(), get_db().session
+    try:
+        row = get_engine().task_for(session, task_guid, actor)
+    except TaskNotFound:
+        abort(404)
+    assignee_id = request.form.get("assignee", type=int)
+    if assignee_id is None or not may_take(session, assignee_id, row):
+        flash(
+            _("This task cannot be handed to that person. Choose a colleague from the list."),
+            "error",
+        )
+        return back_to_inbox()
+    name = names(session, {assignee_id})[assignee_id]
+    return change_assignee(
+        task_guid, assignee_id, _("The task is now assigned to %(name)s.", name=name)
+    )

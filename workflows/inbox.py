@@ -1,0 +1,197 @@
+"""The staff inbox: open human tasks of one facility's lanes, read by indexed queries only.
+
+Every query starts with `status = 'open' AND facility_id = ? AND lane IN (...)`, the leading
+columns of ix_human_task_inbox and ix_human_task_search, so completed rows are never read and no
+workflow is ever loaded; "assigned to me" can use ix_human_task_assignee instead.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import ColumnElement, Select, func, select, union_all
+from sqlalchemy.orm import Session
+
+from .models import HumanTask, TaskStatus
+
+if TYPE_CHECKING:
+    from .actors import Actor
+
+TABS = ("mine", "unassigned", "all")
+SORTS = ("due", "age")
+PER_PAGE = 25
+
+
+@dataclass(frozen=True)
+class InboxQuery:
+    """Which open tasks a staff member asked to see: their scope, one tab, filters and a page."""
+
+    facility_id: int
+    lanes: frozenset[str]
+    account_id: int
+    tab: str = "all"
+    process_id: str | None = None
+    bpmn_id: str | None = None
+    search: str | None = None
+    sort: str = "due"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    def __post_init__(self) -> None:
+        if self.tab not in TABS or self.sort not in SORTS:
+            raise ValueError(f"unknown tab {self.tab!r} or sort {self.sort!r}")
+        if self.page < 1 or self.per_page < 1:
+            raise ValueError("page and per_page start at 1")
+
+    @classmethod
+    def for_actor(cls, actor: Actor, **filters) -> InboxQuery:
+        """A staff actor's query: their facility and every lane their roles work but Family."""
+        lanes = actor.lanes() - {"Family"}
+        return cls(
+            facility_id=actor.facility_id, lanes=lanes, account_id=actor.account_id, **filters
+        )
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of inbox rows and how many rows the whole list holds."""
+
+    rows: list[HumanTask]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        """Number of pages (at least 1, so an empty inbox is "page 1 of 1")."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def normalise_search(term: str | None) -> str:
+    """The call number as stored: full-width digits (０６０９) made ASCII, spaces trimmed."""
+    return unicodedata.normalize("NFKC", term or "").strip()
+
+
+def _next_digit_prefix(prefix: str) -> str | None:
+    """The smallest digit string above every string starting with `prefix` ("0609" -> "061").
+
+    Bounds made of digits keep the range right under any collation (digits always weigh);
+    None when there is no upper bound ("999").
+    """
+    stripped = prefix.rstrip("9")
+    if not stripped:
+        return None
+    return stripped[:-1] + chr(ord(stripped[-1]) + 1)
+
+
+def _search_conditions(term: str | None) -> list[ColumnElement[bool]]:
+    """Call number: a digit term matches as a prefix (an index range), anything else exactly."""
+    term = normalise_search(term)
+    if not term:
+        return []
+    key = HumanTask.search_key
+    if not (term.isascii() and term.isdigit()):
+        return [key == term]
+    conditions = [key >= term, func.substr(key, 1, len(term)) == term]
+    upper = _next_digit_prefix(term)
+    if upper is not None:
+        conditions.append(key < upper)
+    return conditions
+
+
+def _filters(q: InboxQuery) -> list[ColumnElement[bool]]:
+    """Open tasks of the facility, with the process, task and call-number filters (any lane)."""
+    conditions = [HumanTask.status == TaskStatus.OPEN, HumanTask.facility_id == q.facility_id]
+    if q.process_id:
+        conditions.append(HumanTask.process_id == q.process_id)
+    if q.bpmn_id:
+        conditions.append(HumanTask.bpmn_id == q.bpmn_id)
+    return conditions + _search_conditions(q.search)
+
+
+def _scope(q: InboxQuery) -> list[ColumnElement[bool]]:
+    """The filters, in the query's lanes."""
+    return [*_filters(q), HumanTask.lane.in_(sorted(q.lanes))]
+
+
+def _tab(q: InboxQuery) -> list[ColumnElement[bool]]:
+    if q.tab == "mine":
+        return [HumanTask.assignee_id == q.account_id]
+    if q.tab == "unassigned":
+        return [HumanTask.assignee_id.is_(None)]
+    return []
+
+
+def _order(sort: str) -> list:
+    """'due': soonest deadline first, tasks without one last, then oldest; 'age': oldest first."""
+    oldest = [HumanTask.created_at.asc(), HumanTask.id.asc()]
+    if sort == "due":
+        return [HumanTask.due_at.asc().nulls_last(), *oldest]
+    return oldest
+
+
+def _page(q: InboxQuery) -> Select:
+    """The statement of one page of rows, in the query's order."""
+    order, offset, lanes = _order(q.sort), (q.page - 1) * q.per_page, sorted(q.lanes)
+    conditions = _filters(q) + _tab(q)
+    if q.sort == "due" and len(lanes) > 1:
+        # Several lanes (a supervisor's): walk ix_human_task_inbox in due order once per lane
+        # and merge those few rows, rather than sort every open task of the facility.
+        per_lane = [
+            select(HumanTask.id)
+            .where(*conditions, HumanTask.lane == lane)
+            .order_by(*order)
+            .limit(offset + q.per_page)
+            .subquery()
+            for lane in lanes
+        ]
+        conditions = [HumanTask.id.in_(union_all(*(select(s.c.id) for s in per_lane)))]
+    else:
+        conditions.append(HumanTask.lane.in_(lanes))
+    return select(HumanTask).where(*conditions).order_by(*order).limit(q.per_page).offset(offset)
+
+
+def list_tasks(session: Session, q: InboxQuery, total: int | None = None) -> Page:
+    """One page of the tab's rows; pass `total` when tab_counts already counted it."""
+    if total is None:
+        total = session.scalar(
+            select(func.count()).select_from(HumanTask).where(*_scope(q), *_tab(q))
+        )
+    return Page(list(session.scalars(_page(q)).all()), total, q.page, q.per_page)
+
+
+def tab_counts(session: Session, q: InboxQuery) -> dict[str, int]:
+    """Rows per tab under the same filters, counted in one pass over the index range."""
+    mine = func.count().filter(HumanTask.assignee_id == q.account_id)
+    unassigned = func.count().filter(HumanTask.assignee_id.is_(None))
+    row = session.execute(
+        select(mine, unassigned, func.count()).select_from(HumanTask).where(*_scope(q))
+    ).one()
+    return {"mine": row[0], "unassigned": row[1], "all": row[2]}
+
+
+def filter_choices(
+    session: Session, facility_id: int, lanes: frozenset[str]
+) -> list[tuple[str, str, str]]:
+    """Distinct (process_id, bpmn_id, title) of the open tasks in scope, for filter menus."""
+    rows = session.execute(
+        select(HumanTask.process_id, HumanTask.bpmn_id, HumanTask.title)
+        .where(
+            HumanTask.status == TaskStatus.OPEN,
+            HumanTask.facility_id == facility_id,
+            HumanTask.lane.in_(sorted(lanes)),
+        )
+        .distinct()
+        .order_by(HumanTask.process_id, HumanTask.title, HumanTask.bpmn_id)
+    ).all()
+    return [tuple(r) for r in rows]
