@@ -102,6 +102,7 @@ def test_reject_needs_a_reason_then_correct_and_resubmit(app, family, mailbox):
     assert "未通過" in mailbox.last()["Subject"]
     [correction] = open_tasks(app, lane="Family")
     url = f"/tasks/{correction.task_guid}"
+    assert url in status  # the status page links to the correction step
     assert "戶籍謄本模糊" in family.get(url).get_data(as_text=True)
     family.post(
         url,

@@ -233,6 +233,8 @@ def test_bad_tab_or_sort_is_refused():
         query(REVIEWER, tab="everything")
     with pytest.raises(ValueError):
         query(REVIEWER, sort="name")
+    with pytest.raises(ValueError):  # a process owner has no facility: no inbox to list
+        query(Actor(account_id=5, roles=frozenset({"process_owner"})))
 
 
 def test_tasks_made_by_the_engine_appear_move_between_tabs_and_leave_when_done(session):

@@ -44,6 +44,8 @@ class InboxQuery:
             raise ValueError(f"unknown tab {self.tab!r} or sort {self.sort!r}")
         if self.page < 1 or self.per_page < 1:
             raise ValueError("page and per_page start at 1")
+        if self.facility_id is None:  # "facility_id = NULL" would become IS NULL: not a scope
+            raise ValueError("the inbox lists one facility's tasks")
 
     @classmethod
     def for_actor(cls, actor: Actor, **filters) -> InboxQuery:

@@ -49,6 +49,7 @@ def status():
                 "facility": session.get(Facility, application.facility_id),
                 "inmate": session.get(Inmate, application.inmate_id),
                 "due": _decision_due(session, application),
+                "correction_task": _open_family_task(session, application),
             }
         )
     return render_template("applications/status.html", rows=rows)
@@ -98,6 +99,20 @@ def _decision_due(session, application: Application):
             HumanTask.instance_id == application.instance_id,
             HumanTask.status == TaskStatus.OPEN,
             HumanTask.lane.in_(["Reviewer", "Supervisor"]),
+        )
+        .limit(1)
+    )
+
+
+def _open_family_task(session, application: Application) -> str | None:
+    """The family's open step of this application (correct and resubmit), if there is one."""
+    return session.scalar(
+        select(HumanTask.task_guid)
+        .where(
+            HumanTask.instance_id == application.instance_id,
+            HumanTask.status == TaskStatus.OPEN,
+            HumanTask.lane == "Family",
+            HumanTask.owner_account_id == current_user.id,
         )
         .limit(1)
     )

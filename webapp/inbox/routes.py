@@ -50,7 +50,11 @@ def inbox() -> str:
         choices=choices,
         process_names={pid: str(process_label(pid)) for pid in process_ids},
         task_urls=task_urls([r.task_guid for r in page.rows]),
-        staff_for={r.task_guid: [c for c in staff if fits(c, r)] for r in page.rows},
+        # Whom each row may be handed to: fitting colleagues other than its assignee.
+        others={
+            r.task_guid: [c for c in staff if c.id != r.assignee_id and fits(c, r)]
+            for r in page.rows
+        },
         assignee_names=known | names(session, missing),
         me=actor.account_id,
         now=clock.now(),

@@ -1,0 +1,193 @@
+"""The world the authorization matrix runs in: two families, staff of two facilities, and the
+objects whose ids appear in URLs (tasks, proofs, outcomes, roster rows), built once per module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from domain import links
+from domain.accounts import Account, Facility
+from domain.applications import Application, ApplicationDocument
+from domain.roster import Inmate, Restriction, local_today
+from tests.application_support import (
+    FAMILY,
+    STAFF_PASSWORD,
+    apply,
+    choose,
+    make_family,
+    png,
+    seed,
+)
+from tests.web_support import csrf_token, login
+from workflows.models import HumanTask
+
+OTHER_FAMILY = "other@example.tw"
+STAFF = {
+    f"{role}.{site}": (f"{role}.{site}@example.tw", STAFF_PASSWORD)
+    for site in ("dunpin", "taichung")
+    for role in ("reviewer", "supervisor", "admin")
+}
+# Every kind of visitor the matrix asks about, in the order each case tries them.
+ACTORS = (
+    "anonymous",
+    "family",
+    "other_family",
+    *STAFF,
+    "owner",
+    "auditor",
+)
+DUNPIN_PROOFS = {"id_document": (png(), "id.png"), "relationship_proof": (png((0, 90, 0)), "hh.png")}
+TAICHUNG_PROOFS = {"relationship_proof": (png((0, 0, 90)), "hh.png")}
+
+
+@dataclass
+class World:
+    """Logged-in clients (each with a CSRF token of its session) and the ids the URLs carry."""
+
+    app: Flask
+    clients: dict[str, FlaskClient]
+    tokens: dict[str, str]
+    accounts: dict[str, int]
+    dunpin_review: str  # the Reviewer-lane task of the family's Dunpin application (1201)
+    taichung_review: str  # the same of the other family's Taichung application (0609)
+    family_step: str  # the family's unfinished application (1202): its Family-lane task
+    pending_instance: int  # the instance of the family's Dunpin application
+    ineligible_instance: int  # the family's second try for 1201, refused and finished
+    dunpin_proof: int
+    taichung_proof: int
+    dunpin_inmate: int  # 1201
+    restricted_inmate: int  # 1202
+    taichung_inmate: int  # 0609
+    started_restriction: int  # of 1202, began last week (the admin may end it)
+    future_restriction: int  # of 1202, begins tomorrow (the admin may delete it)
+    altered_verify_token: str
+    altered_reset_token: str
+
+    def scalar(self, statement):
+        """One value from the app's database, the session closed at once (tests hold no locks)."""
+        database = self.app.extensions["db"]
+        try:
+            return database.session.scalar(statement)
+        finally:
+            database.remove()
+
+
+def _client(app: Flask, number: int) -> FlaskClient:
+    """A browser of its own address, so one actor's requests never spend another's rate limit."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.0.0.{number}"
+    return client
+
+
+def _altered(token: str) -> str:
+    """The token with the first character of its signature changed (every bit of it counts)."""
+    head, _, signature = token.rpartition(".")
+    return f"{head}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+
+
+def _task_guid(location: str) -> str:
+    path = urlsplit(location).path
+    assert path.startswith("/tasks/"), location
+    return path.removeprefix("/tasks/")
+
+
+def build_world(app: Flask) -> World:
+    """Seed the demo data, log everyone in and make the objects the URLs point at."""
+    seed(app)
+    logins = {"family": FAMILY, "other_family": make_family(app, OTHER_FAMILY), **STAFF}
+    logins |= {"owner": ("owner@example.tw", STAFF_PASSWORD)}
+    logins |= {"auditor": ("auditor@example.tw", STAFF_PASSWORD)}
+    clients = {actor: _client(app, n) for n, actor in enumerate(ACTORS, start=1)}
+    for actor, (email, password) in logins.items():
+        assert login(clients[actor], email, password).status_code == 302, actor
+    tokens = {actor: csrf_token(client, "/") for actor, client in clients.items()}
+
+    family, other = clients["family"], clients["other_family"]
+    assert apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS).status_code == 302
+    assert apply(other, "taichung-detention", "0609", "spouse", TAICHUNG_PROOFS).status_code == 302
+    refused = choose(family, "dunpin-school", "1201", "parent")  # already pending: refused
+    ineligible = int(refused.headers["Location"].rsplit("/", 1)[1])
+    family_step = _task_guid(choose(family, "dunpin-school", "1202", "parent").headers["Location"])
+
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        accounts = {
+            actor: session.scalar(select(Account.id).where(Account.email == email))
+            for actor, (email, _password) in logins.items()
+        }
+        reviews, proofs, instances = {}, {}, {}
+        for code in ("dunpin-school", "taichung-detention"):
+            application = session.scalar(
+                select(Application).join(Facility).where(Facility.code == code)
+            )
+            instances[code] = application.instance_id
+            reviews[code] = session.scalar(
+                select(HumanTask.task_guid).where(
+                    HumanTask.instance_id == application.instance_id, HumanTask.lane == "Reviewer"
+                )
+            )
+            proofs[code] = session.scalar(
+                select(ApplicationDocument.file_id)
+                .where(ApplicationDocument.application_id == application.id)
+                .order_by(ApplicationDocument.id)
+            )
+        inmates = {
+            number: session.scalar(select(Inmate.id).where(Inmate.call_number == number))
+            for number in ("1201", "1202", "0609")
+        }
+        today = local_today()
+        started = Restriction(kind="discipline", starts_on=today - timedelta(days=7))
+        future = Restriction(kind="isolation", starts_on=today + timedelta(days=1))
+        session.get(Inmate, inmates["1202"]).restrictions.extend([started, future])
+        session.flush()
+        family_account = session.get(Account, accounts["family"])
+        reset = links.reset_token(family_account.id, family_account.password_stamp)
+        verify = links.verification_token(family_account.id, "nonce")
+        restriction_ids = started.id, future.id
+    database.remove()
+
+    # The Dunpin review starts claimed, so "unclaim" by a stranger has something to undo.
+    claim = f"/inbox/tasks/{reviews['dunpin-school']}/claim"
+    desk = clients["reviewer.dunpin"]
+    assert desk.post(claim, data={"csrf_token": tokens["reviewer.dunpin"]}).status_code == 303
+
+    world = World(
+        app=app,
+        clients=clients,
+        tokens=tokens,
+        accounts=accounts,
+        dunpin_review=reviews["dunpin-school"],
+        taichung_review=reviews["taichung-detention"],
+        family_step=family_step,
+        pending_instance=instances["dunpin-school"],
+        ineligible_instance=ineligible,
+        dunpin_proof=proofs["dunpin-school"],
+        taichung_proof=proofs["taichung-detention"],
+        dunpin_inmate=inmates["1201"],
+        restricted_inmate=inmates["1202"],
+        taichung_inmate=inmates["0609"],
+        started_restriction=restriction_ids[0],
+        future_restriction=restriction_ids[1],
+        altered_verify_token=_altered(verify),
+        altered_reset_token=_altered(reset),
+    )
+    for token, read in ((world.altered_verify_token, links.read_verification_token),):
+        _assert_invalid(token, read)
+    _assert_invalid(world.altered_reset_token, links.read_reset_token)
+    return world
+
+
+def _assert_invalid(token: str, read) -> None:
+    """Guard the fixture itself: an "altered" token that still verified would prove nothing."""
+    try:
+        read(token)
+    except links.InvalidLink:
+        return
+    raise AssertionError(f"the altered token {token} still verifies")
