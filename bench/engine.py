@@ -56,7 +56,8 @@ LATER = T0 + timedelta(days=365)  # every other instance starts here: never due 
 ENGINE_TABLES = [m.__table__ for m in (ProcessVersion, ProcessInstance, HumanTask, TaskHistory)]
 
 
-def make_engine(session, files: dict[str, str] | None = None) -> WorkflowEngine:
+def make_engine(session) -> WorkflowEngine:
+    """An engine with the bench's own operation and forms, the bench BPMN deployed."""
     registry = OperationRegistry()
 
     @registry.register
@@ -64,19 +65,21 @@ def make_engine(session, files: dict[str, str] | None = None) -> WorkflowEngine:
         return len(message)
 
     engine = WorkflowEngine(registry, FORM_KEYS)
-    engine.versions.deploy(session, files or read_folder(BPMN))
+    engine.versions.deploy(session, read_folder(BPMN))
     session.commit()
     return engine
 
 
-def timed(step, items) -> list[float]:
-    """Milliseconds of step(item) per item, warm-up runs left out."""
-    times = []
+def timed(engine_step, bare_step, items) -> tuple[list[float], list[float]]:
+    """Milliseconds per item of the engine step and of the bare step, run alternately so that
+    other load on the machine hits both alike; warm-up runs left out."""
+    engine_times, bare_times = [], []
     for item in items:
-        began = perf_counter()
-        step(item)
-        times.append((perf_counter() - began) * 1000)
-    return times[WARMUP:]
+        for step, times in ((engine_step, engine_times), (bare_step, bare_times)):
+            began = perf_counter()
+            step(item)
+            times.append((perf_counter() - began) * 1000)
+    return engine_times[WARMUP:], bare_times[WARMUP:]
 
 
 def open_task(session, instance) -> HumanTask:
@@ -155,14 +158,13 @@ def measure(db, engine) -> list[tuple[str, list[float], list[float]]]:
     def complete(actor: Actor, data: dict):
         return lambda item: in_transaction(lambda s: engine.complete(s, item[1], actor, data))
 
-    results = [("start", timed(start, range(n)), timed(bare.start, range(n)))]
+    results = [("start", *timed(start, bare.start, range(n)))]
     for label, composed, actor, data in [
         ("complete Family", False, FAMILY, COMPOSED),
         ("complete Reviewer", True, REVIEWER, REVIEWED),
     ]:
         items = prepare(db, engine, n, composed)
-        engine_times = timed(complete(actor, data), items)
-        results.append((label, engine_times, timed(bare.complete(data), items)))
+        results.append((label, *timed(complete(actor, data), bare.complete(data), items)))
     # Tick instance i is due at T0 + 30 days + i minutes, every other instance a year later.
     items = prepare(db, engine, n, True, at=lambda i: T0 + timedelta(minutes=i))
     waiting = db.session.scalar(
@@ -174,9 +176,8 @@ def measure(db, engine) -> list[tuple[str, list[float], list[float]]]:
     def tick(_item) -> None:
         in_transaction(lambda s: advanced.add(len(engine.tick(s, now=next(due)))))
 
-    engine_times = timed(tick, items)
-    label = f"tick ({'/'.join(map(str, sorted(advanced)))} of {waiting} due)"
-    return [*results, (label, engine_times, timed(bare.tick, items))]
+    times = timed(tick, bare.tick, items)
+    return [*results, (f"tick ({'/'.join(map(str, sorted(advanced)))} of {waiting} due)", *times)]
 
 
 def row_growth(db, engine) -> str:

@@ -7,4 +7,5 @@ Importing this package sets up the broker from BROKER_URL and declares every act
 from . import (
     broker,  # noqa: F401  (first: actors bind to the broker set here)
     mail,  # noqa: F401
+    photos,  # noqa: F401
 )

@@ -43,7 +43,10 @@ ACTORS = (
     "owner",
     "auditor",
 )
-DUNPIN_PROOFS = {"id_document": (png(), "id.png"), "relationship_proof": (png((0, 90, 0)), "hh.png")}
+DUNPIN_PROOFS = {
+    "id_document": (png(), "id.png"),
+    "relationship_proof": (png((0, 90, 0)), "hh.png"),
+}
 TAICHUNG_PROOFS = {"relationship_proof": (png((0, 0, 90)), "hh.png")}
 
 
@@ -107,7 +110,11 @@ def build_world(app: Flask) -> World:
     clients = {actor: _client(app, n) for n, actor in enumerate(ACTORS, start=1)}
     for actor, (email, password) in logins.items():
         assert login(clients[actor], email, password).status_code == 302, actor
-    tokens = {actor: csrf_token(client, "/") for actor, client in clients.items()}
+    # A token of each session, from a page with a form (a visitor's home page has none).
+    tokens = {
+        actor: csrf_token(client, "/" if actor in logins else "/login")
+        for actor, client in clients.items()
+    }
 
     family, other = clients["family"], clients["other_family"]
     assert apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS).status_code == 302
@@ -144,8 +151,9 @@ def build_world(app: Flask) -> World:
         }
         today = local_today()
         started = Restriction(kind="discipline", starts_on=today - timedelta(days=7))
-        future = Restriction(kind="isolation", starts_on=today + timedelta(days=1))
-        session.get(Inmate, inmates["1202"]).restrictions.extend([started, future])
+        future = Restriction(kind="medical_isolation", starts_on=today + timedelta(days=1))
+        restricted = session.get(Inmate, inmates["1202"])
+        restricted.restrictions.extend([started, future])
         session.flush()
         family_account = session.get(Account, accounts["family"])
         reset = links.reset_token(family_account.id, family_account.password_stamp)
@@ -178,8 +186,7 @@ def build_world(app: Flask) -> World:
         altered_verify_token=_altered(verify),
         altered_reset_token=_altered(reset),
     )
-    for token, read in ((world.altered_verify_token, links.read_verification_token),):
-        _assert_invalid(token, read)
+    _assert_invalid(world.altered_verify_token, links.read_verification_token)
     _assert_invalid(world.altered_reset_token, links.read_reset_token)
     return world
 

@@ -254,6 +254,20 @@ def test_tasks_made_by_the_engine_appear_move_between_tabs_and_leave_when_done(s
     assert tab_counts(session, query(REVIEWER)) == {"mine": 0, "unassigned": 0, "all": 0}
 
 
+def test_a_transferred_persons_open_task_moves_to_the_new_facilitys_inbox(session):
+    engine = make_engine(session)
+    instance = engine.start(session, "test_review", FAMILY, {"max_chars": 50}, facility_id=1)
+    compose = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    engine.complete(session, compose.task_guid, FAMILY, {"message": "hello"})
+    [review] = list_tasks(session, query(REVIEWER)).rows
+    engine.assign(session, review.task_guid, REVIEWER, REVIEWER.account_id)
+    instance.subject_key = "inmate:12"
+    engine.move_subject(session, "inmate:12", facility_id=2)
+    other = Actor(account_id=21, roles=frozenset({"reviewer"}), facility_id=2)
+    assert list_tasks(session, query(REVIEWER)).total == 0
+    assert guids(list_tasks(session, query(other, tab="unassigned"))) == [review.task_guid]
+
+
 def explain(connection, statement: str, parameters) -> str:
     """The plan the database picks for one captured statement, as one string."""
     if connection.dialect.name == "postgresql":

@@ -54,44 +54,31 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     _init_request_lifecycle(app)
 
-    from .main import bp as main_bp
-
-    app.register_blueprint(main_bp)
-
     from .workflow_setup import init_app as init_workflows
 
     init_workflows(app)
-
-    from .auth import bp as auth_bp
-
-    app.register_blueprint(auth_bp)
-
-    from .taskpages import bp as tasks_bp
-
-    app.register_blueprint(tasks_bp)
-
-    from .inbox import bp as inbox_bp
-
-    app.register_blueprint(inbox_bp)
-
-    from .applications import bp as applications_bp
-    from .applications.navigation import add_application_links
-
-    app.register_blueprint(applications_bp)
-    add_application_links(app)
-
-    from .files import bp as files_bp
-
-    app.register_blueprint(files_bp)
-
-    from .admin import bp as admin_bp
-
-    app.register_blueprint(admin_bp)
+    _register_blueprints(app)
 
     from .cli import init_app as init_cli
 
     init_cli(app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Every feature of the site, and the header links each one adds."""
+    from .admin import bp as admin
+    from .applications import bp as applications
+    from .applications.navigation import add_application_links
+    from .auth import bp as auth
+    from .files import bp as files
+    from .inbox import bp as inbox
+    from .main import bp as main
+    from .taskpages import bp as taskpages
+
+    for blueprint in (main, auth, taskpages, inbox, applications, files, admin):
+        app.register_blueprint(blueprint)
+    add_application_links(app)
 
 
 def _init_request_lifecycle(app: Flask) -> None:

@@ -1,0 +1,107 @@
+"""The job that turns an uploaded photo into the photo and thumbnail the reviewer and staff see.
+
+Safely repeatable: processing is deterministic, and the results are stored content-addressed,
+so a second run finds the rows of the first (same hash, same owner) instead of adding new ones.
+The actor returns a small JSON mapping so a pipeline can hand it to the post's next step:
+`pipeline([process_stored_photo.message(file_id, 2048), <post step>.message(post_id)])`.
+A photo we cannot use is an answer, not an error: it is returned as {"refused": code, ...}
+and never retried; anything else (disk, database) raises and dramatiq retries it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import dramatiq
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.file_checks import DEFAULT_MAX_BYTES
+from domain.files import StoredFile, storage_dir_for, store_bytes
+from domain.photos import PhotoRefused, process_photo
+
+from . import runtime
+from .broker import MAX_BACKOFF_MS, MAX_RETRIES, MIN_BACKOFF_MS
+
+log = logging.getLogger(__name__)
+
+DEFAULT_LONG_EDGE = 2048
+THUMB_EDGE = 320
+
+
+@dramatiq.actor(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS)
+def process_stored_photo(stored_file_id: int, long_edge: int = DEFAULT_LONG_EDGE) -> dict[str, Any]:
+    """Process one stored upload and store the results; returns their ids, or the refusal."""
+    storage_dir = storage_dir_for(runtime.get_settings().instance_path)
+    with runtime.get_db().transaction() as session:
+        source = session.scalars(
+            # Locked: two deliveries of the same message run one after the other.
+            select(StoredFile).where(StoredFile.id == stored_file_id).with_for_update()
+        ).one_or_none()
+        if source is None:
+            log.info("stored file %s does not exist; no photo to process", stored_file_id)
+            return {"refused": "missing", "message": "the uploaded file no longer exists"}
+        try:
+            return store_processed_photo(session, storage_dir, source, long_edge=long_edge)
+        except PhotoRefused as refusal:
+            log.info("photo %s refused: %s", stored_file_id, refusal.code)
+            return {"refused": refusal.code, "message": refusal.message_en}
+
+
+def store_processed_photo(
+    session: Session,
+    storage_dir: Path,
+    source: StoredFile,
+    *,
+    long_edge: int = DEFAULT_LONG_EDGE,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    thumb_edge: int = THUMB_EDGE,
+) -> dict[str, Any]:
+    """Process `source`'s bytes and store photo and thumbnail once (flush, never commit).
+
+    Raises PhotoRefused when the content cannot be used as a photo.
+    """
+    processed = process_photo(
+        source.path(storage_dir).read_bytes(),
+        long_edge=long_edge,
+        max_bytes=max_bytes,
+        thumb_edge=thumb_edge,
+    )
+    photo = _store_once(session, storage_dir, processed.photo, source, "", max_bytes)
+    thumb = _store_once(session, storage_dir, processed.thumbnail, source, "-thumb", max_bytes)
+    return {
+        "photo_file_id": photo.id,
+        "thumbnail_file_id": thumb.id,
+        "content_type": processed.content_type,
+        "width": processed.width,
+        "height": processed.height,
+    }
+
+
+def _store_once(
+    session: Session, storage_dir: Path, data: bytes, source: StoredFile, suffix: str, limit: int
+) -> StoredFile:
+    """The row holding exactly `data` for the source's owner, made only if none exists yet."""
+    existing = session.scalars(
+        select(StoredFile)
+        .where(
+            StoredFile.sha256 == hashlib.sha256(data).hexdigest(),
+            StoredFile.owner_account_id == source.owner_account_id,
+        )
+        .order_by(StoredFile.id)
+        .limit(1)
+    ).first()
+    if existing is not None:
+        return existing
+    stem = Path(source.original_name).stem or "photo"
+    return store_bytes(
+        session,
+        storage_dir,
+        data,
+        original_name=stem + suffix,
+        owner_account_id=source.owner_account_id,
+        max_bytes=limit,
+    )

@@ -1,0 +1,442 @@
+"""The authorization matrix (role × facility × owner × URL) of every id-bearing route.
+
+A family sees and acts only on its own applications, files and tasks; staff only on their own
+facility's; everyone else gets the 404 of an id that does not exist, so ids cannot be probed.
+`CASES` lists every id-bearing route of the URL map with the ids of one shared world
+(tests/authorization_world.py) and what each actor gets; a route missing from it fails
+`test_every_id_bearing_route_is_in_the_matrix`. A refused request must also change nothing.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from sqlalchemy import func, select, text
+
+from domain.accounts import Account
+from domain.applications import Application
+from domain.notifications import Notification
+from domain.roster import Inmate, Restriction, local_today
+from tests.application_support import png
+from tests.authorization_world import ACTORS, World, build_world
+from workflows import Base
+from workflows.models import HumanTask
+
+LOGIN = "login"  # a redirect to the login page (blueprints behind login_required)
+DUNPIN_DESK = {"reviewer.dunpin": 200, "supervisor.dunpin": 200}
+TAICHUNG_DESK = {"reviewer.taichung": 200, "supervisor.taichung": 200}
+UNCHANGED = object()
+
+
+@dataclass(frozen=True)
+class Case:
+    """One route with real ids: who gets what, and what a refused request must leave alone."""
+
+    name: str
+    rule: str  # as app.url_map spells it
+    method: str
+    url: Callable[[World], str]
+    allowed: dict[str, int | str]  # actor -> status, for those the route serves
+    refused: int | str = 404  # everyone else
+    anonymous: int | str | None = None  # a visitor, when it differs from `refused`
+    data: Callable[[World, str], dict] = field(default=lambda w, actor: {})
+    # What the allowed actors post instead: a request that reaches the form but changes
+    # nothing, so the world stays the same for the cases after it.
+    allowed_data: Callable[[World, str], dict] | None = None
+    # Must read the same after the request: always after a refusal, and after an allowed one
+    # unless `allowed_change` says the allowed request does change it (a claim, a deletion).
+    state: Callable[[World], object] | None = None
+    allowed_change: bool = False
+
+    def expected(self, actor: str) -> int | str:
+        """The status (or LOGIN) this actor must get."""
+        if actor in self.allowed:
+            return self.allowed[actor]
+        if actor == "anonymous" and self.anonymous is not None:
+            return self.anonymous
+        return self.refused
+
+
+def review_state(w: World) -> tuple:
+    """The Dunpin review task and its application: still open, still pending."""
+    task = select(HumanTask.status).where(HumanTask.task_guid == w.dunpin_review)
+    application = select(Application.status).where(Application.instance_id == w.pending_instance)
+    return w.scalar(task), w.scalar(application)
+
+
+def step_state(w: World) -> tuple:
+    """The family's unfinished step, and how many applications exist (none filed by a stranger)."""
+    task = select(HumanTask.status).where(HumanTask.task_guid == w.family_step)
+    return w.scalar(task), w.scalar(select(func.count(Application.id)))
+
+
+def assignee(w: World) -> int | None:
+    """Who holds the Dunpin review."""
+    return w.scalar(select(HumanTask.assignee_id).where(HumanTask.task_guid == w.dunpin_review))
+
+
+def inmate_state(w: World) -> tuple:
+    """Person 1201 as the roster has them: facility, number, name, their task's facility, bans."""
+    person = w.scalar(select(Inmate).where(Inmate.id == w.dunpin_inmate))
+    task = select(HumanTask.facility_id).where(HumanTask.task_guid == w.dunpin_review)
+    restrictions = select(func.count(Restriction.id)).where(Restriction.inmate_id == person.id)
+    return (
+        person.facility_id,
+        person.call_number,
+        person.name,
+        w.scalar(task),
+        w.scalar(restrictions),
+    )
+
+
+def restriction(restriction_id: Callable[[World], int]) -> Callable[[World], tuple | None]:
+    """A probe of one restriction (None once it is deleted)."""
+
+    def state(w: World) -> tuple | None:
+        row = w.scalar(select(Restriction).where(Restriction.id == restriction_id(w)))
+        return row and (row.inmate_id, row.starts_on, row.ends_on)
+
+    return state
+
+
+def family_password(w: World) -> str:
+    """The family's password hash: an altered reset link must not change it."""
+    return w.scalar(select(Account.password_hash).where(Account.id == w.accounts["family"]))
+
+
+def approve(w: World, actor: str) -> dict:
+    """A complete decision, so a stranger's POST would take effect if it were let through."""
+    return {"decision": "approve"}
+
+
+def step_details(w: World, actor: str) -> dict:
+    """A complete second step (fresh file objects for every request)."""
+    return {
+        "confirm": "y",
+        "services": "contact_book",
+        "id_document": (io.BytesIO(png()), "id.png"),
+        "relationship_proof": (io.BytesIO(png()), "hh.png"),
+    }
+
+
+def self_assign(w: World, actor: str) -> dict:
+    """Hand the task to oneself (a visitor names a Dunpin reviewer)."""
+    return {"assignee": w.accounts.get(actor, w.accounts["reviewer.dunpin"])}
+
+
+def new_restriction(w: World, actor: str) -> dict:
+    """A valid restriction from today."""
+    return {"kind": "court_ban", "starts_on": local_today().isoformat()}
+
+
+ADMIN_DUNPIN = "admin.dunpin"
+ROSTER_ITEM = "/admin/roster/<int:inmate_id>"
+RESTRICTION = ROSTER_ITEM + "/restrictions/<int:restriction_id>"
+TASK = "/tasks/<task_id>"
+
+CASES = [
+    # Tasks: the lane's roles at the task's facility; a family task only for its family.
+    # A visitor acts as a family without an account: 404 too.
+    Case("dunpin review", TASK, "GET", lambda w: f"/tasks/{w.dunpin_review}", DUNPIN_DESK),
+    Case("taichung review", TASK, "GET", lambda w: f"/tasks/{w.taichung_review}", TAICHUNG_DESK),
+    Case("family step", TASK, "GET", lambda w: f"/tasks/{w.family_step}", {"family": 200}),
+    Case(
+        "decide dunpin review",
+        TASK,
+        "POST",
+        lambda w: f"/tasks/{w.dunpin_review}",
+        DUNPIN_DESK,
+        data=approve,
+        allowed_data=lambda w, actor: {"decision": "reject"},  # no reason: the form says so
+        state=review_state,
+    ),
+    Case(
+        "send family step",
+        TASK,
+        "POST",
+        lambda w: f"/tasks/{w.family_step}",
+        {"family": 200},
+        data=step_details,
+        allowed_data=lambda w, actor: {},  # nothing ticked: the form says so
+        state=step_state,
+    ),
+    # Inbox actions: staff of the task's facility in a role of its lane; the rest 404, even
+    # visitors (the inbox is not hinted at). Every allowed action here is harmless to repeat.
+    *(
+        Case(
+            f"{action} dunpin review",
+            f"/inbox/tasks/<task_guid>/{action}",
+            "POST",
+            lambda w, action=action: f"/inbox/tasks/{w.dunpin_review}/{action}",
+            {"reviewer.dunpin": 303, "supervisor.dunpin": 303},
+            data=self_assign if action == "assign" else (lambda w, actor: {}),
+            state=assignee,
+            allowed_change=True,
+        )
+        for action in ("claim", "unclaim", "assign")
+    ),
+    Case(  # within the facility only: the desk is told no, the task stays where it was
+        "assign dunpin review to taichung",
+        "/inbox/tasks/<task_guid>/assign",
+        "POST",
+        lambda w: f"/inbox/tasks/{w.dunpin_review}/assign",
+        {"reviewer.dunpin": 303, "supervisor.dunpin": 303},
+        data=lambda w, actor: {"assignee": w.accounts["reviewer.taichung"]},
+        state=assignee,
+    ),
+    # Outcome pages: the family that started the instance; visitors are asked to log in.
+    Case(
+        "pending outcome",
+        "/applications/outcome/<int:instance_id>",
+        "GET",
+        lambda w: f"/applications/outcome/{w.pending_instance}",
+        {"family": 302},  # sent on to the status page
+        anonymous=LOGIN,
+    ),
+    Case(
+        "ineligible outcome",
+        "/applications/outcome/<int:instance_id>",
+        "GET",
+        lambda w: f"/applications/outcome/{w.ineligible_instance}",
+        {"family": 200},
+        anonymous=LOGIN,
+    ),
+    # Proofs: the applicant and the reviewers (not the admin) of the application's facility.
+    Case(
+        "dunpin proof",
+        "/files/<int:file_id>",
+        "GET",
+        lambda w: f"/files/{w.dunpin_proof}",
+        {"family": 200, **DUNPIN_DESK},
+    ),
+    Case(
+        "taichung proof",
+        "/files/<int:file_id>",
+        "GET",
+        lambda w: f"/files/{w.taichung_proof}",
+        {"other_family": 200, **TAICHUNG_DESK},
+    ),
+    # Roster: the facility admin of the person's facility; visitors are asked to log in.
+    Case(
+        "dunpin inmate",
+        ROSTER_ITEM,
+        "GET",
+        lambda w: f"/admin/roster/{w.dunpin_inmate}",
+        {ADMIN_DUNPIN: 200},
+        anonymous=LOGIN,
+    ),
+    Case(
+        "taichung inmate",
+        ROSTER_ITEM,
+        "GET",
+        lambda w: f"/admin/roster/{w.taichung_inmate}",
+        {"admin.taichung": 200},
+        anonymous=LOGIN,
+    ),
+    Case(
+        "edit dunpin inmate",
+        ROSTER_ITEM,
+        "POST",
+        lambda w: f"/admin/roster/{w.dunpin_inmate}",
+        {ADMIN_DUNPIN: 200},
+        anonymous=LOGIN,
+        data=lambda w, actor: {"call_number": "1201", "name": "改了名"},
+        allowed_data=lambda w, actor: {"call_number": "", "name": ""},  # refused by the form
+        state=inmate_state,
+    ),
+    Case(
+        "add restriction",
+        ROSTER_ITEM + "/restrictions",
+        "POST",
+        lambda w: f"/admin/roster/{w.dunpin_inmate}/restrictions",
+        {ADMIN_DUNPIN: 200},
+        anonymous=LOGIN,
+        data=new_restriction,
+        allowed_data=lambda w, actor: {"kind": "court_ban", "starts_on": ""},
+        state=inmate_state,
+    ),
+    Case(
+        "end restriction",
+        RESTRICTION + "/end",
+        "POST",
+        lambda w: f"/admin/roster/{w.restricted_inmate}/restrictions/{w.started_restriction}/end",
+        {ADMIN_DUNPIN: 302},  # ends it: no other case uses this restriction's end date
+        anonymous=LOGIN,
+        state=restriction(lambda w: w.started_restriction),
+        allowed_change=True,
+    ),
+    Case(
+        "delete restriction",
+        RESTRICTION + "/delete",
+        "POST",
+        lambda w: f"/admin/roster/{w.restricted_inmate}/restrictions/{w.future_restriction}/delete",
+        {ADMIN_DUNPIN: 302},  # deletes it: no other case uses this restriction
+        anonymous=LOGIN,
+        state=restriction(lambda w: w.future_restriction),
+        allowed_change=True,
+    ),
+    Case(  # the admin's own person in the URL, another person's restriction: 404 for all
+        "delete another person's restriction",
+        RESTRICTION + "/delete",
+        "POST",
+        lambda w: f"/admin/roster/{w.dunpin_inmate}/restrictions/{w.started_restriction}/delete",
+        {},
+        anonymous=LOGIN,
+        state=restriction(lambda w: w.started_restriction),
+    ),
+    Case(
+        "transfer dunpin inmate",
+        ROSTER_ITEM + "/transfer",
+        "POST",
+        lambda w: f"/admin/roster/{w.dunpin_inmate}/transfer",
+        {ADMIN_DUNPIN: 200},
+        anonymous=LOGIN,
+        data=lambda w, actor: {"to_facility": "taichung-detention", "confirm_transfer": "y"},
+        allowed_data=lambda w, actor: {"to_facility": "taichung-detention"},  # not confirmed
+        state=inmate_state,
+    ),
+    # Links by e-mail carry signed tokens, not ids: an altered one is refused for everyone.
+    Case(
+        "altered verify link",
+        "/verify/<token>",
+        "GET",
+        lambda w: f"/verify/{w.altered_verify_token}",
+        {},
+        refused=400,
+    ),
+    Case(
+        "altered verify link",
+        "/verify/<token>",
+        "POST",
+        lambda w: f"/verify/{w.altered_verify_token}",
+        {},
+        refused=400,
+    ),
+    Case(  # the same answer for any token, so none can be probed; nothing is mailed
+        "altered verify link resend",
+        "/verify/<token>/resend",
+        "POST",
+        lambda w: f"/verify/{w.altered_verify_token}/resend",
+        {},
+        refused=302,
+        state=lambda w: w.scalar(select(func.count(Notification.id))),
+    ),
+    Case(
+        "altered reset link",
+        "/password/reset/<token>",
+        "GET",
+        lambda w: f"/password/reset/{w.altered_reset_token}",
+        {},
+        refused=400,
+    ),
+    Case(
+        "altered reset link",
+        "/password/reset/<token>",
+        "POST",
+        lambda w: f"/password/reset/{w.altered_reset_token}",
+        {},
+        refused=400,
+        data=lambda w, actor: {
+            "password": "Taken-over-2026",
+            "password_confirm": "Taken-over-2026",
+        },
+        state=family_password,
+    ),
+    # Not an id: the language switch is public and the same for everyone.
+    Case("language switch", "/lang/<code>", "GET", lambda w: "/lang/zh_Hant", {}, refused=302),
+]
+
+
+def _items():
+    """(case, actor) pairs; the allowed act last, after every refusal was checked."""
+    for case in CASES:
+        for actor in sorted(ACTORS, key=lambda a: a in case.allowed):
+            yield pytest.param(case, actor, id=f"{case.method} {case.name}-{actor}")
+
+
+@pytest.fixture(scope="module")
+def world(_schema, mail_worker, tmp_path_factory):
+    """One app and one world for the whole matrix (logging in a dozen actors once)."""
+    from domain.settings import Settings
+    from tasks.worker import drain
+    from webapp import create_app
+    from webapp.extensions import limiter
+
+    settings = Settings.from_env(
+        env={
+            "INSTANCE_PATH": str(tmp_path_factory.mktemp("authorization")),
+            "DATABASE_URL": _schema.url,
+            "TICK_SECONDS": "0",
+            "BASE_URL": "http://localhost",
+        }
+    )
+    app = create_app(settings, TESTING=True, START_BACKGROUND=False)
+    limiter.reset()
+    try:
+        yield build_world(app)
+    finally:
+        drain()
+        app.extensions["db"].dispose()
+        _empty(_schema)
+
+
+def _empty(database) -> None:
+    """Delete every row, as conftest's `db` fixture does after each test."""
+    with database.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.mark.parametrize(("case", "actor"), list(_items()))
+def test_authorization(world, case: Case, actor: str):
+    """The actor gets the status of the matrix, and a refused request changes nothing."""
+    allowed = actor in case.allowed
+    keeps = case.state is not None and not (allowed and case.allowed_change)
+    before = case.state(world) if keeps else UNCHANGED
+    url, expected = case.url(world), case.expected(actor)
+    body = None
+    if case.method == "POST":
+        body = (case.allowed_data if allowed and case.allowed_data else case.data)(world, actor)
+        body = {"csrf_token": world.tokens[actor], **body}
+    with world.clients[actor].open(url, method=case.method, data=body) as response:
+        status, location = response.status_code, response.headers.get("Location", "")
+    where = f"{actor}: {case.method} {url}"
+    if expected == LOGIN:
+        assert (status, urlsplit(location).path) == (302, "/login"), f"{where} -> {status}"
+    else:
+        assert status == expected, f"{where} -> {status}, expected {expected}"
+    if before is not UNCHANGED:
+        assert case.state(world) == before, f"{where} changed something"
+
+
+def _id_bearing_routes(app) -> set[tuple[str, str]]:
+    """(rule, method) of every route with a URL argument, but static files."""
+    return {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.arguments and rule.endpoint.rpartition(".")[2] != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_id_bearing_route_is_in_the_matrix(world):
+    """A new route with an id in its URL fails here until CASES says who may use it."""
+    routes, covered = _id_bearing_routes(world.app), {(c.rule, c.method) for c in CASES}
+    assert sorted(routes - covered) == [], "add these routes to CASES"
+    assert sorted(covered - routes) == [], "CASES names routes that no longer exist"
+
+
+def test_every_case_url_is_served_by_its_rule(world):
+    """The table is honest: each case's URL really reaches the rule it names."""
+    adapter = world.app.url_map.bind("localhost")
+    for case in CASES:
+        rule, _args = adapter.match(urlsplit(case.url(world)).path, case.method, return_rule=True)
+        assert rule.rule == case.rule, case.name
