@@ -98,7 +98,7 @@ def _staff(session: Session, email: str, role: str, name: str, facility_id: int 
         Account(
             email=email,
             name=name,
-            password_hash=hash_password(STAFF_PASSWORD),
+            password_hash=_demo_hash(STAFF_PASSWORD),
             role=role,
             facility_id=facility_id,
             status=AccountStatus.ACTIVE,
@@ -120,7 +120,7 @@ def _family(session: Session) -> None:
         national_id_hash=crypto.id_lookup_hash(FAMILY_NATIONAL_ID),
         birthday=date(1985, 3, 14),
         mobile="0912345678",
-        password_hash=hash_password(FAMILY_PASSWORD),
+        password_hash=_demo_hash(FAMILY_PASSWORD),
         role="family",
         status=AccountStatus.ACTIVE,
         verified_at=now,
@@ -129,6 +129,14 @@ def _family(session: Session) -> None:
     session.add(account)
     session.flush()
     session.add(ConsentRecord(account_id=account.id, notice_version=CURRENT_VERSION))
+
+
+def _demo_hash(password: str, _hashes: dict[str, str] = {}) -> str:  # noqa: B006 (a cache)
+    """One argon2 hash per demo password: the demo accounts share two passwords, and hashing
+    each of them anew made seeding take seconds."""
+    if password not in _hashes:
+        _hashes[password] = hash_password(password)
+    return _hashes[password]
 
 
 def seed_demo(session: Session) -> list[tuple[str, str, str]]:

@@ -23,6 +23,13 @@ CONTAINS_EMAIL = "contains_email"
 _hasher = PasswordHasher()
 
 
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Swap the argon2 parameters (tests use a cheap profile; hashes stay verifiable, since each
+    hash records its own parameters and needs_rehash() upgrades old ones at login)."""
+    global _hasher
+    _hasher = hasher
+
+
 def hash_password(plain: str) -> str:
     """An argon2id hash (salt and parameters included) to store instead of the password."""
     return _hasher.hash(plain)

@@ -66,6 +66,16 @@ def db(_schema) -> Database:
                 conn.execute(table.delete())
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """argon2 at production cost takes ~0.2 s a hash; tests hash and log in hundreds of times."""
+    from argon2 import PasswordHasher
+
+    from domain.passwords import use_hasher
+
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
 @pytest.fixture(autouse=True)
 def _real_time():
     """Tests may move the clock; the next test starts from real time again."""
