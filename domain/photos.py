@@ -38,7 +38,7 @@ TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 QUALITIES = (85, 75, 65, 55)
-ICC_SPACE = {"RGB": b"RGB ", "YCbCr": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
+ICC_SPACE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
 
 
 class PhotoRefused(FileRefused):
@@ -124,41 +124,20 @@ def _orientation(image: Image.Image) -> int:
 
 
 def _draft(image: Image.Image, long_edge: int) -> None:
-    """Let libjpeg decode a large JPEG at 1/2, 1/4 or 1/8 scale, still at least `long_edge`.
-
-    A colour JPEG stays in YCbCr, the way it is stored: no colour conversion on decoding, none
-    on encoding again, and resizing in YCbCr is the same as in RGB (a linear change of colours).
-    """
-    if image.format not in ("JPEG", "MPO"):
-        return
-    scale = min(1.0, long_edge / max(image.size))
-    target = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
-    image.draft("YCbCr" if _stored_as_ycbcr(image) else image.mode, target)
-
-
-def _stored_as_ycbcr(image: Image.Image) -> bool:
-    """Whether libjpeg will see this JPEG's three channels as YCbCr (its rules, cautiously).
-
-    Asking a JPEG stored as plain RGB for YCbCr breaks the decoder, so any sign of RGB (an Adobe
-    marker with transform 0, or channels named R, G, B) keeps the RGB path.
-    """
-    ids = [layer[0] for layer in getattr(image, "layer", [])]
-    return (
-        image.mode == "RGB"
-        and image.info.get("adobe_transform") != 0
-        and ids != [ord("R"), ord("G"), ord("B")]
-    )
+    """Let libjpeg decode a large JPEG at 1/2, 1/4 or 1/8 scale, still at least `long_edge`."""
+    if max(image.size) > long_edge:
+        scale = long_edge / max(image.size)
+        target = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+        image.draft(image.mode, target)  # only JPEG acts on it; other formats ignore it
 
 
 def _eight_bit(image: Image.Image, icc: bytes | None) -> Image.Image:
-    """The image in a mode JPEG or PNG can store at 8 bits: L, LA, RGB, RGBA (or YCbCr)."""
+    """The image in a mode JPEG or PNG can store at 8 bits: L, LA, RGB or RGBA."""
     if image.mode == "CMYK":
         return _cmyk_to_srgb(image, icc)
     if image.mode.startswith("I"):
         # 16-bit grey: scale 0..65535 to 0..255 (convert("L") alone would clip at 255).
         return image.convert("I").point(lambda value: value / 257).convert("L")
-    if image.mode == "YCbCr":  # from _draft: a JPEG, so no transparency
-        return image
     if image.mode in ("L", "RGB"):
         return image.convert(image.mode + "A") if "transparency" in image.info else image
     if image.mode in ("LA", "RGBA"):
