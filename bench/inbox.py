@@ -7,7 +7,7 @@ keeps it). Skipped with a note when the server is unreachable.
 
 For a reviewer and a supervisor (two lanes) of one facility it prints the median and p90 server
 time, in ms, of:
-  queries   tab_counts + list_tasks + filter_choices (what the view asks the database)
+  queries   tab_counts_and_choices + list_tasks: what the view asks the database
   view      GET /inbox through the Flask test client, logged in (queries, names, template)
 for the first page and for a call-number search, on the schema as migrated and again with the
 index proposed to the lead (when the schema lacks it), then the query plans (BENCH_PLANS=0: none).
@@ -44,7 +44,7 @@ from domain.settings import Settings  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.migrate import upgrade_database  # noqa: E402
 from workflows import Actor, clock  # noqa: E402
-from workflows.inbox import InboxQuery, filter_choices, list_tasks, tab_counts  # noqa: E402
+from workflows.inbox import InboxQuery, list_tasks, tab_counts_and_choices  # noqa: E402
 from workflows.models import HumanTask, ProcessInstance, ProcessVersion, TaskStatus  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
@@ -198,9 +198,8 @@ def query_step(db, q: InboxQuery) -> Callable[[], None]:
 
     def step() -> None:
         session = db.session
-        counts = tab_counts(session, q)
+        counts, _choices = tab_counts_and_choices(session, q)
         list_tasks(session, q, total=counts[q.tab])
-        filter_choices(session, q.facility_id, q.lanes)
         db.remove()
 
     return step
@@ -277,7 +276,7 @@ def plans(app, call: str) -> list[str]:
     return lines
 
 
-def summary(times: list[float]) -> str:
+def figures(times: list[float]) -> str:
     return f"{statistics.median(times):7.2f} / {statistics.quantiles(times, n=10)[-1]:7.2f}"
 
 
@@ -346,7 +345,7 @@ def report(app, call: str, heading: str) -> bool:
     verdicts = []
     for label, times in measure(app, call):
         met = statistics.median(times) <= TARGET_MS
-        print(f"    {label:<32} {summary(times)}   {'target met' if met else 'TARGET MISSED'}")
+        print(f"    {label:<32} {figures(times)}   {'target met' if met else 'TARGET MISSED'}")
         verdicts.append(met)
     return all(verdicts)
 

@@ -19,9 +19,8 @@ import dramatiq
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.file_checks import DEFAULT_MAX_BYTES
 from domain.files import StoredFile, storage_dir_for, store_bytes
-from domain.photos import PhotoRefused, process_photo
+from domain.photos import MAX_BYTES, PhotoRefused, ProcessedPhoto, process_photo
 
 from . import runtime
 from .broker import MAX_BACKOFF_MS, MAX_RETRIES, MIN_BACKOFF_MS
@@ -30,25 +29,38 @@ log = logging.getLogger(__name__)
 
 DEFAULT_LONG_EDGE = 2048
 THUMB_EDGE = 320
+MISSING = {"refused": "missing", "message": "the uploaded file no longer exists"}
 
 
 @dramatiq.actor(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS)
 def process_stored_photo(stored_file_id: int, long_edge: int = DEFAULT_LONG_EDGE) -> dict[str, Any]:
-    """Process one stored upload and store the results; returns their ids, or the refusal."""
+    """Process one stored upload and store the results; returns their ids, or the refusal.
+
+    The decoding runs outside any transaction: on SQLite an open write transaction would hold
+    the database's only write lock for the whole job.
+    """
+    db = runtime.get_db()
     storage_dir = storage_dir_for(runtime.get_settings().instance_path)
-    with runtime.get_db().transaction() as session:
+    with db.transaction() as session:
+        source = session.get(StoredFile, stored_file_id)
+        data = source.path(storage_dir).read_bytes() if source is not None else None
+    if data is None:
+        log.info("stored file %s does not exist; no photo to process", stored_file_id)
+        return dict(MISSING)
+    try:
+        processed = process_photo(data, long_edge=long_edge)
+    except PhotoRefused as refusal:
+        log.info("photo %s refused: %s", stored_file_id, refusal.code)
+        return {"refused": refusal.code, "message": refusal.message_en}
+    with db.transaction() as session:
         source = session.scalars(
-            # Locked: two deliveries of the same message run one after the other.
+            # Locked: two deliveries of one message store one after the other, the second
+            # finding the rows of the first.
             select(StoredFile).where(StoredFile.id == stored_file_id).with_for_update()
         ).one_or_none()
         if source is None:
-            log.info("stored file %s does not exist; no photo to process", stored_file_id)
-            return {"refused": "missing", "message": "the uploaded file no longer exists"}
-        try:
-            return store_processed_photo(session, storage_dir, source, long_edge=long_edge)
-        except PhotoRefused as refusal:
-            log.info("photo %s refused: %s", stored_file_id, refusal.code)
-            return {"refused": refusal.code, "message": refusal.message_en}
+            return dict(MISSING)
+        return store_results(session, storage_dir, source, processed)
 
 
 def store_processed_photo(
@@ -57,12 +69,13 @@ def store_processed_photo(
     source: StoredFile,
     *,
     long_edge: int = DEFAULT_LONG_EDGE,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = MAX_BYTES,
     thumb_edge: int = THUMB_EDGE,
 ) -> dict[str, Any]:
     """Process `source`'s bytes and store photo and thumbnail once (flush, never commit).
 
-    Raises PhotoRefused when the content cannot be used as a photo.
+    For a caller already inside a transaction. Raises PhotoRefused when the content cannot be
+    used as a photo.
     """
     processed = process_photo(
         source.path(storage_dir).read_bytes(),
@@ -70,8 +83,15 @@ def store_processed_photo(
         max_bytes=max_bytes,
         thumb_edge=thumb_edge,
     )
-    photo = _store_once(session, storage_dir, processed.photo, source, "", max_bytes)
-    thumb = _store_once(session, storage_dir, processed.thumbnail, source, "-thumb", max_bytes)
+    return store_results(session, storage_dir, source, processed)
+
+
+def store_results(
+    session: Session, storage_dir: Path, source: StoredFile, processed: ProcessedPhoto
+) -> dict[str, Any]:
+    """Store a processed photo and its thumbnail as the source owner's files, each once."""
+    photo = _store_once(session, storage_dir, processed.photo, source, "")
+    thumb = _store_once(session, storage_dir, processed.thumbnail, source, "-thumb")
     return {
         "photo_file_id": photo.id,
         "thumbnail_file_id": thumb.id,
@@ -82,7 +102,7 @@ def store_processed_photo(
 
 
 def _store_once(
-    session: Session, storage_dir: Path, data: bytes, source: StoredFile, suffix: str, limit: int
+    session: Session, storage_dir: Path, data: bytes, source: StoredFile, suffix: str
 ) -> StoredFile:
     """The row holding exactly `data` for the source's owner, made only if none exists yet."""
     existing = session.scalars(
@@ -103,5 +123,5 @@ def _store_once(
         data,
         original_name=stem + suffix,
         owner_account_id=source.owner_account_id,
-        max_bytes=limit,
+        max_bytes=max(len(data), MAX_BYTES),  # process_photo already kept it within its limit
     )

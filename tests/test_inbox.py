@@ -10,7 +10,13 @@ from sqlalchemy import event, select
 
 from tests.engine_support import make_engine
 from workflows import Actor, clock
-from workflows.inbox import InboxQuery, filter_choices, list_tasks, tab_counts
+from workflows.inbox import (
+    InboxQuery,
+    filter_choices,
+    list_tasks,
+    tab_counts,
+    tab_counts_and_choices,
+)
 from workflows.models import HumanTask, ProcessInstance, ProcessVersion, TaskStatus
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -175,6 +181,24 @@ def test_filters_narrow_rows_and_counts_but_counts_ignore_the_tab(session):
     ]
 
 
+def test_tab_counts_and_choices_give_the_same_counts_and_menus_in_one_pass(session, scene):
+    i = dummy_instance(session)
+    add_task(session, i, 1, "0620", process_id="post_review", title="Post", assignee_id=12)
+    add_task(session, i, 1, "0621", bpmn_id="supervisor_review", lane="Supervisor")
+    for filters in (
+        {},
+        {"tab": "mine"},
+        {"process_id": "service_application"},
+        {"process_id": "post_review", "bpmn_id": "review"},
+        {"bpmn_id": "review"},
+        {"process_id": "nothing"},
+        {"search": "0609"},
+    ):
+        q = query(SUPERVISOR, **filters)
+        expected = (tab_counts(session, q), filter_choices(session, 1, q.lanes))
+        assert tab_counts_and_choices(session, q) == expected, filters
+
+
 def test_sort_by_due_date_puts_no_deadline_last_then_oldest_first(session):
     i = dummy_instance(session)
     day = timedelta(days=1)
@@ -293,13 +317,14 @@ def test_inbox_queries_are_answered_from_the_human_task_indexes(db, session, sce
         for tab in ("mine", "unassigned", "all"):
             q = query(SUPERVISOR, tab=tab)
             tab_counts(session, q)
+            tab_counts_and_choices(session, q)
             list_tasks(session, q)
             list_tasks(session, query(SUPERVISOR, tab=tab, search="0609", sort="age"))
         filter_choices(session, 1, frozenset({"Reviewer"}))
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     plans = [explain(connection, s, p) for s, p in captured]
-    assert len(plans) == 16  # per tab: counts, page (count + rows), search (count + rows)
+    assert len(plans) == 19  # per tab: counts, counts+menus, page and search (count + rows each)
     for (statement, _), plan in zip(captured, plans, strict=True):
         assert "ix_human_task_" in plan, (statement, plan)
         assert "SCAN human_task\n" not in plan + "\n" and "Seq Scan" not in plan, plan

@@ -312,3 +312,15 @@ def test_job_answers_a_refusal_without_raising(db, storage):
     source_id = stored(db, storage, out.getvalue(), "letter.pdf")
     assert process_stored_photo(source_id)["refused"] == Refusal.NOT_ALLOWED_TYPE
     assert process_stored_photo(source_id + 1000)["refused"] == "missing"
+
+
+def test_job_runs_in_the_worker_and_twice_adds_nothing(db, storage, mail_worker):
+    from tasks.worker import drain
+
+    source_id = stored(db, storage, encode(marked((900, 600))))
+    process_stored_photo.send(source_id, 600)
+    process_stored_photo.send(source_id, 600)  # a redelivery
+    drain()
+    with db.transaction() as session:
+        sizes = session.scalars(select(StoredFile.size).order_by(StoredFile.id)).all()
+    assert len(sizes) == 3  # the upload, one photo, one thumbnail

@@ -259,10 +259,13 @@ class WorkflowEngine:
 
     @staticmethod
     def _locked(session: Session, step) -> None:
-        """Run a save; a stale instance row means another request won the race."""
+        """Run a save; a stale instance row means another request won the race.
+
+        No savepoint: the caller rolls the whole transaction back on this error (a request
+        answers "already completed"; tick wraps each instance in its own savepoint).
+        """
         try:
-            with session.begin_nested():
-                step()
+            step()
         except StaleDataError:
             raise TaskAlreadyCompleted() from None
 

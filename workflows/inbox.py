@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 TABS = ("mine", "unassigned", "all")
 SORTS = ("due", "age")
 PER_PAGE = 25
+Choice = tuple[str, str, str]  # a filter menu entry: (process_id, bpmn_id, title)
 
 
 @dataclass(frozen=True)
@@ -111,9 +112,13 @@ def _search_conditions(term: str | None) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def _open(facility_id: int) -> list[ColumnElement[bool]]:
+    return [HumanTask.status == TaskStatus.OPEN, HumanTask.facility_id == facility_id]
+
+
 def _filters(q: InboxQuery) -> list[ColumnElement[bool]]:
     """Open tasks of the facility, with the process, task and call-number filters (any lane)."""
-    conditions = [HumanTask.status == TaskStatus.OPEN, HumanTask.facility_id == q.facility_id]
+    conditions = _open(q.facility_id)
     if q.process_id:
         conditions.append(HumanTask.process_id == q.process_id)
     if q.bpmn_id:
@@ -172,28 +177,50 @@ def list_tasks(session: Session, q: InboxQuery, total: int | None = None) -> Pag
     return Page(list(session.scalars(_page(q)).all()), total, q.page, q.per_page)
 
 
+def _counters(q: InboxQuery) -> list:
+    """Rows assigned to me, unassigned, and all: the three tabs, in TABS order."""
+    return [
+        func.count().filter(HumanTask.assignee_id == q.account_id),
+        func.count().filter(HumanTask.assignee_id.is_(None)),
+        func.count(),
+    ]
+
+
 def tab_counts(session: Session, q: InboxQuery) -> dict[str, int]:
     """Rows per tab under the same filters, counted in one pass over the index range."""
-    mine = func.count().filter(HumanTask.assignee_id == q.account_id)
-    unassigned = func.count().filter(HumanTask.assignee_id.is_(None))
-    row = session.execute(
-        select(mine, unassigned, func.count()).select_from(HumanTask).where(*_scope(q))
-    ).one()
-    return {"mine": row[0], "unassigned": row[1], "all": row[2]}
+    row = session.execute(select(*_counters(q)).select_from(HumanTask).where(*_scope(q))).one()
+    return dict(zip(TABS, row, strict=True))
 
 
-def filter_choices(
-    session: Session, facility_id: int, lanes: frozenset[str]
-) -> list[tuple[str, str, str]]:
+def filter_choices(session: Session, facility_id: int, lanes: frozenset[str]) -> list[Choice]:
     """Distinct (process_id, bpmn_id, title) of the open tasks in scope, for filter menus."""
     rows = session.execute(
         select(HumanTask.process_id, HumanTask.bpmn_id, HumanTask.title)
-        .where(
-            HumanTask.status == TaskStatus.OPEN,
-            HumanTask.facility_id == facility_id,
-            HumanTask.lane.in_(sorted(lanes)),
-        )
+        .where(*_open(facility_id), HumanTask.lane.in_(sorted(lanes)))
         .distinct()
         .order_by(HumanTask.process_id, HumanTask.title, HumanTask.bpmn_id)
     ).all()
     return [tuple(r) for r in rows]
+
+
+def tab_counts_and_choices(session: Session, q: InboxQuery) -> tuple[dict[str, int], list[Choice]]:
+    """tab_counts and filter_choices together: one pass over the scope when there is no search.
+
+    The first page of every inbox needs both; grouping the counts by (process, task) gives the
+    menus for free, and the counts of a process or task filter are sums of its groups.
+    """
+    if q.search:
+        return tab_counts(session, q), filter_choices(session, q.facility_id, q.lanes)
+    keys = (HumanTask.process_id, HumanTask.bpmn_id, HumanTask.title)
+    rows = session.execute(
+        select(*keys, *_counters(q))
+        .where(*_open(q.facility_id), HumanTask.lane.in_(sorted(q.lanes)))
+        .group_by(*keys)
+    ).all()
+    counts = dict.fromkeys(TABS, 0)
+    for process_id, bpmn_id, _title, *numbers in rows:
+        if q.process_id in (None, process_id) and q.bpmn_id in (None, bpmn_id):
+            for tab, number in zip(TABS, numbers, strict=True):
+                counts[tab] += number
+    choices = sorted({tuple(r[:3]) for r in rows}, key=lambda c: (c[0], c[2], c[1]))
+    return counts, choices

@@ -11,7 +11,7 @@ from flask import redirect, render_template, url_for
 from domain import links
 from domain.accounts import Account, AccountStatus, find_by_email
 from forms.account import EmailOnlyForm
-from workflows import EventNotExpected, InstanceNotFound, clock
+from workflows import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, clock
 
 from ..extensions import get_db, get_engine, limiter
 from . import bp
@@ -35,7 +35,7 @@ def verify(token: str):
             {"verified_at": clock.now().isoformat()},
             correlation={"account_id": account.id},
         )
-    except (EventNotExpected, InstanceNotFound):
+    except (EventNotExpected, InstanceNotFound, TaskAlreadyCompleted):
         return render_template("auth/link_invalid.html", token=token, form=form), 400
     return render_template("auth/verified.html")
 
@@ -97,5 +97,5 @@ def _request_new_link(account_id: int) -> None:
         get_engine().send_event(
             get_db().session, "new_link_requested", {}, correlation={"account_id": account_id}
         )
-    except (EventNotExpected, InstanceNotFound):
+    except (EventNotExpected, InstanceNotFound, TaskAlreadyCompleted):
         pass  # nothing waits for a new link (already verified, or erased): say nothing

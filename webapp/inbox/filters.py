@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
@@ -76,7 +76,7 @@ class InboxFilters:
         changed = replace(self, **changes)
         if "page" not in changes:
             changed = replace(changed, page=1)
-        return {k: v for k, v in asdict(changed).items() if v != DEFAULTS[k]}
+        return {k: v for k, v in vars(changed).items() if v != DEFAULTS[k]}
 
     @property
     def filtered(self) -> bool:

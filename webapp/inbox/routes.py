@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug import Response
 
 from workflows import Actor, TaskAlreadyCompleted, TaskNotFound, clock
-from workflows.inbox import TABS, filter_choices, list_tasks, tab_counts
+from workflows.inbox import TABS, list_tasks, tab_counts_and_choices
 
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
@@ -33,10 +33,9 @@ def inbox() -> str:
     actor, session = staff_actor(), get_db().session
     filters = InboxFilters.from_args(request.args)
     query = filters.query(actor)
-    counts = tab_counts(session, query)
+    counts, choices = tab_counts_and_choices(session, query)
     page = list_tasks(session, query, total=counts[query.tab])
-    choices = filter_choices(session, query.facility_id, query.lanes)
-    staff = colleagues(session, query.facility_id, query.lanes)
+    staff = colleagues(session, query.facility_id, query.lanes) if page.rows else []
     known = {c.id: c.name for c in staff}
     missing = {r.assignee_id for r in page.rows if r.assignee_id and r.assignee_id not in known}
     process_ids = {c[0] for c in choices} | {r.process_id for r in page.rows}
