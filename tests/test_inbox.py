@@ -221,12 +221,24 @@ def test_supervisor_pages_merge_both_lanes_in_due_order(session):
     for n in range(40):
         lane = "Supervisor" if n % 3 == 0 else "Reviewer"
         due = None if n % 7 == 0 else T0 + (n * 37 % 40) * hour
-        row = add_task(session, i, 1, f"{n:04d}", lane=lane, due_at=due, created_at=T0 + n * hour)
-        made.append((due is None, due or T0, row.created_at, row.id, row.task_guid))
-    expected = [m[-1] for m in sorted(made)]
-    pages = [list_tasks(session, query(SUPERVISOR, page=p, per_page=15)) for p in (1, 2, 3)]
-    assert [guid for page in pages for guid in guids(page)] == expected
-    assert [len(page.rows) for page in pages] == [15, 15, 10]
+        mine = SUPERVISOR.account_id if n % 5 == 0 else None
+        row = add_task(
+            session,
+            i,
+            1,
+            f"{n:04d}",
+            lane=lane,
+            due_at=due,
+            created_at=T0 + n * hour,
+            assignee_id=mine,
+        )
+        made.append((due is None, due or T0, row.created_at, row.id, row.task_guid, mine))
+    for tab, wanted in (("all", made), ("unassigned", [m for m in made if m[-1] is None])):
+        expected = [m[4] for m in sorted(wanted)]
+        pages = [
+            list_tasks(session, query(SUPERVISOR, tab=tab, page=p, per_page=15)) for p in (1, 2, 3)
+        ]
+        assert [guid for page in pages for guid in guids(page)] == expected, tab
 
 
 def test_pages_split_the_list_without_gaps_or_overlap(session):

@@ -94,19 +94,26 @@ class WorkflowEngine:
         if task.state != TaskState.READY:
             raise TaskAlreadyCompleted()
         task.task_spec.add_data_from_form(task, data or {})
-        now = clock.now()
-        row.status, row.completed_by, row.completed_at = TaskStatus.COMPLETED, actor.label, now
-        session.add(
-            TaskHistory(
-                instance_id=instance.id,
-                task_guid=task_guid,
-                bpmn_id=row.bpmn_id,
-                actor=actor.label,
-                completed_at=now,
-                data=redact(data or {}),
+
+        def run_and_record():
+            # The engine runs before the bookkeeping rows are written, so the savepoint of the
+            # first script step has nothing to flush: one flush per request, not two.
+            error = self.runner.run(session, instance, workflow, actor, task)
+            now = clock.now()
+            row.status, row.completed_by, row.completed_at = TaskStatus.COMPLETED, actor.label, now
+            session.add(
+                TaskHistory(
+                    instance_id=instance.id,
+                    task_guid=task_guid,
+                    bpmn_id=row.bpmn_id,
+                    actor=actor.label,
+                    completed_at=now,
+                    data=redact(data or {}),
+                )
             )
-        )
-        self._locked(session, lambda: self.runner.advance(session, instance, workflow, actor, task))
+            self.runner.save(session, instance, workflow, error)
+
+        self._locked(session, run_and_record)
         return instance
 
     # -- events, timers, incidents -----------------------------------------------------------

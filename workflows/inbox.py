@@ -151,9 +151,10 @@ def _page(q: InboxQuery) -> Select:
     """The statement of one page of rows, in the query's order."""
     order, offset, lanes = _order(q.sort), (q.page - 1) * q.per_page, sorted(q.lanes)
     conditions = _filters(q) + _tab(q)
-    if q.sort == "due" and len(lanes) > 1:
+    if q.sort == "due" and len(lanes) > 1 and q.tab != "mine" and not q.search:
         # Several lanes (a supervisor's): walk ix_human_task_inbox in due order once per lane
-        # and merge those few rows, rather than sort every open task of the facility.
+        # and merge those few rows, rather than sort every open task of the facility. ("Mine"
+        # and a search are narrowed by their own index to a few rows: those just sort.)
         per_lane = [
             select(HumanTask.id)
             .where(*conditions, HumanTask.lane == lane)
