@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import os
+import time
 from email import policy
 from pathlib import Path
 
@@ -140,7 +141,12 @@ class Mailbox:
         return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
 
     def last(self) -> email.message.EmailMessage:
+        """The newest message; delivery is asynchronous, so wait a little for the first one."""
+        deadline = time.monotonic() + 5
         messages = self.messages()
+        while not messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+            messages = self.messages()
         assert messages, "no mail was sent"
         return messages[-1]
 

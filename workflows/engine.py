@@ -14,8 +14,8 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from .actors import SYSTEM, Actor
@@ -85,10 +85,7 @@ class WorkflowEngine:
         self, session: Session, task_guid: str, actor: Actor, data: dict | None = None
     ) -> ProcessInstance:
         """Complete a ready user task with form data, then run until input is needed again."""
-        row = self.task_for(session, task_guid, actor)
-        if row.status != TaskStatus.OPEN:
-            raise TaskAlreadyCompleted()
-        instance = session.get(ProcessInstance, row.instance_id)
+        row, instance, open_rows = self._load_for_completion(session, task_guid, actor)
         workflow = self.runner.load(session, instance)
         task = workflow.get_task_from_id(UUID(task_guid))
         if task.state != TaskState.READY:
@@ -111,7 +108,7 @@ class WorkflowEngine:
                     data=redact(data or {}),
                 )
             )
-            self.runner.save(session, instance, workflow, error)
+            self.runner.save(session, instance, workflow, error, open_rows)
 
         self._locked(session, run_and_record)
         return instance
@@ -238,6 +235,25 @@ class WorkflowEngine:
         if row is None or not may_work(row, actor):
             raise TaskNotFound(task_guid)
         return row
+
+    def _load_for_completion(self, session: Session, task_guid: str, actor: Actor):
+        """The task, its instance and the instance's open tasks, in one query (the hot path)."""
+        target, sibling = aliased(HumanTask), aliased(HumanTask)
+        found = session.execute(
+            select(target, ProcessInstance, sibling)
+            .join(ProcessInstance, ProcessInstance.id == target.instance_id)
+            .outerjoin(
+                sibling,
+                and_(sibling.instance_id == ProcessInstance.id, sibling.status == TaskStatus.OPEN),
+            )
+            .where(target.task_guid == task_guid)
+        ).all()
+        if not found or not may_work(found[0][0], actor):
+            raise TaskNotFound(task_guid)
+        row, instance = found[0][0], found[0][1]
+        if row.status != TaskStatus.OPEN:
+            raise TaskAlreadyCompleted()
+        return row, instance, [r[2] for r in found if r[2] is not None]
 
     def next_task(self, session: Session, instance_id: int, actor: Actor) -> HumanTask | None:
         """The next open task of this instance for this actor: the next page of a wizard."""

@@ -101,6 +101,17 @@ class HumanTask(Base):
     __table_args__ = (
         # The staff inbox: open tasks of one lane at one facility, by due date.
         Index("ix_human_task_inbox", "status", "facility_id", "lane", "due_at"),
+        # Tab counts and filter menus are answered from this index alone (no table rows).
+        Index(
+            "ix_human_task_tabs",
+            "status",
+            "facility_id",
+            "lane",
+            "process_id",
+            "bpmn_id",
+            "title",
+            "assignee_id",
+        ),
         # Search by call number within a facility's open tasks.
         Index("ix_human_task_search", "status", "facility_id", "search_key"),
         # "Assigned to me".

@@ -44,15 +44,24 @@ def form_key(task_spec) -> str:
 
 
 def reconcile(
-    session: Session, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime
+    session: Session,
+    instance: ProcessInstance,
+    workflow: BpmnWorkflow,
+    now: datetime,
+    open_rows: list[HumanTask] | None = None,
 ) -> None:
-    """Create a row per READY manual task, close rows whose task is gone, refresh the rest."""
+    """Create a row per READY manual task, close rows whose task is gone, refresh the rest.
+
+    `open_rows`, when the caller already holds the instance's open rows, saves a query.
+    """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
-    rows = session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
-        )
-    ).all()
+    if open_rows is None:
+        open_rows = session.scalars(
+            select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
+            )
+        ).all()
+    rows = [r for r in open_rows if r.status == TaskStatus.OPEN]  # minus the one just completed
     for row in rows:
         task = ready.pop(row.task_guid, None)
         if task is None:

@@ -115,6 +115,7 @@ class InstanceRunner:
         instance: ProcessInstance,
         workflow: BpmnWorkflow,
         error: WorkflowException | None = None,
+        open_rows: list | None = None,
     ) -> None:
         """Write state, status, incident, next timer and inbox rows; flush (caller commits)."""
         now = clock.now()
@@ -130,7 +131,7 @@ class InstanceRunner:
         else:
             instance.status = InstanceStatus.RUNNING
             instance.incident_error = instance.incident_element = instance.incident_at = None
-        reconcile(session, instance, workflow, now)
+        reconcile(session, instance, workflow, now, open_rows)
         session.flush()
 
     @staticmethod
