@@ -58,7 +58,12 @@ def db(_schema) -> Database:
     """The test database; every row written by the test is deleted afterwards."""
     yield _schema
     _schema.remove()
-    with _schema.engine.begin() as conn:
+    empty_tables(_schema)
+
+
+def empty_tables(database: Database) -> None:
+    """Delete every row of every table (fast on PostgreSQL with TRUNCATE)."""
+    with database.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             names = ", ".join(t.name for t in Base.metadata.sorted_tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

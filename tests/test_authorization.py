@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from domain.accounts import Account
 from domain.applications import Application
@@ -23,7 +23,7 @@ from domain.notifications import Notification
 from domain.roster import Inmate, Restriction, local_today
 from tests.application_support import png
 from tests.authorization_world import ACTORS, World, build_world
-from workflows import Base
+from tests.conftest import empty_tables
 from workflows.models import HumanTask
 
 LOGIN = "login"  # a redirect to the login page (blueprints behind login_required)
@@ -381,18 +381,7 @@ def world(_schema, mail_worker, tmp_path_factory):
     finally:
         drain()
         app.extensions["db"].dispose()
-        _empty(_schema)
-
-
-def _empty(database) -> None:
-    """Delete every row, as conftest's `db` fixture does after each test."""
-    with database.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_tables(_schema)
 
 
 @pytest.mark.parametrize(("case", "actor"), list(_items()))
