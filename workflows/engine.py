@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from .actors import SYSTEM, Actor
+from .assignment import AssignmentMixin
 from .clock import clock
 from .errors import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, TaskNotFound
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
@@ -31,7 +32,7 @@ from .scripting import make_script_engine
 from .versions import VersionStore
 
 
-class WorkflowEngine:
+class WorkflowEngine(AssignmentMixin):
     """Starts and drives process instances stored in the database."""
 
     def __init__(
@@ -186,46 +187,6 @@ class WorkflowEngine:
             workflow.reset_from_task_id(failed.id)
         self._locked(session, lambda: self.runner.advance(session, instance, workflow, actor))
         return instance
-
-    # -- claiming and moving ------------------------------------------------------------------
-
-    def assign(
-        self, session: Session, task_guid: str, actor: Actor, assignee_id: int | None
-    ) -> HumanTask:
-        """Claim (assignee = actor), unclaim (None) or hand a task to a colleague.
-
-        The caller checks that the colleague works at the task's facility in a fitting role;
-        the engine only records who holds the task.
-        """
-        row = self.task_for(session, task_guid, actor)
-        if row.status != TaskStatus.OPEN:
-            raise TaskAlreadyCompleted()
-        row.assignee_id = assignee_id
-        session.flush()
-        return row
-
-    def move_subject(self, session: Session, subject_key: str, facility_id: int) -> int:
-        """Move every running instance about `subject_key` (and its open tasks) to a facility.
-
-        Used when a person in custody is transferred: their open work follows them.
-        """
-        instances = session.scalars(
-            select(ProcessInstance).where(
-                ProcessInstance.subject_key == subject_key,
-                ProcessInstance.status.in_([InstanceStatus.RUNNING, InstanceStatus.INCIDENT]),
-            )
-        ).all()
-        for instance in instances:
-            instance.facility_id = facility_id
-            for row in session.scalars(
-                select(HumanTask).where(
-                    HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
-                )
-            ):
-                row.facility_id = facility_id
-                row.assignee_id = None  # the old facility's staff no longer hold it
-        session.flush()
-        return len(instances)
 
     # -- reading tasks -----------------------------------------------------------------------
 
