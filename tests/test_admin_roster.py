@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -207,3 +208,9 @@ def test_pages_are_in_traditional_chinese_by_default(client, demo):
     login(client, ADMIN, STAFF_PASSWORD)
     html = page(client, "/admin/roster")
     assert "收容人名冊" in html and "有未滿 18 歲子女" in html
+
+
+def test_the_person_page_with_three_forms_repeats_no_id(admin, demo, app):
+    person = inmate(app, "taichung-detention", "0609")
+    ids = re.findall(r'\sid="([^"]+)"', page(admin, f"/admin/roster/{person.id}"))
+    assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
