@@ -25,9 +25,9 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Each bench/*.py is a stand-alone script that prints its measurements.
+# Each bench/*.py is a stand-alone script that prints its measurements (bench/_*.py are helpers).
 bench: install
-	@set -e; for script in bench/*.py; do \
+	@set -e; for script in bench/[!_]*.py; do \
 		[ -e "$$script" ] || continue; \
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done

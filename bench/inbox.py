@@ -9,8 +9,8 @@ For a reviewer and a supervisor (two lanes) of one facility it prints the median
 time, in ms, of:
   queries   tab_counts_and_choices + list_tasks: what the view asks the database
   view      GET /inbox through the Flask test client, logged in (queries, names, template)
-for the first page and for a call-number search, on the schema as migrated and again with the
-index proposed to the lead (when the schema lacks it), then the query plans (BENCH_PLANS=0: none).
+for the first page and for a call-number search, then the query plans (BENCH_PLANS=0: none).
+Filling the table is in bench/_inbox_fill.py.
 The load average is printed beside the figures: on a machine busy with other jobs every figure
 grows with it. Target: median ≤ 20 ms for both, on both databases. It never asserts.
 
@@ -20,165 +20,38 @@ Run: .venv/bin/python bench/inbox.py    (BENCH_RUNS=200 timed runs per figure by
 from __future__ import annotations
 
 import os
-import random
 import re
 import statistics
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from time import perf_counter
-from uuid import UUID
 
 import psycopg
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from domain.accounts import Account, Facility  # noqa: E402
-from domain.demo import STAFF_PASSWORD, seed_demo  # noqa: E402
+from _inbox_fill import fill  # noqa: E402
+
+from domain.accounts import Account  # noqa: E402
+from domain.demo import STAFF_PASSWORD  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from webapp import create_app  # noqa: E402
 from webapp.migrate import upgrade_database  # noqa: E402
 from workflows import Actor, clock  # noqa: E402
 from workflows.inbox import InboxQuery, list_tasks, tab_counts_and_choices  # noqa: E402
-from workflows.models import HumanTask, ProcessInstance, ProcessVersion, TaskStatus  # noqa: E402
 
 RUNS = int(os.environ.get("BENCH_RUNS", "200"))
 WARMUP = 20
 TARGET_MS = 20.0
-OPEN_TASKS, DONE_TASKS = 10_000, 200_000
 PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PG_DATABASE = "bench_inbox"
 FACILITY = "taichung-detention"
 WHO = {"reviewer": "reviewer.taichung@example.tw", "supervisor": "supervisor.taichung@example.tw"}
-
-# lane -> [(weight, process_id, bpmn_id, title, days until due or None)]
-TASK_KINDS = {
-    "Reviewer": [
-        (4, "service_application", "review", "審核服務申請 Review the application", 30),
-        (6, "post_review", "review_post", "審核家庭聯絡簿 Review the post", 7),
-    ],
-    "Supervisor": [
-        (1, "service_application", "overdue_review", "逾期審核 Overdue review", 0),
-        (1, "service_application", "supervisor_review", "專案申請審核 Special project", 30),
-    ],
-    "FacilityAdmin": [(1, "delivery", "print_posts", "列印 Print posts", 1)],
-    "Family": [(1, "service_application", "correct_application", "補正 Correct", None)],
-}
-LANES = [("Reviewer", 80), ("Supervisor", 8), ("FacilityAdmin", 4), ("Family", 8)]
-
-
-def task_rows(rng, facilities, staff, family_id, instances, count, status) -> Iterator[dict]:
-    """`count` human-task rows of the given status, spread over facilities and lanes."""
-    now = clock.now()
-    lanes, lane_weights = zip(*LANES, strict=True)
-    for i in range(count):
-        facility = facilities[i % len(facilities)]
-        lane = rng.choices(lanes, lane_weights)[0]
-        kinds = TASK_KINDS[lane]
-        _, process_id, bpmn_id, title, due_days = rng.choices(kinds, [k[0] for k in kinds])[0]
-        age = timedelta(
-            days=rng.uniform(0, 60) if status == TaskStatus.OPEN else rng.uniform(60, 720)
-        )
-        created = now - age
-        call = f"{rng.randint(1, 3000):04d}"
-        assigned = lane != "Family" and rng.random() < 0.25
-        yield {
-            "instance_id": instances[facility],
-            "task_guid": str(UUID(int=rng.getrandbits(128), version=4)),
-            "process_id": process_id,
-            "bpmn_id": bpmn_id,
-            "title": title,
-            "form_key": "ReviewForm",
-            "lane": lane,
-            "facility_id": facility,
-            "owner_account_id": family_id if lane == "Family" else None,
-            "assignee_id": rng.choice(staff[facility]) if assigned else None,
-            "subject_label": f"{call} 李〇〇",
-            "search_key": call,
-            "status": status,
-            "created_at": created,
-            "due_at": created + timedelta(days=due_days) if due_days is not None else None,
-            "completed_by": None if status == TaskStatus.OPEN else "account:1",
-            "completed_at": None if status == TaskStatus.OPEN else created + timedelta(days=3),
-        }
-
-
-def fill(db) -> str:
-    """Demo accounts, one instance per facility, then the tasks; returns a call number to find."""
-    rng = random.Random(20260301)
-    with db.transaction() as session:
-        seed_demo(session)
-        facilities = list(session.scalars(select(Facility.id).order_by(Facility.id)))
-        staff = {f: [] for f in facilities}
-        for account in session.scalars(select(Account).where(Account.facility_id.is_not(None))):
-            if account.role in ("reviewer", "supervisor"):
-                staff[account.facility_id].append(account.id)
-        family_id = session.scalar(select(Account.id).where(Account.role == "family"))
-        now = clock.now()
-        session.add(ProcessVersion(hash="b" * 64, files={}, deployed_at=now))
-        session.flush()
-        instances = {}
-        for facility in facilities:  # human tasks may share an instance: only the FK needs one
-            instance = ProcessInstance(
-                version_hash="b" * 64,
-                process_id="bench",
-                state="{}",
-                serializer_version="1",
-                started_by="bench",
-                facility_id=facility,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(instance)
-            session.flush()
-            instances[facility] = instance.id
-    db.remove()
-    began = perf_counter()
-    for status, count in ((TaskStatus.OPEN, OPEN_TASKS), (TaskStatus.COMPLETED, DONE_TASKS)):
-        rows = task_rows(rng, facilities, staff, family_id, instances, count, status)
-        batch: list[dict] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) == 10_000:
-                insert_batch(db, batch)
-                batch = []
-        if batch:
-            insert_batch(db, batch)
-    with db.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                "VACUUM ANALYZE human_task"  # what autovacuum does soon after a bulk load
-            )
-    print(f"  filled {OPEN_TASKS + DONE_TASKS:,} tasks in {perf_counter() - began:.1f} s")
-    return searched_call_number(db, facilities[0])
-
-
-def insert_batch(db, batch: list[dict]) -> None:
-    """One executemany INSERT of a batch (insertmanyvalues on PostgreSQL)."""
-    with db.transaction() as session:
-        session.execute(insert(HumanTask.__table__), batch)
-    db.remove()
-
-
-def searched_call_number(db, facility_id: int) -> str:
-    """The call number of one open Reviewer task at the measured facility."""
-    key = db.session.scalar(
-        select(HumanTask.search_key)
-        .where(
-            HumanTask.status == TaskStatus.OPEN,
-            HumanTask.facility_id == facility_id,
-            HumanTask.lane == "Reviewer",
-        )
-        .order_by(HumanTask.id.desc())
-        .limit(1)
-    )
-    db.remove()
-    return key
 
 
 def timed(step: Callable[[], object]) -> list[float]:
@@ -316,28 +189,6 @@ def postgres_url(url: str) -> Iterator[str | None]:
                 admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
 
 
-# The index proposed to the lead: tab counts and filter menus read from the index alone.
-PROPOSED_INDEX = (
-    "ix_human_task_tabs",
-    "status, facility_id, lane, process_id, bpmn_id, title, assignee_id",
-)
-
-
-def add_proposed_index(db) -> bool:
-    """Create the proposed index unless the schema has it already; True when created here."""
-    name, columns = PROPOSED_INDEX
-    with db.engine.connect() as conn:
-        if name in {ix["name"] for ix in inspect(conn).get_indexes("human_task")}:
-            return False
-        conn.exec_driver_sql(f"CREATE INDEX {name} ON human_task ({columns})")
-        conn.commit()
-        if conn.dialect.name == "postgresql":
-            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
-                "VACUUM ANALYZE human_task"
-            )
-    return True
-
-
 def report(app, call: str, heading: str) -> bool:
     """Measure and print one set of figures; True when every median meets the target."""
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
@@ -361,9 +212,6 @@ def run(name: str, url: str) -> list[str]:
             print(f"  call number searched: {call}")
             met = report(app, call, "schema as migrated")
             verdicts.append(f"{name}, schema as migrated: {'met' if met else 'MISSED'}")
-            if add_proposed_index(app.extensions["db"]):
-                met = report(app, call, f"with the proposed index {PROPOSED_INDEX[0]}")
-                verdicts.append(f"{name}, with {PROPOSED_INDEX[0]}: {'met' if met else 'MISSED'}")
             if os.environ.get("BENCH_PLANS", "1") != "0":
                 print("  query plans (supervisor: first page, search, 'mine' tab):")
                 print("\n".join(plans(app, call)))
