@@ -22,6 +22,7 @@ from .accounts import Account, AccountStatus, ConsentRecord, Facility, find_by_e
 from .notice import CURRENT_VERSION
 from .passwords import hash_password
 from .roster import Inmate, Restriction
+from .staff import staff_account
 
 STAFF_PASSWORD = "Staff-demo-2026"
 FAMILY_PASSWORD = "Family-demo-2026"
@@ -93,17 +94,13 @@ def _staff(session: Session, email: str, role: str, name: str, facility_id: int 
     """Add an active staff account (no national ID) unless the e-mail is taken."""
     if find_by_email(session, email) is not None:
         return
-    now = clock.now()
     session.add(
-        Account(
+        staff_account(
             email=email,
             name=name,
-            password_hash=_demo_hash(STAFF_PASSWORD),
             role=role,
             facility_id=facility_id,
-            status=AccountStatus.ACTIVE,
-            verified_at=now,
-            password_changed_at=now,
+            password_hash=_demo_hash(STAFF_PASSWORD),
         )
     )
 

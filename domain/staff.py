@@ -41,18 +41,31 @@ def create_staff_account(
     problem = strength_problem(password, email=email)
     if problem:
         raise StaffError(f"password refused: {problem}")
-    now = clock.now()
-    account = Account(
+    account = staff_account(
         email=email,
         name=name or email.split("@")[0],
         role=role,
         facility_id=facility.id if facility else None,
         password_hash=hash_password(password),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def staff_account(
+    *, email: str, name: str, role: str, facility_id: int | None, password_hash: str
+) -> Account:
+    """A new active staff account: staff are provisioned, not registered, so no e-mail check."""
+    now = clock.now()
+    return Account(
+        email=email,
+        name=name,
+        role=role,
+        facility_id=facility_id,
+        password_hash=password_hash,
         status=AccountStatus.ACTIVE,
         created_at=now,
         verified_at=now,
         password_changed_at=now,
     )
-    session.add(account)
-    session.flush()
-    return account
