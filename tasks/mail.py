@@ -25,9 +25,9 @@ log = logging.getLogger(__name__)
 @dramatiq.actor(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS)
 def send_notification(notification_id: int) -> None:
     """Send a queued notice, then mark it sent; on error record it and let dramatiq retry."""
-    settings = runtime.get_settings()
+    db, settings = runtime.current()
     failure: Exception | None = None
-    with runtime.get_db().transaction() as session:
+    with db.transaction() as session:
         row = session.scalars(
             select(Notification).where(Notification.id == notification_id).with_for_update()
         ).one_or_none()

@@ -39,8 +39,8 @@ def process_stored_photo(stored_file_id: int, long_edge: int = DEFAULT_LONG_EDGE
     The decoding runs outside any transaction: on SQLite an open write transaction would hold
     the database's only write lock for the whole job.
     """
-    db = runtime.get_db()
-    storage_dir = storage_dir_for(runtime.get_settings().instance_path)
+    db, settings = runtime.current()
+    storage_dir = storage_dir_for(settings.instance_path)
     with db.transaction() as session:
         source = session.get(StoredFile, stored_file_id)
         data = source.path(storage_dir).read_bytes() if source is not None else None

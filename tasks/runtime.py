@@ -64,6 +64,20 @@ def get_db() -> Database:
         return _db
 
 
+def current() -> tuple[Database, Settings]:
+    """The database and settings of this moment, as one pair.
+
+    A job reads both through this: read one at a time, a job running while the web app (or a
+    test) reconfigures could pair the new database with the old settings, e.g. send a row of
+    the new database into the old mail folder.
+    """
+    with _lock:
+        db, settings = _db, _settings
+    if db is not None and settings is not None:
+        return db, settings
+    return get_db(), get_settings()  # a standalone worker: both from the environment, once
+
+
 def install_outbox_dispatch(db: Database) -> None:
     """Send registered notification ids to the broker when a session of `db` commits.
 

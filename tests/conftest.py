@@ -10,7 +10,7 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 if os.environ.get("TEST_BROKER_URL"):
     # The job broker is chosen when `tasks` is first imported: set it before anything does.
@@ -152,8 +152,18 @@ class Mailbox:
         while not messages and time.monotonic() < deadline:
             time.sleep(0.05)
             messages = self.messages()
-        assert messages, "no mail was sent"
+        assert messages, f"no mail was sent; notification rows: {self._rows()}"
         return messages[-1]
+
+    def _rows(self) -> list[tuple]:
+        """What the outbox holds, so a failure says whether a send was queued, failed or lost."""
+        from domain.notifications import Notification
+
+        try:
+            rows = self.database.session.scalars(select(Notification)).all()
+            return [(r.id, r.status, r.attempts, r.last_error) for r in rows]
+        finally:
+            self.database.remove()
 
 
 @pytest.fixture
