@@ -16,8 +16,10 @@ from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 from workflows.clock import clock
 from workflows.db import Base, UTCDateTime
 
-# session.info key: (transaction, notification id) pairs waiting for the commit.
+# session.info key: (transaction, job kind, row id) waiting for the commit. Kinds: NOTICE_JOB
+# here, and others whose rows are their own outbox (a post waiting for its photo job).
 OUTBOX_KEY = "familybook.outbox"
+NOTICE_JOB = "notification"
 
 
 class NotificationStatus:
@@ -51,14 +53,14 @@ class Notification(Base):
     __table_args__ = (Index("ix_notification_outbox", "status", "touched_at"),)
 
 
-def register_for_dispatch(session: Session, notification_id: int) -> None:
-    """Remember an id to hand to the job queue when the session's transaction commits."""
+def register_for_dispatch(session: Session, row_id: int, kind: str = NOTICE_JOB) -> None:
+    """Remember a job (kind, row id) to hand to the queue when the transaction commits."""
     transaction = session.get_nested_transaction() or session.get_transaction()
-    session.info.setdefault(OUTBOX_KEY, []).append((transaction, notification_id))
+    session.info.setdefault(OUTBOX_KEY, []).append((transaction, kind, row_id))
 
 
-def pending_dispatch(session: Session) -> list[tuple[SessionTransaction | None, int]]:
-    """The (transaction, id) pairs registered in this session and not yet dispatched."""
+def pending_dispatch(session: Session) -> list[tuple[SessionTransaction | None, str, int]]:
+    """The (transaction, kind, id) jobs registered in this session and not yet dispatched."""
     return session.info.setdefault(OUTBOX_KEY, [])
 
 

@@ -44,9 +44,9 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def compose_reason(template: str | None, text: str | None) -> str:
+def compose_reason(template: str | None, text: str | None, templates=REVIEW_REASON_TEXT) -> str:
     """The reason the family reads: the chosen template, then the reviewer's own words."""
-    parts = [str(REVIEW_REASON_TEXT[template]) if template else "", (text or "").strip()]
+    parts = [str(templates[template]) if template else "", (text or "").strip()]
     return "\n".join(p for p in parts if p)
 
 

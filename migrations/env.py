@@ -8,10 +8,15 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 import domain.accounts  # noqa: F401  (each import registers its tables on Base.metadata)
+import domain.api_tokens  # noqa: F401
 import domain.applications  # noqa: F401
 import domain.files  # noqa: F401
 import domain.notifications  # noqa: F401
+import domain.posts  # noqa: F401
+import domain.replies  # noqa: F401
 import domain.roster  # noqa: F401
+import domain.special_projects  # noqa: F401
+import domain.suspensions  # noqa: F401
 import workflows.models  # noqa: F401
 from workflows.db import Base
 

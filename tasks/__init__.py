@@ -8,4 +8,5 @@ from . import (
     broker,  # noqa: F401  (first: actors bind to the broker set here)
     mail,  # noqa: F401
     photos,  # noqa: F401
+    posts,  # noqa: F401
 )

@@ -14,20 +14,25 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.notifications import (
+    NOTICE_JOB,
     Notification,
     NotificationStatus,
     pending_dispatch,
     register_for_dispatch,
 )
+from domain.posts import POST_PHOTO_JOB, stale_photo_jobs
 from domain.settings import Settings
 from workflows.clock import clock
 from workflows.db import Database
 
 log = logging.getLogger(__name__)
 
+PHOTO_JOB_PATIENCE = timedelta(minutes=10)
+
 _lock = threading.Lock()
 _db: Database | None = None
 _settings: Settings | None = None
+_engine = None
 
 
 def configure(
@@ -42,6 +47,34 @@ def configure(
         previous = _db, _settings
         _db, _settings = db, settings
     return previous
+
+
+def use_engine(engine) -> None:
+    """Use this workflow engine in the actors that drive instances (the web app's own)."""
+    global _engine
+    with _lock:
+        _engine = engine
+
+
+def get_engine():
+    """The configured workflow engine, or one built for a standalone worker (once)."""
+    global _engine
+    settings = get_settings()
+    with _lock:
+        if _engine is None:
+            _engine = _standalone_engine(settings)
+        return _engine
+
+
+def _standalone_engine(settings: Settings):
+    """A `dramatiq tasks` worker's engine: the domain configured, operations and forms known."""
+    from domain import setup as domain_setup
+    from forms import known_form_keys
+    from workflows import OPERATIONS, WorkflowEngine
+
+    domain_setup.configure(settings)
+    domain_setup.register_operations()
+    return WorkflowEngine(OPERATIONS, known_form_keys())
 
 
 def get_settings() -> Settings:
@@ -99,16 +132,16 @@ def _after_commit(session: Session) -> None:
     if session.in_nested_transaction():
         return
     pending = pending_dispatch(session)
-    ids = [notification_id for _, notification_id in pending]
+    jobs = [(kind, row_id) for _, kind, row_id in pending]
     pending.clear()
-    for notification_id in ids:
-        dispatch(notification_id)
+    for kind, row_id in jobs:
+        dispatch(row_id, kind)
 
 
 def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
     """Forget ids registered in the transaction that rolled back, or in one nested in it."""
     pending = pending_dispatch(session)
-    pending[:] = [item for item in pending if not _within(item[0], previous)]
+    pending[:] = [job for job in pending if not _within(job[0], previous)]
 
 
 def _after_transaction_end(session: Session, transaction: SessionTransaction) -> None:
@@ -126,16 +159,22 @@ def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction
     return False
 
 
-def dispatch(notification_id: int) -> bool:
-    """Enqueue one send job; if the broker is down, log it and leave the row to the sweep."""
-    from .mail import send_notification  # imported late: actors need the broker set up first
-
+def dispatch(row_id: int, kind: str = NOTICE_JOB) -> bool:
+    """Enqueue one job; if the broker is down, log it and leave the row to the sweep."""
     try:
-        send_notification.send(notification_id)
+        _actors()[kind].send(row_id)
     except Exception:
-        log.warning("could not enqueue notification %s; the sweep will retry", notification_id)
+        log.warning("could not enqueue %s %s; the sweep will retry", kind, row_id)
         return False
     return True
+
+
+def _actors() -> dict:
+    """Job kind -> actor. Imported late: actors need the broker set up first."""
+    from .mail import send_notification
+    from .posts import prepare_post_photo
+
+    return {NOTICE_JOB: send_notification, POST_PHOTO_JOB: prepare_post_photo}
 
 
 def sweep_outbox(session: Session, older_than: timedelta = timedelta(minutes=2)) -> int:
@@ -160,3 +199,17 @@ def sweep_outbox(session: Session, older_than: timedelta = timedelta(minutes=2))
         register_for_dispatch(session, row.id)
     session.flush()
     return len(rows)
+
+
+def sweep_photo_jobs(session: Session, older_than: timedelta = PHOTO_JOB_PATIENCE) -> int:
+    """Re-enqueue the photo jobs of posts still waiting after `older_than`; returns how many.
+
+    A photo job retries for a few minutes on its own; only a lost message waits this long.
+    """
+    now = clock.now()
+    posts = stale_photo_jobs(session, now - older_than)
+    for post in posts:
+        post.job_touched_at = now
+        register_for_dispatch(session, post.id, POST_PHOTO_JOB)
+    session.flush()
+    return len(posts)

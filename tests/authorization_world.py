@@ -4,6 +4,7 @@ objects whose ids appear in URLs (tasks, proofs, outcomes, roster rows), built o
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from domain import links
 from domain.accounts import Account, Facility
 from domain.applications import Application, ApplicationDocument
+from domain.posts import Post
 from domain.roster import Inmate, Restriction, local_today
 from tests.application_support import (
     FAMILY,
@@ -25,6 +27,7 @@ from tests.application_support import (
     png,
     seed,
 )
+from tests.post_support import give_book, send_post
 from tests.web_support import csrf_token, login
 from workflows.models import HumanTask
 
@@ -72,6 +75,9 @@ class World:
     future_restriction: int  # of 1202, begins tomorrow (the admin may delete it)
     altered_verify_token: str
     altered_reset_token: str
+    post_instance: int  # the family's post to 0610 at Taichung, waiting for review
+    post_review: str  # its Reviewer-lane task
+    post_photo: int  # its processed photo
 
     def scalar(self, statement):
         """One value from the app's database, the session closed at once (tests hold no locks)."""
@@ -161,6 +167,8 @@ def build_world(app: Flask) -> World:
         restriction_ids = started.id, future.id
     database.remove()
 
+    post_instance, post_review, post_photo = _post_world(app, family)
+
     # The Dunpin review starts claimed, so "unclaim" by a stranger has something to undo.
     claim = f"/inbox/tasks/{reviews['dunpin-school']}/claim"
     desk = clients["reviewer.dunpin"]
@@ -185,10 +193,38 @@ def build_world(app: Flask) -> World:
         future_restriction=restriction_ids[1],
         altered_verify_token=_altered(verify),
         altered_reset_token=_altered(reset),
+        post_instance=post_instance,
+        post_review=post_review,
+        post_photo=post_photo,
     )
     _assert_invalid(world.altered_verify_token, links.read_verification_token)
     _assert_invalid(world.altered_reset_token, links.read_reset_token)
     return world
+
+
+def _post_world(app: Flask, family: FlaskClient) -> tuple[int, str, int]:
+    """The family's post with a photo to 0610 at Taichung, prepared and waiting for review."""
+    from tasks.worker import drain
+
+    book_id = give_book(app, FAMILY[0], "taichung-detention", "0610")
+    assert (
+        send_post(family, book_id, photo=(io.BytesIO(png((10, 20, 200))), "kids.png")).status_code
+        == 302
+    )
+    app.extensions["db"].remove()
+    drain()  # the photo job
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        post = session.scalar(select(Post))
+        review = session.scalar(
+            select(HumanTask.task_guid).where(
+                HumanTask.instance_id == post.instance_id, HumanTask.bpmn_id == "review"
+            )
+        )
+        found = post.instance_id, review, post.photo_file_id
+    database.remove()
+    assert all(found), found
+    return found
 
 
 def _assert_invalid(token: str, read) -> None:

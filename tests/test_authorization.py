@@ -205,6 +205,28 @@ CASES = [
         {"family": 200},
         anonymous=LOGIN,
     ),
+    Case(
+        "post outcome",
+        "/posts/outcome/<int:instance_id>",
+        "GET",
+        lambda w: f"/posts/outcome/{w.post_instance}",
+        {"family": 302},  # in review: sent on to the list
+        anonymous=LOGIN,
+    ),
+    Case(
+        "post review task",
+        "/tasks/<task_id>",
+        "GET",
+        lambda w: f"/tasks/{w.post_review}",
+        TAICHUNG_DESK,
+    ),
+    Case(
+        "post photo",
+        "/files/<int:file_id>",
+        "GET",
+        lambda w: f"/files/{w.post_photo}",
+        {"family": 200, **TAICHUNG_DESK, "admin.taichung": 200},
+    ),
     # Proofs: the applicant and the reviewers (not the admin) of the application's facility.
     Case(
         "dunpin proof",

@@ -74,11 +74,14 @@ def _register_blueprints(app: Flask) -> None:
     from .files import bp as files
     from .inbox import bp as inbox
     from .main import bp as main
+    from .posts import bp as posts
+    from .posts.navigation import add_post_links
     from .taskpages import bp as taskpages
 
-    for blueprint in (main, auth, taskpages, inbox, applications, files, admin):
+    for blueprint in (main, auth, taskpages, inbox, applications, posts, files, admin):
         app.register_blueprint(blueprint)
     add_application_links(app)
+    add_post_links(app)
 
 
 def _init_request_lifecycle(app: Flask) -> None:

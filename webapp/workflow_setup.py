@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
     engine = WorkflowEngine(OPERATIONS, known_form_keys())
     app.extensions["engine"] = engine
     task_runtime.configure(db, settings)
+    task_runtime.use_engine(engine)
     task_runtime.install_outbox_dispatch(db)
     if inspect(db.engine).has_table("process_version"):
         deploy_bpmn(app)

@@ -41,6 +41,7 @@ class WorkflowEngine(AssignmentMixin):
         self.operations = operations
         self.versions = VersionStore(operations.names, form_keys)
         self.runner = InstanceRunner(self.versions, make_script_engine(operations))
+        self.runner.spawn = self._spawn
 
     # -- starting and completing -------------------------------------------------------------
 
@@ -113,6 +114,14 @@ class WorkflowEngine(AssignmentMixin):
 
         self._locked(session, run_and_record)
         return instance
+
+    def _spawn(
+        self, session: Session, process_id: str, data: dict, *, facility_id=None, variant=""
+    ) -> ProcessInstance:
+        """Start a process for an operation of another instance (as the system)."""
+        return self.start(
+            session, process_id, SYSTEM, data, variant=variant, facility_id=facility_id
+        )
 
     # -- events, timers, incidents -----------------------------------------------------------
 

@@ -30,6 +30,8 @@ class OperationContext:
     instance: ProcessInstance
     actor: Actor
     now: datetime
+    # Set by the engine: starts another process in the same transaction (see start_process).
+    spawn: Callable[..., ProcessInstance] | None = None
 
     def correlate(self, **keys) -> None:
         """Let later events find this instance by these keys (e.g. account_id=7)."""
@@ -40,6 +42,21 @@ class OperationContext:
         self.instance.subject_key = key
         self.instance.subject_label = label
         self.instance.search_key = search_key
+
+    def start_process(
+        self, process_id: str, data: dict, *, facility_id: int | None = None, variant: str = ""
+    ) -> int:
+        """Start another process now, as the system, in this transaction; returns its id.
+
+        For work that must outlive this instance (a suspension after a rejected post), since
+        instances are kept short-lived.
+        """
+        if self.spawn is None:
+            raise RuntimeError("this engine cannot start processes from operations")
+        started = self.spawn(
+            self.session, process_id, data, facility_id=facility_id, variant=variant
+        )
+        return started.id
 
     def set_owner(self, account_id: int | None = None, facility_id: int | None = None) -> None:
         """Hand the instance's family tasks to an account, or its staff tasks to a facility."""

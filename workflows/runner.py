@@ -41,6 +41,7 @@ class InstanceRunner:
         self.versions = versions
         self.script_engine = script_engine
         self.serializer = InstanceSerializer()
+        self.spawn = None  # the engine's way to start a process from an operation
 
     def new_workflow(self, process) -> BpmnWorkflow:
         return BpmnWorkflow(
@@ -76,7 +77,9 @@ class InstanceRunner:
         first_task=None,
     ) -> WorkflowException | None:
         """Run `first_task` (if any), due timers and every engine step; the error, if one failed."""
-        ctx = OperationContext(session=session, instance=instance, actor=actor, now=clock.now())
+        ctx = OperationContext(
+            session=session, instance=instance, actor=actor, now=clock.now(), spawn=self.spawn
+        )
         with running(ctx):
             return self._run(session, workflow, first_task)
 
@@ -104,7 +107,9 @@ class InstanceRunner:
             workflow.refresh_timers()  # a timer that is due fires before anything else
             workflow.do_engine_steps(before, after)
         except WorkflowException as exc:
-            if savepoint is not None and savepoint.is_active:
+            if savepoint is not None:
+                # Also when a failed flush has already deactivated it: only its rollback makes
+                # the session usable again, so the incident can still be saved.
                 savepoint.rollback()
             return exc
         return None

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
 from domain.accounts import Facility
@@ -14,6 +12,7 @@ from domain.applications import Application, applications_of
 from domain.roster import Inmate
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 
+from ..access import family_only
 from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS
 from ..taskpages.starting import start_from_first_form
@@ -21,19 +20,6 @@ from . import bp
 from .texts import INELIGIBLE_REASONS
 
 PROCESS = "service_application"
-
-
-def family_only(view):
-    """Families only; anyone else gets a 404 (the page does not exist for them)."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if current_user.role != "family":
-            abort(404)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 @bp.route("/applications")

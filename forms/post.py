@@ -1,0 +1,179 @@
+"""The family's post form, the reviewer's decision and the staff's delivery (post_review BPMN).
+
+The text limit comes from the facility's policy (DMN, through task data) and is counted as a
+person sees characters (`domain.posts.character_count`); the page's live counter uses the
+same rule, so the two always agree.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from domain.files import storage_dir_for, store_bytes
+from domain.posts import TITLE_MAX, Post, character_count
+from domain.roster import active_restriction, local_today
+from domain.suspensions import active_suspension
+
+from . import register_form
+from .application_fields import compose_reason
+from .post_fields import (
+    POST_MAX_BYTES,
+    POST_REASON_TEXT,
+    POST_REASONS,
+    PostFileField,
+    photo_refusal_message,
+)
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class GraphemeLength:
+    """At most `limit` characters as a person counts them (an emoji is one)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, _form, field) -> None:
+        count = character_count(field.data or "")
+        if count > self.limit:
+            raise ValidationError(
+                _l(
+                    "At most %(limit)s characters; you have written %(count)s.",
+                    limit=self.limit,
+                    count=count,
+                )
+            )
+
+
+def _session():
+    return current_app.extensions["db"].session
+
+
+@register_form("PostComposeForm")
+class PostComposeForm(FlaskForm):
+    """Title, body (within the facility's limit) and one photo or PDF."""
+
+    title = StringField(
+        _l("Title"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Enter a title.")), GraphemeLength(TITLE_MAX)],
+    )
+    body = TextAreaField(
+        _l("Message"), filters=[_strip], validators=[DataRequired(_l("Write your message."))]
+    )
+    photo = PostFileField(_l("Photo (JPG or PNG) or one PDF, up to 20 MB"))
+
+    def prepare(self, task_data: dict) -> None:
+        """Fit the limit to the facility; after a refused photo, show the text kept."""
+        posting = task_data.get("posting", {})
+        self.max_chars = int(posting.get("max_chars") or task_data.get("max_chars") or 100)
+        self.body.validators = [*self.body.validators, GraphemeLength(self.max_chars)]
+        self.body.render_kw = {"data-max-chars": self.max_chars, "maxlength": None}
+        self.recipient = task_data.get("opened", {}).get("recipient", "")
+        self.posting = posting
+        self.threshold = task_data.get("rejection_threshold")
+        kept = task_data.get("post")
+        if kept and not self.is_submitted():
+            self.process(data={"title": kept.get("title"), "body": kept.get("body")})
+            refused = (task_data.get("photo_result") or {}).get("refused")
+            if refused:
+                self.photo.errors = [photo_refusal_message(refused)]
+
+    def task_data(self) -> dict:
+        return {
+            "post": {
+                "title": self.title.data,
+                "body": self.body.data,
+                "upload_file_id": self._stored_upload(),
+            }
+        }
+
+    def _stored_upload(self) -> int | None:
+        """Store the chosen file (already checked by content) as the family's; its id."""
+        if self.photo.content is None:
+            return None
+        storage = storage_dir_for(current_app.extensions["settings"].instance_path)
+        return store_bytes(
+            _session(),
+            storage,
+            self.photo.content,
+            original_name=self.photo.data.filename,
+            owner_account_id=current_user.id,
+            max_bytes=POST_MAX_BYTES,
+        ).id
+
+
+def approval_blocker(post: Post | None):
+    """Why this post may not be approved now (a restriction or a suspension since it was
+    filed), or None."""
+    if post is None:
+        return None
+    session = _session()
+    restriction = active_restriction(session, post.inmate_id, local_today())
+    if restriction is not None:
+        return _l("The person is under a restriction now; the post cannot be delivered.")
+    suspension = active_suspension(session, post.account_id, post.facility_id)
+    if suspension is not None:
+        return _l("The family's posting right is suspended now.")
+    return None
+
+
+@register_form("PostReviewForm")
+class PostReviewForm(FlaskForm):
+    """Approve, or reject with a reason (a template, free text, or both)."""
+
+    decision = RadioField(
+        _l("Decision"),
+        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject"))],
+        validators=[InputRequired(_l("Choose approve or reject."))],
+    )
+    reason_template = SelectField(
+        _l("Reason"), choices=POST_REASONS, default="", validators=[Optional()]
+    )
+    reason = TextAreaField(
+        _l("Reason in your words"), filters=[_strip], validators=[Length(max=1000)]
+    )
+
+    def prepare(self, task_data: dict) -> None:
+        self.blocker = approval_blocker(_session().get(Post, task_data.get("post_id")))
+
+    def validate_decision(self, field) -> None:
+        if field.data == "approve" and self.blocker is not None:
+            raise ValidationError(self.blocker)
+
+    def validate_reason(self, field) -> None:
+        if self.decision.data == "reject" and not (field.data or self.reason_template.data):
+            raise ValidationError(_l("A rejection needs a reason."))
+
+    def task_data(self) -> dict:
+        reason = compose_reason(self.reason_template.data, self.reason.data, POST_REASON_TEXT)
+        if self.decision.data == "approve":
+            reason = self.reason.data or ""
+        return {"review": {"decision": self.decision.data, "reason": reason}}
+
+
+@register_form("PostDeliveryForm")
+class PostDeliveryForm(FlaskForm):
+    """Staff confirm the post was handed over (printed sheet or tablet)."""
+
+    delivered = BooleanField(
+        _l("The post has been delivered to the person."),
+        validators=[DataRequired(_l("Tick to confirm the delivery."))],
+    )
+    note = StringField(_l("Note"), filters=[_strip], validators=[Optional(), Length(max=200)])
+
+    def task_data(self) -> dict:
+        return {"delivery": {"via": "staff", "note": self.note.data or ""}}
+
+
+class NewPostForm(FlaskForm):
+    """Which contact book (person) a new post is for; choices are the family's active books."""
+
+    book = RadioField(_l("To"), validators=[InputRequired(_l("Choose the person."))])

@@ -1,0 +1,114 @@
+"""Builders for the post tests: an active contact book, a logged-in family, the post steps."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from domain.accounts import Account, Facility
+from domain.applications import Application, ApplicationStatus, ContactBook
+from domain.posts import Post
+from domain.roster import Inmate
+from tests.application_support import FAMILY, STAFF_PASSWORD, logged_in, open_tasks, seed
+from tests.web_support import csrf_token
+from workflows import clock
+
+
+def staff_email(role: str, short: str) -> str:
+    """The demo staff login of a role at a facility ('reviewer', 'dunpin')."""
+    prefix = {"reviewer": "reviewer", "supervisor": "supervisor", "facility_admin": "admin"}[role]
+    return f"{prefix}.{short}@example.tw"
+
+
+def give_book(app, email: str, facility: str, call_number: str) -> int:
+    """An approved application and an active contact book for this family and person; its id."""
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        account = session.scalar(select(Account).where(Account.email == email))
+        inmate = session.scalar(
+            select(Inmate)
+            .join(Facility)
+            .where(Facility.code == facility, Inmate.call_number == call_number)
+        )
+        now = clock.now()
+        application = Application(
+            account_id=account.id,
+            inmate_id=inmate.id,
+            facility_id=inmate.facility_id,
+            relationship="parent",
+            services=["contact_book"],
+            status=ApplicationStatus.APPROVED,
+            submitted_at=now,
+            decided_at=now,
+            open_inmate_id=inmate.id,
+        )
+        session.add(application)
+        session.flush()
+        book = ContactBook(
+            account_id=account.id,
+            inmate_id=inmate.id,
+            application_id=application.id,
+            started_at=now,
+            active_inmate_id=inmate.id,
+        )
+        session.add(book)
+        session.flush()
+        book_id = book.id
+    database.remove()
+    return book_id
+
+
+def family_with_book(app, facility="dunpin-school", call_number="1201"):
+    """The demo family, logged in, with an active book; (client, book id)."""
+    seed(app)
+    book_id = give_book(app, FAMILY[0], facility, call_number)
+    return logged_in(app, *FAMILY), book_id
+
+
+def staff(app, role: str, short: str):
+    return logged_in(app, staff_email(role, short), STAFF_PASSWORD)
+
+
+def start_post(client, book_id: int):
+    """POST /posts/new for this book; the response (a redirect to compose, or the refusal)."""
+    token = csrf_token(client, "/posts/new")
+    return client.post("/posts/new", data={"csrf_token": token, "book": str(book_id)})
+
+
+def compose(client, task_url: str, title="家裡一切都好", body="爸爸，我們很想你。", photo=None):
+    token = csrf_token(client, task_url)
+    data = {"csrf_token": token, "title": title, "body": body}
+    if photo is not None:
+        data["photo"] = photo
+    return client.post(task_url, data=data, content_type="multipart/form-data")
+
+
+def send_post(client, book_id: int, **fields):
+    """Both steps; returns the compose response."""
+    started = start_post(client, book_id)
+    assert started.status_code == 302 and "/tasks/" in started.headers["Location"], started
+    return compose(client, started.headers["Location"], **fields)
+
+
+def decide(client, task_guid: str, decision: str, reason: str = ""):
+    url = f"/tasks/{task_guid}"
+    token = csrf_token(client, url)
+    data = {"csrf_token": token, "decision": decision, "reason": reason}
+    return client.post(url, data=data)
+
+
+def deliver(client, task_guid: str):
+    url = f"/tasks/{task_guid}"
+    return client.post(url, data={"csrf_token": csrf_token(client, url), "delivered": "y"})
+
+
+def posts(app) -> list[Post]:
+    database = app.extensions["db"]
+    try:
+        return database.session.scalars(select(Post).order_by(Post.id)).all()
+    finally:
+        database.remove()
+
+
+def review_task(app) -> str:
+    [task] = open_tasks(app, bpmn_id="review", process_id="post_review")
+    return task.task_guid

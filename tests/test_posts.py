@@ -1,0 +1,143 @@
+"""Posts end to end: compose → (photo job) → review → delivery, and every refusal on the way."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime, timedelta
+
+from domain.posts import PostStatus
+from tests.application_support import field_error, open_tasks, png
+from tests.post_support import (
+    decide,
+    deliver,
+    family_with_book,
+    posts,
+    review_task,
+    send_post,
+    staff,
+    start_post,
+)
+from workflows import clock
+
+
+def test_text_post_is_reviewed_approved_and_delivered(app, mailbox):
+    family, book_id = family_with_book(app)
+    compose_page = family.get(start_post(family, book_id).headers["Location"])
+    text = compose_page.get_data(as_text=True)
+    assert "1201" in text and "150" in text  # the person, and Dunpin's limit
+    response = send_post(family, book_id)
+    assert response.status_code == 302
+    [post] = posts(app)
+    assert post.status == PostStatus.PENDING and post.title == "家裡一切都好"
+    reviewer = staff(app, "reviewer", "dunpin")
+    assert "1201" in reviewer.get("/inbox").get_data(as_text=True)
+    review_page = reviewer.get(f"/tasks/{review_task(app)}").get_data(as_text=True)
+    assert "爸爸，我們很想你。" in review_page
+    assert decide(reviewer, review_task(app), "approve").status_code == 302
+    [post] = posts(app)
+    assert post.status == PostStatus.APPROVED and post.decided_at is not None
+    assert "審核通過" in mailbox.last()["Subject"]
+    [delivery] = open_tasks(app, bpmn_id="deliver")
+    admin = staff(app, "facility_admin", "dunpin")
+    assert deliver(admin, delivery.task_guid).status_code == 302
+    [post] = posts(app)
+    assert post.delivered_at is not None and post.delivered_via == "staff"
+    approved_tab = family.get("/posts?tab=approved").get_data(as_text=True)
+    assert "已送達" in approved_tab and "家裡一切都好" in approved_tab
+    assert "已送達" in mailbox.last()["Subject"]
+
+
+def test_photo_is_prepared_before_review(app, mailbox):
+    family, book_id = family_with_book(app)
+    response = send_post(family, book_id, photo=(io.BytesIO(png()), "kids.png"))
+    assert response.status_code == 302
+    mailbox.messages()  # drains the job queue: the photo job has run
+    [post] = posts(app)
+    assert post.status == PostStatus.PENDING
+    assert post.photo_file_id and post.thumbnail_file_id and post.upload_file_id
+    assert review_task(app)
+    reviewer = staff(app, "reviewer", "dunpin")
+    page = reviewer.get(f"/tasks/{review_task(app)}").get_data(as_text=True)
+    assert f"/files/{post.photo_file_id}" in page
+    assert status_of(reviewer, f"/files/{post.photo_file_id}") == 200
+    other_reviewer = staff(app, "reviewer", "taichung")
+    assert status_of(other_reviewer, f"/files/{post.photo_file_id}") == 404
+
+
+def test_body_over_the_limit_is_refused_beside_the_field_and_kept(app):
+    family, book_id = family_with_book(app, "taichung-detention", "0609")
+    body = "想" * 101  # Taichung: 100 characters
+    response = send_post(family, book_id, body=body)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "101" in field_error(page, "body") and body in page
+    assert posts(app) == []
+
+
+def test_characters_are_counted_as_people_see_them(app):
+    family, book_id = family_with_book(app, "taichung-detention", "0609")
+    family_emoji = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one person-visible character
+    response = send_post(family, book_id, body=family_emoji * 100)
+    assert response.status_code == 302
+    assert len(posts(app)) == 1
+
+
+def test_not_an_image_is_refused_and_the_text_kept(app):
+    family, book_id = family_with_book(app)
+    fake = (io.BytesIO(b"GIF89a not really a photo"), "photo.jpg")
+    response = send_post(family, book_id, body="今天考試考得很好", photo=fake)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and field_error(page, "photo")
+    assert "今天考試考得很好" in page and posts(app) == []
+
+
+def test_html_in_a_post_is_shown_as_text(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id, title="<b>hi</b>", body="<script>alert(1)</script>")
+    reviewer = staff(app, "reviewer", "dunpin")
+    page = reviewer.get(f"/tasks/{review_task(app)}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_second_post_inside_the_interval_is_refused_with_the_next_date(app):
+    family, book_id = family_with_book(app)
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))  # 10:00 in Taipei
+    send_post(family, book_id)
+    clock.advance(timedelta(days=1))
+    refused = start_post(family, book_id)
+    assert "/posts/outcome/" in refused.headers["Location"]
+    page = family.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "2026-12-03 10:00" in page  # Dunpin: one post per 2 days
+    assert posts(app)[0].status == PostStatus.PENDING and len(posts(app)) == 1
+    clock.advance(timedelta(days=1, seconds=-1))
+    assert "/posts/outcome/" in start_post(family, book_id).headers["Location"]
+    clock.advance(timedelta(seconds=1))
+    assert "/tasks/" in start_post(family, book_id).headers["Location"]
+
+
+def test_a_rejected_post_does_not_use_up_the_interval(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    reviewer = staff(app, "reviewer", "dunpin")
+    assert decide(reviewer, review_task(app), "reject", "請勿談公務").status_code == 302
+    [post] = posts(app)
+    assert post.status == PostStatus.REJECTED and "請勿談公務" in post.reason
+    rejected_tab = family.get("/posts?tab=rejected").get_data(as_text=True)
+    assert "請勿談公務" in rejected_tab
+    assert "/tasks/" in start_post(family, book_id).headers["Location"]
+
+
+def test_a_rejection_needs_a_reason(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    reviewer = staff(app, "reviewer", "dunpin")
+    response = decide(reviewer, review_task(app), "reject")
+    assert response.status_code == 200 and field_error(response.get_data(as_text=True), "reason")
+
+
+def status_of(client, url: str) -> int:
+    """The status of a GET, with the response (a file stream) closed."""
+    response = client.get(url)
+    response.close()
+    return response.status_code

@@ -1,0 +1,14 @@
+"""Header link of the post pages, shown to families."""
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from ..main.navigation import add_nav_item
+
+
+def _family(user) -> bool:
+    return user.is_authenticated and user.role == "family"
+
+
+def add_post_links(app: Flask) -> None:
+    add_nav_item(app, "posts.index", _l("Family contact book"), visible=_family)

@@ -1,0 +1,163 @@
+"""`/posts` (發佈家庭聯絡簿: the family's posts in three tabs) and `/posts/new`."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from domain.accounts import Facility
+from domain.applications import ContactBook
+from domain.posts import Post, PostStatus, posts_of
+from domain.replies import replies_in
+from domain.roster import Inmate
+from forms.post import NewPostForm
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
+
+from ..access import family_only
+from ..actors import current_actor
+from ..extensions import get_db, get_engine
+from ..taskpages.flow import LANDINGS, after_completion
+from . import bp
+from .texts import REFUSAL_REASONS
+
+PROCESS = "post_review"
+TABS = {
+    "pending": (PostStatus.PROCESSING, PostStatus.PENDING, PostStatus.PHOTO_REFUSED),
+    "approved": (PostStatus.APPROVED,),
+    "rejected": (PostStatus.REJECTED,),
+}
+
+
+@bp.route("/posts")
+@family_only
+def index():
+    """The family's posts: 待審核 / 審核通過 / 審核未通過, with delivery and reasons."""
+    tab = request.args.get("tab", "pending")
+    if tab not in TABS:
+        tab = "pending"
+    session = get_db().session
+    posts = posts_of(session, current_user.id, TABS[tab])
+    return render_template(
+        "posts/index.html",
+        tab=tab,
+        posts=posts,
+        counts=_tab_counts(session),
+        labels=_recipient_labels(session, {p.inmate_id for p in posts}),
+        retry_tasks=_retry_tasks(session, posts),
+        replies=replies_in(session, [b.id for b in _books(session)]),
+        has_books=bool(_books(session)),
+    )
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+@family_only
+def new():
+    """Choose the person (one active contact book each); the post process starts on POST."""
+    session = get_db().session
+    books = _books(session)
+    form = NewPostForm()
+    form.book.choices = [(str(b.id), label) for b, label in _book_choices(session, books)]
+    if len(books) == 1 and not form.is_submitted():
+        form.book.data = str(books[0].id)
+    if not form.validate_on_submit():
+        return render_template("posts/new.html", form=form, books=books)
+    book = next((b for b in books if str(b.id) == form.book.data), None)
+    if book is None:
+        abort(404)
+    facility = session.get(Facility, session.get(Inmate, book.inmate_id).facility_id)
+    engine, actor = get_engine(), current_actor()
+    instance = engine.start(
+        session,
+        PROCESS,
+        actor,
+        {"account_id": current_user.id, "book_id": book.id},
+        variant=facility.code,
+        facility_id=facility.id,
+    )
+    return after_completion(instance, actor)
+
+
+@bp.route("/posts/outcome/<int:instance_id>")
+@family_only
+def outcome(instance_id: int):
+    """Where the family lands: why nothing was filed, or the list with a confirmation."""
+    session = get_db().session
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None or instance.owner_account_id != current_user.id:
+        abort(404)
+    refusal = _refusal(instance)
+    if refusal is None:
+        flash(_("Your post has been sent. The facility reviews it before it is delivered."))
+        return redirect(url_for("posts.index"))
+    code, until = refusal
+    return render_template(
+        "posts/refused.html", reason=REFUSAL_REASONS.get(code, code), code=code, until=until
+    )
+
+
+LANDINGS[PROCESS] = lambda instance: url_for("posts.outcome", instance_id=instance.id)
+
+
+def _refusal(instance: ProcessInstance):
+    """(reason code, until ISO or None) when the process ended with nothing filed."""
+    if instance.status != InstanceStatus.COMPLETED:
+        return None
+    data = get_engine().final_data(instance)
+    if data.get("post_id") and (data.get("filing") or {}).get("filed"):
+        return None
+    for step in ("filing", "posting"):
+        found = data.get(step) or {}
+        if found.get("reason"):
+            return found["reason"], found.get("until")
+    return "book_inactive", None
+
+
+def _books(session) -> list[ContactBook]:
+    return list(
+        session.scalars(
+            select(ContactBook)
+            .where(ContactBook.account_id == current_user.id, ContactBook.status == "active")
+            .order_by(ContactBook.id)
+        )
+    )
+
+
+def _book_choices(session, books):
+    for book in books:
+        inmate = session.get(Inmate, book.inmate_id)
+        facility = session.get(Facility, inmate.facility_id)
+        yield book, f"{inmate.display_label} · {facility.name_zh}"
+
+
+def _tab_counts(session) -> dict[str, int]:
+    rows = session.execute(
+        select(Post.status, func.count(Post.id))
+        .where(Post.account_id == current_user.id)
+        .group_by(Post.status)
+    ).all()
+    by_status = dict(rows)
+    return {tab: sum(by_status.get(s, 0) for s in statuses) for tab, statuses in TABS.items()}
+
+
+def _recipient_labels(session, inmate_ids) -> dict[int, str]:
+    if not inmate_ids:
+        return {}
+    rows = session.scalars(select(Inmate).where(Inmate.id.in_(inmate_ids)))
+    return {inmate.id: inmate.display_label for inmate in rows}
+
+
+def _retry_tasks(session, posts) -> dict[int, str]:
+    """post id -> the family's open compose task, for posts whose photo was refused."""
+    refused = {p.instance_id: p.id for p in posts if p.status == PostStatus.PHOTO_REFUSED}
+    if not refused:
+        return {}
+    rows = session.execute(
+        select(HumanTask.instance_id, HumanTask.task_guid).where(
+            HumanTask.instance_id.in_(refused),
+            HumanTask.status == TaskStatus.OPEN,
+            HumanTask.owner_account_id == current_user.id,
+        )
+    ).all()
+    return {refused[instance_id]: guid for instance_id, guid in rows}

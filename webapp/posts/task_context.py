@@ -1,0 +1,91 @@
+"""What the post task pages show beside their forms: the rules, the post, the family's history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from domain.accounts import Account, Facility
+from domain.applications import ContactBook
+from domain.posts import Post, PostStatus, character_count
+from domain.roster import Inmate, Restriction
+from domain.suspensions import active_suspension
+
+from ..taskpages.routes import TASK_CONTEXT
+from . import bp
+
+HISTORY_LENGTH = 10
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def compose_context(session, row, task_data: dict) -> dict:
+    """The recipient and the rules, before the family types anything."""
+    posting = task_data.get("posting", {})
+    return {
+        "recipient": task_data.get("opened", {}).get("recipient", ""),
+        "next_after_this": _when(posting.get("next_after_this")),
+        "interval_days": task_data.get("interval_days"),
+        "rejections": posting.get("rejections", 0),
+        "threshold": task_data.get("rejection_threshold"),
+        "special_project": posting.get("special_project", False),
+    }
+
+
+def review_context(session, row, task_data: dict) -> dict:
+    """The post, its family, its person, and the family's earlier posts in this book."""
+    post = session.get(Post, task_data.get("post_id"))
+    if post is None:
+        return {}
+    book = session.get(ContactBook, post.book_id)
+    history = session.scalars(
+        select(Post)
+        .where(Post.book_id == post.book_id, Post.id != post.id)
+        .order_by(Post.submitted_at.desc())
+        .limit(HISTORY_LENGTH)
+    ).all()
+    return {
+        "post": post,
+        "family": session.get(Account, post.account_id),
+        "inmate": session.get(Inmate, post.inmate_id),
+        "facility": session.get(Facility, post.facility_id),
+        "book": book,
+        "history": history,
+        "rejected_count": sum(1 for p in history if p.status == PostStatus.REJECTED),
+        "suspension": active_suspension(session, post.account_id, post.facility_id),
+        "restrictions": list(
+            session.scalars(
+                select(Restriction)
+                .where(Restriction.inmate_id == post.inmate_id)
+                .order_by(Restriction.starts_on)
+            )
+        ),
+    }
+
+
+def delivery_context(session, row, task_data: dict) -> dict:
+    """The approved post and whom it goes to."""
+    post = session.get(Post, task_data.get("post_id"))
+    if post is None:
+        return {}
+    return {"post": post, "inmate": session.get(Inmate, post.inmate_id)}
+
+
+TASK_CONTEXT["PostComposeForm"] = compose_context
+TASK_CONTEXT["PostReviewForm"] = review_context
+TASK_CONTEXT["PostDeliveryForm"] = delivery_context
+
+
+@bp.app_template_filter("graphemes")
+def graphemes(text: str) -> int:
+    """Characters as a person counts them, for the counter's first figure (before any script)."""
+    return character_count((text or "").strip())
+
+
+@bp.app_template_filter("parse_iso")
+def parse_iso(value: str) -> datetime:
+    """An ISO timestamp kept in task data, as a datetime the date filters can show."""
+    return datetime.fromisoformat(value)
