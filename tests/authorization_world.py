@@ -18,6 +18,8 @@ from domain.accounts import Account, Facility
 from domain.applications import Application, ApplicationDocument
 from domain.posts import Post
 from domain.roster import Inmate, Restriction, local_today
+from domain.special_projects import SpecialProject
+from domain.suspensions import Suspension, active_key
 from tests.application_support import (
     FAMILY,
     STAFF_PASSWORD,
@@ -29,6 +31,7 @@ from tests.application_support import (
 )
 from tests.post_support import give_book, send_post
 from tests.web_support import csrf_token, login
+from workflows import clock
 from workflows.models import HumanTask
 
 OTHER_FAMILY = "other@example.tw"
@@ -78,6 +81,8 @@ class World:
     post_instance: int  # the family's post to 0610 at Taichung, waiting for review
     post_review: str  # its Reviewer-lane task
     post_photo: int  # its processed photo
+    suspension: int  # the family's suspension at Taichung, in force
+    special_project: int  # a Taichung supervisor's grant to the family
 
     def scalar(self, statement):
         """One value from the app's database, the session closed at once (tests hold no locks)."""
@@ -168,6 +173,7 @@ def build_world(app: Flask) -> World:
     database.remove()
 
     post_instance, post_review, post_photo = _post_world(app, family)
+    suspension, special_project = _staff_decisions(app, accounts)
 
     # The Dunpin review starts claimed, so "unclaim" by a stranger has something to undo.
     claim = f"/inbox/tasks/{reviews['dunpin-school']}/claim"
@@ -196,6 +202,8 @@ def build_world(app: Flask) -> World:
         post_instance=post_instance,
         post_review=post_review,
         post_photo=post_photo,
+        suspension=suspension,
+        special_project=special_project,
     )
     _assert_invalid(world.altered_verify_token, links.read_verification_token)
     _assert_invalid(world.altered_reset_token, links.read_reset_token)
@@ -225,6 +233,36 @@ def _post_world(app: Flask, family: FlaskClient) -> tuple[int, str, int]:
     database.remove()
     assert all(found), found
     return found
+
+
+def _staff_decisions(app: Flask, accounts: dict[str, int]) -> tuple[int, int]:
+    """A suspension of the family at Taichung, and a special project granted to it there."""
+    database = app.extensions["db"]
+    now = clock.now()
+    with database.transaction() as session:
+        taichung = session.scalar(select(Facility.id).where(Facility.code == "taichung-detention"))
+        family = accounts["family"]
+        suspension = Suspension(
+            account_id=family,
+            facility_id=taichung,
+            starts_at=now,
+            ends_at=now + timedelta(days=30),
+            active_key=active_key(family, taichung),
+        )
+        project = SpecialProject(
+            account_id=family,
+            facility_id=taichung,
+            starts_at=now,
+            ends_at=now + timedelta(days=30),
+            reason="authorization world",
+            granted_by=accounts["supervisor.taichung"],
+            granted_at=now,
+        )
+        session.add_all([suspension, project])
+        session.flush()
+        ids = suspension.id, project.id
+    database.remove()
+    return ids
 
 
 def _assert_invalid(token: str, read) -> None:

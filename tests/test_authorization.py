@@ -21,6 +21,8 @@ from domain.accounts import Account
 from domain.applications import Application
 from domain.notifications import Notification
 from domain.roster import Inmate, Restriction, local_today
+from domain.special_projects import SpecialProject
+from domain.suspensions import Suspension
 from tests.application_support import png
 from tests.authorization_world import ACTORS, World, build_world
 from tests.conftest import empty_tables
@@ -226,6 +228,30 @@ CASES = [
         "GET",
         lambda w: f"/files/{w.post_photo}",
         {"family": 200, **TAICHUNG_DESK, "admin.taichung": 200},
+    ),
+    # Suspensions and special projects: staff of the facility that decided them.
+    Case(
+        "lift suspension",
+        "/suspensions/<int:suspension_id>/lift",
+        "POST",
+        lambda w: f"/suspensions/{w.suspension}/lift",
+        {"admin.taichung": 302, "supervisor.taichung": 302},
+        anonymous=LOGIN,
+        data=lambda w, actor: {"reason": "probe"},
+        allowed_data=lambda w, actor: {"reason": ""},  # refused by the form: nothing lifted
+        state=lambda w: w.scalar(select(Suspension.lifted_at).where(Suspension.id == w.suspension)),
+    ),
+    Case(
+        "revoke special project",
+        "/special-projects/<int:project_id>/revoke",
+        "POST",
+        lambda w: f"/special-projects/{w.special_project}/revoke",
+        {"supervisor.taichung": 302},
+        anonymous=LOGIN,
+        state=lambda w: w.scalar(
+            select(SpecialProject.revoked_at).where(SpecialProject.id == w.special_project)
+        ),
+        allowed_change=True,
     ),
     # Proofs: the applicant and the reviewers (not the admin) of the application's facility.
     Case(

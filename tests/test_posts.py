@@ -5,9 +5,15 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
+
+from domain.photos import PhotoRefused
 from domain.posts import PostStatus
+from domain.roster import TAIPEI, Inmate, Restriction, local_today
 from tests.application_support import field_error, open_tasks, png
+from tests.conftest import read
 from tests.post_support import (
+    compose,
     decide,
     deliver,
     family_with_book,
@@ -17,6 +23,7 @@ from tests.post_support import (
     staff,
     start_post,
 )
+from tests.web_support import csrf_token
 from workflows import clock
 
 
@@ -141,3 +148,93 @@ def status_of(client, url: str) -> int:
     response = client.get(url)
     response.close()
     return response.status_code
+
+
+def test_a_restriction_after_filing_blocks_approval(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        inmate = session.scalar(select(Inmate).where(Inmate.call_number == "1201"))
+        session.add(Restriction(inmate_id=inmate.id, kind="discipline", starts_on=local_today()))
+    database.remove()
+    reviewer = staff(app, "reviewer", "dunpin")
+    response = decide(reviewer, review_task(app), "approve")
+    assert response.status_code == 200 and "限制" in response.get_data(as_text=True)
+    assert posts(app)[0].status == PostStatus.PENDING
+
+
+def test_a_restricted_person_cannot_be_written_to(app):
+    family, book_id = family_with_book(app)
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        inmate = session.scalar(select(Inmate).where(Inmate.call_number == "1201"))
+        session.add(Restriction(inmate_id=inmate.id, kind="court_ban", starts_on=local_today()))
+    database.remove()
+    refused = start_post(family, book_id)
+    page = family.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "限制" in page and posts(app) == []
+
+
+def test_a_photo_the_job_cannot_use_goes_back_with_the_text_kept(app, mailbox, monkeypatch):
+    import tasks.posts
+
+    def refuse(*_args, **_kwargs):
+        raise PhotoRefused("corrupt", "damaged")
+
+    monkeypatch.setattr(tasks.posts, "process_photo", refuse)
+    family, book_id = family_with_book(app)
+    send_post(family, book_id, body="照片是畢業典禮", photo=(io.BytesIO(png()), "grad.png"))
+    mailbox.messages()  # the job ran
+    [post] = posts(app)
+    assert post.status == PostStatus.PHOTO_REFUSED and post.photo_error == "corrupt"
+    assert "相片" in mailbox.last()["Subject"]
+    listing = family.get("/posts").get_data(as_text=True)
+    [task] = open_tasks(app, bpmn_id="compose")
+    assert f"/tasks/{task.task_guid}" in listing
+    page = family.get(f"/tasks/{task.task_guid}").get_data(as_text=True)
+    assert "照片是畢業典禮" in page and field_error(page, "photo")
+    monkeypatch.undo()
+    retry = compose(
+        family,
+        f"/tasks/{task.task_guid}",
+        body="照片是畢業典禮",
+        photo=(io.BytesIO(png((1, 2, 3))), "grad2.png"),
+    )
+    assert retry.status_code == 302
+    mailbox.messages()
+    [post] = posts(app)  # the same post, filed again
+    assert post.status == PostStatus.PENDING and post.photo_file_id
+
+
+def test_a_special_project_lifts_the_interval_and_the_limit(app):
+    family, book_id = family_with_book(app, "taichung-detention", "0609")
+    supervisor = staff(app, "supervisor", "taichung")
+    page = supervisor.get("/special-projects").get_data(as_text=True)
+    assert "王小美" in page
+    token = csrf_token(supervisor, "/special-projects")
+    today = clock.now().astimezone(TAIPEI).date()
+    granted = supervisor.post(
+        "/special-projects",
+        data={
+            "csrf_token": token,
+            "family": str(posts_family_id(app)),
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=30)).isoformat(),
+            "no_interval": "y",
+            "max_chars": "300",
+            "reason": "親職教育活動",
+        },
+    )
+    assert granted.status_code == 302
+    assert send_post(family, book_id, body="想" * 250).status_code == 302  # over Taichung's 100
+    assert send_post(family, book_id, body="再寫一篇").status_code == 302  # inside 30 days
+    assert len(posts(app)) == 2
+
+
+def posts_family_id(app) -> int:
+    from domain.accounts import Account
+    from tests.application_support import FAMILY
+
+    [account_id] = read(app, select(Account.id).where(Account.email == FAMILY[0]))
+    return account_id

@@ -1,0 +1,46 @@
+"""Staff forms around posts that are not BPMN tasks: lifting a suspension, granting a project."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LiftSuspensionForm(FlaskForm):
+    """Lift a suspension before its end: the reason is kept and told to the family."""
+
+    reason = TextAreaField(
+        _l("Why is it lifted early?"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Give the reason.")), Length(max=500)],
+    )
+
+
+class SpecialProjectForm(FlaskForm):
+    """A supervisor's exception to the posting policy for one family, for a period."""
+
+    family = SelectField(_l("Family"), validators=[InputRequired(_l("Choose the family."))])
+    starts_on = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day."))])
+    ends_on = DateField(_l("Until"), validators=[InputRequired(_l("Enter the last day."))])
+    no_interval = BooleanField(_l("No posting interval"), default=True)
+    max_chars = IntegerField(
+        _l("Text limit (empty: the facility's)"),
+        validators=[Optional(), NumberRange(min=1, max=2000)],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Give the reason.")), Length(max=500)],
+    )
+
+    def validate_ends_on(self, field) -> None:
+        from wtforms.validators import ValidationError
+
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first."))

@@ -1,0 +1,58 @@
+"""`/suspensions`: the facility's suspended families, and lifting one early with a reason.
+
+Lifting is a message to the suspension's process instance (`lift_suspension`), so the BPMN
+decides what happens; the page only finds the instance by the suspension's id.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from domain.accounts import Account
+from domain.suspensions import Suspension, suspensions_of_facility
+from forms.staff_posts import LiftSuspensionForm
+from workflows import EventNotExpected, InstanceNotFound
+
+from ..access import staff_only
+from ..actors import current_actor
+from ..extensions import get_db, get_engine
+from . import bp
+
+LIFTING_ROLES = ("facility_admin", "supervisor")
+
+
+@bp.route("/suspensions")
+@staff_only(*LIFTING_ROLES)
+def suspensions():
+    """The suspensions in force at the staff member's facility."""
+    session = get_db().session
+    rows = suspensions_of_facility(session, current_user.facility_id)
+    names = {row.account_id: session.get(Account, row.account_id).name for row in rows}
+    return render_template(
+        "posts/suspensions.html", rows=rows, names=names, form=LiftSuspensionForm()
+    )
+
+
+@bp.route("/suspensions/<int:suspension_id>/lift", methods=["POST"])
+@staff_only(*LIFTING_ROLES)
+def lift(suspension_id: int):
+    """Lift one suspension of this facility now, with the reason given."""
+    session = get_db().session
+    row = session.get(Suspension, suspension_id)
+    if row is None or row.facility_id != current_user.facility_id or row.active_key is None:
+        abort(404)
+    form = LiftSuspensionForm()
+    if not form.validate_on_submit():
+        flash(_("Give the reason for lifting the suspension."), "error")
+        return redirect(url_for("posts.suspensions"))
+    lifted = {"by": current_actor().label, "reason": form.reason.data}
+    try:
+        get_engine().send_event(
+            session, "lift_suspension", lifted, correlation={"suspension_id": row.id}
+        )
+    except (InstanceNotFound, EventNotExpected):
+        abort(404)
+    flash(_("The suspension is lifted; the family has been told."), "success")
+    return redirect(url_for("posts.suspensions"))
