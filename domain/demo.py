@@ -19,6 +19,7 @@ from workflows.clock import clock
 
 from . import crypto
 from .accounts import Account, AccountStatus, ConsentRecord, Facility, find_by_email
+from .applications import Application, ApplicationStatus, ContactBook
 from .notice import CURRENT_VERSION
 from .passwords import hash_password
 from .roster import Inmate, Restriction
@@ -179,3 +180,43 @@ def _court_ban(session: Session) -> None:
                 note="院檢禁止接見通信 (demo)",
             )
         )
+
+
+def seed_demo_book(session: Session) -> None:
+    """The demo family's approved application and active contact book for 2302 at Yunlin (a
+    juvenile: one post per 2 days), so the demo can post without a reviewer first.
+
+    Separate from `seed_demo`: tests build their applications and books themselves.
+    """
+    family = find_by_email(session, FAMILY_EMAIL)
+    inmate = session.scalar(
+        select(Inmate)
+        .join(Facility)
+        .where(Facility.code == "yunlin-second-prison", Inmate.call_number == "2302")
+    )
+    if session.scalar(select(ContactBook.id).where(ContactBook.inmate_id == inmate.id)):
+        return
+    now = clock.now()
+    application = Application(
+        account_id=family.id,
+        inmate_id=inmate.id,
+        facility_id=inmate.facility_id,
+        relationship="parent",
+        services=["contact_book"],
+        status=ApplicationStatus.APPROVED,
+        submitted_at=now,
+        decided_at=now,
+        reason="demo",
+        open_inmate_id=inmate.id,
+    )
+    session.add(application)
+    session.flush()
+    session.add(
+        ContactBook(
+            account_id=family.id,
+            inmate_id=inmate.id,
+            application_id=application.id,
+            started_at=now,
+            active_inmate_id=inmate.id,
+        )
+    )

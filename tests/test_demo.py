@@ -21,6 +21,7 @@ from domain.demo import (
 )
 from domain.passwords import verify_password
 from domain.roster import Inmate, masked_name
+from tests.conftest import _import_all_models
 from workflows.db import Database
 
 
@@ -31,6 +32,7 @@ def seeded():
     Its own in-memory database, not conftest's `db`, which is emptied after every test.
     """
     crypto.configure("demo-test-encryption", "demo-test-hash")
+    _import_all_models()  # the demo touches applications, whose tables refer to others
     database = Database("sqlite://")
     database.create_all()
     with database.transaction() as session:
@@ -98,3 +100,17 @@ def test_rosters_match_the_facilities(demo_db):
     assert any(juvenile for code, _, _, juvenile in rows if code == "yunlin-second-prison")
     assert ("taichung-detention", "0609", "李大明", False) in rows
     assert masked_name("李大明") == "李〇〇"
+
+
+def test_demo_family_can_post_at_once(demo_db):
+    """The demo family's contact book at Yunlin (2302) is active, so a demo can post right away."""
+    from domain.applications import ContactBook
+    from domain.demo import seed_demo_book
+
+    with demo_db.transaction() as session:
+        seed_demo_book(session)
+        seed_demo_book(session)  # idempotent
+        family = find_by_email(session, FAMILY_EMAIL)
+        [book] = session.scalars(select(ContactBook).where(ContactBook.account_id == family.id))
+        assert book.status == "active"
+        assert session.get(Inmate, book.inmate_id).call_number == "2302"

@@ -51,11 +51,14 @@ def db_upgrade() -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Create the three facilities, staff and a family account (idempotent); print the logins."""
+    """Create the three facilities, staff and a family account with an active contact book
+    (idempotent); print the logins."""
     from domain.demo import seed_demo as seed
+    from domain.demo import seed_demo_book
 
     with _ext("db").transaction() as session:
         rows = seed(session)
+        seed_demo_book(session)
     width = max(len(email) for email, _pw, _role in rows)
     click.echo("Demo logins (e-mail, password, role):")
     for email, password, role in rows:
