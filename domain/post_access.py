@@ -1,11 +1,14 @@
-"""Who may see a post's files: the family that posted it, and staff of the post's facility."""
+"""Who may see a post's or a reply's files: the family of the book, and its facility's staff."""
 
 from __future__ import annotations
 
 from sqlalchemy import or_, select
 
+from .applications import ContactBook
 from .files import register_file_access
 from .posts import Post
+from .replies import InmateReply
+from .roster import Inmate
 
 STAFF_ROLES = frozenset({"reviewer", "supervisor", "facility_admin"})
 
@@ -32,3 +35,23 @@ def post_file_access(session, file_id: int, viewer) -> bool | None:
 
 
 register_file_access(post_file_access)
+
+
+def reply_file_access(session, file_id: int, viewer) -> bool | None:
+    """A reply's scan: the book's family and the facility's staff; None for other files."""
+    rows = session.execute(
+        select(ContactBook.account_id, Inmate.facility_id)
+        .join(InmateReply, InmateReply.book_id == ContactBook.id)
+        .join(Inmate, Inmate.id == ContactBook.inmate_id)
+        .where(InmateReply.scan_file_id == file_id)
+    ).all()
+    if not rows:
+        return None
+    return any(
+        (viewer.account_id is not None and viewer.account_id == account_id)
+        or (viewer.roles & STAFF_ROLES and viewer.facility_id == facility_id)
+        for account_id, facility_id in rows
+    )
+
+
+register_file_access(reply_file_access)

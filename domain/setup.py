@@ -14,4 +14,10 @@ def configure(settings: Settings) -> None:
 
 def register_operations() -> None:
     """Import every module whose functions BPMN scripts call, so they are registered."""
-    from . import application_ops, post_ops, registration, suspension_ops  # noqa: F401
+    from . import (  # noqa: F401
+        application_ops,
+        post_ops,
+        registration,
+        reply_ops,
+        suspension_ops,
+    )

@@ -1,11 +1,24 @@
-"""Staff forms around posts that are not BPMN tasks: lifting a suspension, granting a project."""
+"""Staff forms around posts: lifting a suspension, granting a project, entering a reply."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from . import register_form
+from .application_fields import store_proofs
+from .fields import ProofFileField, chosen
 
 
 def _strip(value):
@@ -40,7 +53,27 @@ class SpecialProjectForm(FlaskForm):
     )
 
     def validate_ends_on(self, field) -> None:
-        from wtforms.validators import ValidationError
-
         if self.starts_on.data and field.data and field.data < self.starts_on.data:
             raise ValidationError(_l("The last day cannot be before the first."))
+
+
+@register_form("InmateReplyForm")
+class InmateReplyForm(FlaskForm):
+    """The reply as the person wrote it, and optionally a scan of the page."""
+
+    body = TextAreaField(
+        _l("The reply"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Type the reply.")), Length(max=1000)],
+    )
+    scan = ProofFileField(_l("Scanned page (JPG, PNG or PDF; optional)"))
+
+    def task_data(self) -> dict:
+        return {"reply": {"body": self.body.data, "scan_file_id": self._stored_scan()}}
+
+    def _stored_scan(self) -> int | None:
+        """Store the scan as the staff member's upload; the reply's access policy shares it."""
+        if not chosen(self.scan.data):
+            return None
+        stored = store_proofs(current_app, current_user.id, {"scan": self.scan})
+        return stored.get("scan")

@@ -82,6 +82,8 @@ class World:
     post_review: str  # its Reviewer-lane task
     post_photo: int  # its processed photo
     suspension: int  # the family's suspension at Taichung, in force
+    taichung_book: int  # the family's contact book for 0610 at Taichung
+    reply_instance: int  # a Taichung admin's reply attempt (replies are off: finished)
     special_project: int  # a Taichung supervisor's grant to the family
 
     def scalar(self, statement):
@@ -172,7 +174,9 @@ def build_world(app: Flask) -> World:
         restriction_ids = started.id, future.id
     database.remove()
 
-    post_instance, post_review, post_photo = _post_world(app, family)
+    taichung_book = give_book(app, FAMILY[0], "taichung-detention", "0610")
+    post_instance, post_review, post_photo = _post_world(app, family, taichung_book)
+    reply_instance = _reply_world(app, clients["admin.taichung"], taichung_book)
     suspension, special_project = _staff_decisions(app, accounts)
 
     # The Dunpin review starts claimed, so "unclaim" by a stranger has something to undo.
@@ -204,17 +208,25 @@ def build_world(app: Flask) -> World:
         post_photo=post_photo,
         suspension=suspension,
         special_project=special_project,
+        taichung_book=taichung_book,
+        reply_instance=reply_instance,
     )
     _assert_invalid(world.altered_verify_token, links.read_verification_token)
     _assert_invalid(world.altered_reset_token, links.read_reset_token)
     return world
 
 
-def _post_world(app: Flask, family: FlaskClient) -> tuple[int, str, int]:
+def _reply_world(app: Flask, admin: FlaskClient, book_id: int) -> int:
+    """A Taichung admin's attempt to enter a reply (refused: replies are off there)."""
+    token = csrf_token(admin, "/books")
+    response = admin.post(f"/books/{book_id}/reply", data={"csrf_token": token})
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def _post_world(app: Flask, family: FlaskClient, book_id: int) -> tuple[int, str, int]:
     """The family's post with a photo to 0610 at Taichung, prepared and waiting for review."""
     from tasks.worker import drain
 
-    book_id = give_book(app, FAMILY[0], "taichung-detention", "0610")
     assert (
         send_post(family, book_id, photo=(io.BytesIO(png((10, 20, 200))), "kids.png")).status_code
         == 302

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from domain.accounts import Account
 from domain.applications import Application
 from domain.notifications import Notification
+from domain.replies import InmateReply
 from domain.roster import Inmate, Restriction, local_today
 from domain.special_projects import SpecialProject
 from domain.suspensions import Suspension
@@ -228,6 +229,24 @@ CASES = [
         "GET",
         lambda w: f"/files/{w.post_photo}",
         {"family": 200, **TAICHUNG_DESK, "admin.taichung": 200},
+    ),
+    # Replies of the person inside: the book's facility admins.
+    Case(
+        "start reply",
+        "/books/<int:book_id>/reply",
+        "POST",
+        lambda w: f"/books/{w.taichung_book}/reply",
+        {"admin.taichung": 302},  # replies are off there: nothing recorded
+        anonymous=LOGIN,
+        state=lambda w: w.scalar(select(func.count(InmateReply.id))),
+    ),
+    Case(
+        "reply outcome",
+        "/replies/outcome/<int:instance_id>",
+        "GET",
+        lambda w: f"/replies/outcome/{w.reply_instance}",
+        {"admin.taichung": 302},
+        anonymous=LOGIN,
     ),
     # Suspensions and special projects: staff of the facility that decided them.
     Case(

@@ -6,4 +6,10 @@ bp = Blueprint("posts", __name__, static_folder="static", static_url_path="/stat
 
 import domain.post_access  # noqa: E402,F401  (registers who may see a post's files)
 
-from . import routes, special_projects, suspensions, task_context  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    replies,
+    routes,
+    special_projects,
+    suspensions,
+    task_context,
+)

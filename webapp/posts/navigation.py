@@ -18,7 +18,12 @@ def _supervisor(user) -> bool:
     return user.is_authenticated and user.role == "supervisor"
 
 
+def _facility_admin(user) -> bool:
+    return user.is_authenticated and user.role == "facility_admin"
+
+
 def add_post_links(app: Flask) -> None:
     add_nav_item(app, "posts.index", _l("Family contact book"), visible=_family)
     add_nav_item(app, "posts.suspensions", _l("Suspensions"), visible=_lifts_suspensions)
     add_nav_item(app, "posts.special_projects", _l("Special projects"), visible=_supervisor)
+    add_nav_item(app, "posts.books", _l("Contact books"), visible=_facility_admin)

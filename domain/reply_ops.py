@@ -1,0 +1,59 @@
+"""The operations the inmate-reply BPMN calls: open the contact book, save the reply."""
+
+from __future__ import annotations
+
+from workflows.operations import context, operation
+
+from . import links
+from .accounts import Account, Facility
+from .applications import ContactBook
+from .mail_texts import PRODUCT
+from .notifications import queue_mail
+from .replies import InmateReply
+from .roster import Inmate
+
+
+@operation
+def open_reply(book_id: int, facility_id: int) -> dict:
+    """The facility code and juvenile status the policy needs; only a book of this facility."""
+    ctx = context()
+    book = ctx.session.get(ContactBook, book_id)
+    inmate = ctx.session.get(Inmate, book.inmate_id) if book is not None else None
+    if book is None or book.status != "active" or inmate.facility_id != facility_id:
+        return {"ok": False}
+    ctx.set_owner(facility_id=facility_id)
+    ctx.set_subject(inmate.subject_key, inmate.display_label, inmate.call_number)
+    facility = ctx.session.get(Facility, facility_id)
+    return {"ok": True, "facility": facility.code, "juvenile": bool(inmate.juvenile)}
+
+
+@operation
+def save_reply(book_id: int, reply: dict) -> int:
+    """Keep the reply in the family's book and tell the family; returns its id."""
+    ctx = context()
+    book = ctx.session.get(ContactBook, book_id)
+    row = InmateReply(
+        book_id=book.id,
+        body=reply["body"],
+        scan_file_id=reply.get("scan_file_id"),
+        entered_by=ctx.actor.account_id,
+        entered_at=ctx.now,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    family = ctx.session.get(Account, book.account_id)
+    label = ctx.instance.subject_label or ""
+    link = links.url("/posts")
+    queue_mail(
+        ctx.session,
+        to=family.email,
+        subject=f"【{PRODUCT}】收容人回覆 / A reply from {label}",
+        body=(
+            f"{family.name} 您好：\n\n{label} 回覆了您的家庭聯絡簿，請至此查看：\n{link}\n\n"
+            f"---\nHello {family.name},\n\n{label} has replied in your family contact book:\n"
+            f"{link}\n"
+        ),
+        category="reply",
+        account_id=family.id,
+    )
+    return row.id

@@ -1,0 +1,63 @@
+"""Replies of the person inside, typed in by staff where the facility's policy switches them on."""
+
+from __future__ import annotations
+
+import io
+
+from sqlalchemy import select
+
+from domain.replies import InmateReply
+from tests.application_support import open_tasks, png
+from tests.conftest import read
+from tests.post_support import family_with_book, staff
+from tests.test_post_policy_change import deploy_edited
+from tests.web_support import csrf_token
+
+DUNPIN_REPLIES = '<outputEntry id="facility_policy_r4_o5"><text>False</text>'
+
+
+def start_reply(admin, book_id: int):
+    token = csrf_token(admin, "/books")
+    return admin.post(f"/books/{book_id}/reply", data={"csrf_token": token})
+
+
+def test_replies_are_off_by_default_and_nothing_is_recorded(app):
+    family, book_id = family_with_book(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    assert "1201" in admin.get("/books").get_data(as_text=True)
+    response = start_reply(admin, book_id)
+    assert "/replies/outcome/" in response.headers["Location"]
+    page = admin.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
+    assert "未開放" in page
+    assert read(app, select(InmateReply)) == []
+
+
+def test_where_replies_are_on_staff_enter_one_and_the_family_sees_it(app, tmp_path, mailbox):
+    deploy_edited(app, tmp_path, (DUNPIN_REPLIES, DUNPIN_REPLIES.replace("False", "True")))
+    family, book_id = family_with_book(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    task_url = start_reply(admin, book_id).headers["Location"]
+    assert "/tasks/" in task_url
+    data = {
+        "csrf_token": csrf_token(admin, task_url),
+        "body": "謝謝媽媽，我會好好照顧自己。",
+        "scan": (io.BytesIO(png((5, 5, 5))), "reply.png"),
+    }
+    assert admin.post(task_url, data=data, content_type="multipart/form-data").status_code == 302
+    [reply] = read(app, select(InmateReply))
+    assert reply.body == "謝謝媽媽，我會好好照顧自己。" and reply.scan_file_id
+    assert "謝謝媽媽" in family.get("/posts").get_data(as_text=True)
+    assert "回覆" in mailbox.last()["Subject"]
+    scan = family.get(f"/files/{reply.scan_file_id}")
+    scan.close()
+    assert scan.status_code == 200
+    stranger = staff(app, "reviewer", "taichung").get(f"/files/{reply.scan_file_id}")
+    stranger.close()
+    assert stranger.status_code == 404
+    assert open_tasks(app, process_id="inmate_reply") == []
+
+
+def test_another_facility_cannot_reply_in_the_book(app):
+    _family, book_id = family_with_book(app)
+    other = staff(app, "facility_admin", "taichung")
+    assert start_reply(other, book_id).status_code == 404
