@@ -24,7 +24,8 @@ from tests.post_support import (
     start_post,
 )
 from tests.web_support import csrf_token
-from workflows import clock
+from workflows import SYSTEM, clock
+from workflows.models import InstanceStatus
 
 
 def test_text_post_is_reviewed_approved_and_delivered(app, mailbox):
@@ -238,3 +239,26 @@ def posts_family_id(app) -> int:
 
     [account_id] = read(app, select(Account.id).where(Account.email == FAMILY[0]))
     return account_id
+
+
+def test_an_ended_contact_book_cannot_be_written_to(app):
+    from domain.applications import ContactBook
+
+    family, book_id = family_with_book(app)
+    task_url = start_post(family, book_id).headers["Location"]  # open before the book ends
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        book = session.get(ContactBook, book_id)
+        book.status, book.active_inmate_id = "ended", None
+    database.remove()
+    refused = compose(family, task_url)
+    page = family.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "尚未開通" in page and posts(app) == []
+    again = start_post(family, book_id)  # no longer offered at all
+    assert again.status_code == 200 and posts(app) == []
+    with database.transaction() as session:  # the process itself refuses a book not active
+        instance = app.extensions["engine"].start(
+            session, "post_review", SYSTEM, {"account_id": 1, "book_id": book_id}
+        )
+        assert instance.status == InstanceStatus.COMPLETED
+    database.remove()

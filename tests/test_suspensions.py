@@ -13,7 +13,7 @@ from tests.conftest import read
 from tests.post_support import decide, family_with_book, review_task, send_post, staff, start_post
 from tests.web_support import csrf_token
 from webapp.ticking import tick_once
-from workflows import clock
+from workflows import SYSTEM, clock
 
 START = datetime(2027, 1, 31, 2, 0, tzinfo=UTC)  # 10:00 in Taipei, on the 31st
 
@@ -120,3 +120,21 @@ def suspend_by_hand(app) -> None:
             )
         )
     database.remove()
+
+
+def test_a_second_suspension_request_while_one_is_in_force_starts_nothing(app, mailbox):
+    family, book_id = family_with_book(app)
+    reject_three(app, family, book_id)
+    [first] = suspensions(app)
+    engine, database = app.extensions["engine"], app.extensions["db"]
+    with database.transaction() as session:
+        data = {
+            "account_id": first.account_id,
+            "facility_id": first.facility_id,
+            "rejections": 4,
+            "suspension_period": "P1M",
+        }
+        instance = engine.start(session, "suspension", SYSTEM, data)
+        outcome = engine.final_data(instance)["suspension"]
+    database.remove()
+    assert outcome["started"] is False and len(suspensions(app)) == 1
