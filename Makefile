@@ -11,7 +11,7 @@ FLASK := $(BIN)/flask --app webapp
 TRANSLATIONS := webapp/translations
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install babel-extract babel-compile
+.PHONY: run test lint bench install system-packages babel-extract babel-compile
 
 run: install
 	$(FLASK) db-upgrade
@@ -32,7 +32,17 @@ bench: install
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
 
-install: $(STAMP) babel-compile
+install: $(STAMP) babel-compile system-packages
+
+# Debian packages the project needs: chromium for the browser tests (Playwright launches it by
+# path; no browser is downloaded). Installed once, only when missing (as root, or with sudo).
+system-packages:
+	@command -v chromium >/dev/null 2>&1 || { \
+		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
+		echo "installing chromium from Debian"; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q chromium >/dev/null \
+		|| { $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+			$$sudo apt-get install -y -q chromium >/dev/null; }; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
