@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstall only when the dependencies change.
 STAMP := $(VENV)/.installed-stamp
+# The Chinese font of the delivery sheets (PDF): Debian's fonts-noto-cjk, installed when missing.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 FLASK := $(BIN)/flask --app webapp
 TRANSLATIONS := webapp/translations
 PYTEST_ARGS ?=
@@ -32,7 +34,17 @@ bench: install
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
 
-install: $(STAMP) babel-compile
+install: $(STAMP) babel-compile $(CJK_FONT)
+
+# A file target: apt runs only while the font is missing, so repeated runs stay fast.
+$(CJK_FONT):
+	@if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "install fonts-noto-cjk as root (apt-get install fonts-noto-cjk)" >&2; exit 1; fi; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk \
+		|| { $$sudo apt-get update -q && \
+			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; }
+	@test -f $@
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

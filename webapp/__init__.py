@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from .applications import bp as applications
     from .applications.navigation import add_application_links
     from .auth import bp as auth
+    from .deliveries import bp as deliveries
     from .files import bp as files
     from .inbox import bp as inbox
     from .main import bp as main
@@ -78,7 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     from .posts.navigation import add_post_links
     from .taskpages import bp as taskpages
 
-    for blueprint in (main, auth, taskpages, inbox, applications, posts, files, admin):
+    blueprints = (main, auth, taskpages, inbox, applications, posts, deliveries, files, admin)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     add_application_links(app)
     add_post_links(app)
