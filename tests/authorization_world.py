@@ -27,7 +27,7 @@ from tests.application_support import (
     png,
     seed,
 )
-from tests.post_support import give_book, send_post
+from tests.post_support import decide, give_book, send_post
 from tests.web_support import csrf_token, login
 from workflows.models import HumanTask
 
@@ -78,6 +78,7 @@ class World:
     post_instance: int  # the family's post to 0610 at Taichung, waiting for review
     post_review: str  # its Reviewer-lane task
     post_photo: int  # its processed photo
+    approved_post: int  # the other family's post to 0612 at Taichung, approved, not delivered
 
     def scalar(self, statement):
         """One value from the app's database, the session closed at once (tests hold no locks)."""
@@ -168,6 +169,7 @@ def build_world(app: Flask) -> World:
     database.remove()
 
     post_instance, post_review, post_photo = _post_world(app, family)
+    approved = _approved_post(app, other, clients["reviewer.taichung"])
 
     # The Dunpin review starts claimed, so "unclaim" by a stranger has something to undo.
     claim = f"/inbox/tasks/{reviews['dunpin-school']}/claim"
@@ -196,6 +198,7 @@ def build_world(app: Flask) -> World:
         post_instance=post_instance,
         post_review=post_review,
         post_photo=post_photo,
+        approved_post=approved,
     )
     _assert_invalid(world.altered_verify_token, links.read_verification_token)
     _assert_invalid(world.altered_reset_token, links.read_reset_token)
@@ -225,6 +228,24 @@ def _post_world(app: Flask, family: FlaskClient) -> tuple[int, str, int]:
     database.remove()
     assert all(found), found
     return found
+
+
+def _approved_post(app: Flask, other: FlaskClient, reviewer: FlaskClient) -> int:
+    """The other family's text post to 0612 at Taichung, approved: waiting for delivery."""
+    book_id = give_book(app, OTHER_FAMILY, "taichung-detention", "0612")
+    assert send_post(other, book_id, title="平安").status_code == 302
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        post = session.scalar(select(Post).where(Post.book_id == book_id))
+        review = session.scalar(
+            select(HumanTask.task_guid).where(
+                HumanTask.instance_id == post.instance_id, HumanTask.bpmn_id == "review"
+            )
+        )
+        post_id = post.id
+    database.remove()
+    assert decide(reviewer, review, "approve").status_code == 302
+    return post_id
 
 
 def _assert_invalid(token: str, read) -> None:
