@@ -7,11 +7,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Reinstall only when the dependencies change.
 STAMP := $(VENV)/.installed-stamp
+# The Chinese font of the delivery sheets (PDF): Debian's fonts-noto-cjk, installed when missing.
+CHROMIUM := /usr/bin/chromium
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 FLASK := $(BIN)/flask --app webapp
 TRANSLATIONS := webapp/translations
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install system-packages babel-extract babel-compile
+.PHONY: run test lint bench install babel-extract babel-compile
 
 run: install
 	$(FLASK) db-upgrade
@@ -32,17 +35,26 @@ bench: install
 		echo "== $$script"; $(BIN)/python "$$script"; \
 	done
 
-install: $(STAMP) babel-compile system-packages
+install: $(STAMP) babel-compile $(CHROMIUM) $(CJK_FONT)
 
-# Debian packages the project needs: chromium for the browser tests (Playwright launches it by
-# path; no browser is downloaded). Installed once, only when missing (as root, or with sudo).
-system-packages:
-	@command -v chromium >/dev/null 2>&1 || { \
-		sudo=""; [ "$$(id -u)" = 0 ] || sudo="sudo"; \
-		echo "installing chromium from Debian"; \
-		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q chromium >/dev/null \
-		|| { $$sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive \
-			$$sudo apt-get install -y -q chromium >/dev/null; }; }
+# Debian packages, as file targets: apt runs only while a file is missing, so repeated runs stay
+# fast. chromium for the browser tests (Playwright launches it by path; no browser is
+# downloaded), the CJK font for the delivery sheets. As root, or through sudo.
+define apt_install
+	@if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	else echo "install $(1) as root (apt-get install $(1))" >&2; exit 1; fi; \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(1) >/dev/null \
+		|| { $$sudo apt-get update -q && \
+			$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(1) >/dev/null; }
+	@test -f $@
+endef
+
+$(CHROMIUM):
+	$(call apt_install,chromium)
+
+$(CJK_FONT):
+	$(call apt_install,fonts-noto-cjk)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -52,8 +52,8 @@ def issue_token(session: Session, facility_id: int, label: str = "") -> str:
     return token
 
 
-def facility_for_token(session: Session, token: str) -> int | None:
-    """The facility a valid, unrevoked token belongs to; None for anything else."""
+def token_row(session: Session, token: str) -> FacilityToken | None:
+    """The unrevoked token row a presented token matches; None for anything else."""
     if not token or not token.startswith(PREFIX):
         return None
     row = session.scalar(
@@ -63,4 +63,24 @@ def facility_for_token(session: Session, token: str) -> int | None:
     )
     if row is None or not hmac.compare_digest(row.token_hash, _digest(token)):
         return None
-    return row.facility_id
+    return row
+
+
+def facility_for_token(session: Session, token: str) -> int | None:
+    """The facility a valid, unrevoked token belongs to; None for anything else."""
+    row = token_row(session, token)
+    return row.facility_id if row is not None else None
+
+
+def revoke_token(session: Session, token_id: int) -> FacilityToken | None:
+    """Revoke a token from now on (already revoked: unchanged); None if there is no such token."""
+    row = session.get(FacilityToken, token_id)
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = clock.now()
+        session.flush()
+    return row
+
+
+def list_tokens(session: Session) -> list[FacilityToken]:
+    """Every token, revoked ones too, in the order they were made."""
+    return list(session.scalars(select(FacilityToken).order_by(FacilityToken.id)))

@@ -173,6 +173,13 @@ class PostDeliveryForm(FlaskForm):
         return {"delivery": {"via": "staff", "note": self.note.data or ""}}
 
 
+class DeliveredForm(FlaskForm):
+    """One button per post on the delivery list: the sheet was handed over (no note)."""
+
+    def task_data(self) -> dict:
+        return {"delivery": {"via": "staff", "note": ""}}
+
+
 class NewPostForm(FlaskForm):
     """Which contact book (person) a new post is for; choices are the family's active books."""
 

@@ -29,7 +29,7 @@ from tests.application_support import (
     png,
     seed,
 )
-from tests.post_support import give_book, send_post
+from tests.post_support import decide, give_book, send_post
 from tests.web_support import csrf_token, login
 from workflows import clock
 from workflows.models import HumanTask
@@ -85,6 +85,7 @@ class World:
     taichung_book: int  # the family's contact book for 0610 at Taichung
     reply_instance: int  # a Taichung admin's reply attempt (replies are off: finished)
     special_project: int  # a Taichung supervisor's grant to the family
+    approved_post: int  # the other family's post to 0612 at Taichung, approved, not delivered
 
     def scalar(self, statement):
         """One value from the app's database, the session closed at once (tests hold no locks)."""
@@ -178,6 +179,7 @@ def build_world(app: Flask) -> World:
     post_instance, post_review, post_photo = _post_world(app, family, taichung_book)
     reply_instance = _reply_world(app, clients["admin.taichung"], taichung_book)
     suspension, special_project = _staff_decisions(app, accounts)
+    approved = _approved_post(app, other, clients["reviewer.taichung"])
 
     # The Dunpin review starts claimed, so "unclaim" by a stranger has something to undo.
     claim = f"/inbox/tasks/{reviews['dunpin-school']}/claim"
@@ -210,6 +212,7 @@ def build_world(app: Flask) -> World:
         special_project=special_project,
         taichung_book=taichung_book,
         reply_instance=reply_instance,
+        approved_post=approved,
     )
     _assert_invalid(world.altered_verify_token, links.read_verification_token)
     _assert_invalid(world.altered_reset_token, links.read_reset_token)
@@ -275,6 +278,24 @@ def _staff_decisions(app: Flask, accounts: dict[str, int]) -> tuple[int, int]:
         ids = suspension.id, project.id
     database.remove()
     return ids
+
+
+def _approved_post(app: Flask, other: FlaskClient, reviewer: FlaskClient) -> int:
+    """The other family's text post to 0612 at Taichung, approved: waiting for delivery."""
+    book_id = give_book(app, OTHER_FAMILY, "taichung-detention", "0612")
+    assert send_post(other, book_id, title="平安").status_code == 302
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        post = session.scalar(select(Post).where(Post.book_id == book_id))
+        review = session.scalar(
+            select(HumanTask.task_guid).where(
+                HumanTask.instance_id == post.instance_id, HumanTask.bpmn_id == "review"
+            )
+        )
+        post_id = post.id
+    database.remove()
+    assert decide(reviewer, review, "approve").status_code == 302
+    return post_id
 
 
 def _assert_invalid(token: str, read) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import select
 
 from domain.accounts import Account, Facility
@@ -112,3 +114,30 @@ def posts(app) -> list[Post]:
 def review_task(app) -> str:
     [task] = open_tasks(app, bpmn_id="review", process_id="post_review")
     return task.task_guid
+
+
+def approved_post(app, facility="dunpin-school", call_number="1201", photo=None, **fields):
+    """The demo family's post, sent (its photo prepared) and approved; (family client, post)."""
+    from tasks.worker import drain
+
+    short = {"dunpin-school": "dunpin", "taichung-detention": "taichung"}[facility]
+    family, book_id = family_with_book(app, facility, call_number)
+    assert send_post(family, book_id, photo=photo, **fields).status_code == 302
+    app.extensions["db"].remove()
+    drain()  # the photo job, when there is a photo
+    reviewer = staff(app, "reviewer", short)
+    assert decide(reviewer, review_task(app), "approve").status_code == 302
+    [post] = [p for p in posts(app) if p.book_id == book_id]
+    return family, post
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of every page of a PDF, as pypdf reads it.
+
+    pypdf reads fpdf2's two-byte CID codes (CFF fonts such as Noto Sans CJK) one byte at a
+    time and puts a NUL before each character; the characters themselves are right.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\x00", "")

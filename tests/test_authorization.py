@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from domain.accounts import Account
 from domain.applications import Application
 from domain.notifications import Notification
+from domain.posts import Post
 from domain.replies import InmateReply
 from domain.roster import Inmate, Restriction, local_today
 from domain.special_projects import SpecialProject
@@ -106,6 +107,11 @@ def restriction(restriction_id: Callable[[World], int]) -> Callable[[World], tup
     return state
 
 
+def delivered_at(w: World):
+    """When the approved Taichung post was recorded as delivered (None: not yet)."""
+    return w.scalar(select(Post.delivered_at).where(Post.id == w.approved_post))
+
+
 def family_password(w: World) -> str:
     """The family's password hash: an altered reset link must not change it."""
     return w.scalar(select(Account.password_hash).where(Account.id == w.accounts["family"]))
@@ -140,6 +146,8 @@ ADMIN_DUNPIN = "admin.dunpin"
 ROSTER_ITEM = "/admin/roster/<int:inmate_id>"
 RESTRICTION = ROSTER_ITEM + "/restrictions/<int:restriction_id>"
 TASK = "/tasks/<task_id>"
+FEED = "/api/v1/facilities/<code>/deliveries"
+TAICHUNG_FEED = "/api/v1/facilities/taichung-detention/deliveries"
 
 CASES = [
     # Tasks: the lane's roles at the task's facility; a family task only for its family.
@@ -270,6 +278,53 @@ CASES = [
         state=lambda w: w.scalar(
             select(SpecialProject.revoked_at).where(SpecialProject.id == w.special_project)
         ),
+        allowed_change=True,
+    ),
+    # Delivery: the admin of the post's facility. The feed takes a facility token only: a
+    # session cookie, whoever's, is no token (401, as without one). Marking delivered changes
+    # the post, so it comes after every other case about it.
+    Case(
+        "delivery sheet",
+        "/deliveries/<int:post_id>/sheet.pdf",
+        "GET",
+        lambda w: f"/deliveries/{w.approved_post}/sheet.pdf",
+        {"admin.taichung": 200},
+        anonymous=LOGIN,
+    ),
+    Case("feed", FEED, "GET", lambda w: TAICHUNG_FEED, {}, refused=401),
+    Case(
+        "feed photo",
+        FEED + "/<int:post_id>/photo",
+        "GET",
+        lambda w: f"{TAICHUNG_FEED}/{w.approved_post}/photo",
+        {},
+        refused=401,
+    ),
+    Case(
+        "feed sheet",
+        FEED + "/<int:post_id>/sheet.pdf",
+        "GET",
+        lambda w: f"{TAICHUNG_FEED}/{w.approved_post}/sheet.pdf",
+        {},
+        refused=401,
+    ),
+    Case(
+        "feed ack",
+        FEED + "/<int:post_id>/ack",
+        "POST",
+        lambda w: f"{TAICHUNG_FEED}/{w.approved_post}/ack",
+        {},
+        refused=401,
+        state=delivered_at,
+    ),
+    Case(
+        "mark delivered",
+        "/deliveries/<int:post_id>/delivered",
+        "POST",
+        lambda w: f"/deliveries/{w.approved_post}/delivered",
+        {"admin.taichung": 302},
+        anonymous=LOGIN,
+        state=delivered_at,
         allowed_change=True,
     ),
     # Proofs: the applicant and the reviewers (not the admin) of the application's facility.

@@ -68,9 +68,11 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """Every feature of the site, and the header links each one adds."""
     from .admin import bp as admin
+    from .api import bp as api
     from .applications import bp as applications
     from .applications.navigation import add_application_links
     from .auth import bp as auth
+    from .deliveries import bp as deliveries
     from .files import bp as files
     from .inbox import bp as inbox
     from .main import bp as main
@@ -78,8 +80,10 @@ def _register_blueprints(app: Flask) -> None:
     from .posts.navigation import add_post_links
     from .taskpages import bp as taskpages
 
-    for blueprint in (main, auth, taskpages, inbox, applications, posts, files, admin):
+    blueprints = (main, auth, taskpages, inbox, applications, posts, deliveries, files, admin, api)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    csrf.exempt(api)  # token in a header, never a cookie: nothing for CSRF to protect
     add_application_links(app)
     add_post_links(app)
 

@@ -1,6 +1,7 @@
 """Admin commands: `flask --app webapp <command>`.
 
-db-upgrade, seed-demo, create-user, bpmn validate|deploy, workflows tick|incidents|retry.
+db-upgrade, seed-demo, create-user, bpmn validate|deploy, workflows tick|incidents|retry,
+api-token create|list|revoke.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from workflows import SpecInvalid
 from workflows.models import InstanceStatus, ProcessInstance
 from workflows.specs import read_folder
 
+from .api_token_cli import api_token_cli
 from .roster_cli import import_inmates
 
 bpmn_cli = AppGroup("bpmn", help="Validate and deploy the process definitions in bpmn/.")
@@ -29,6 +31,7 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
     app.cli.add_command(bpmn_cli)
     app.cli.add_command(workflows_cli)
+    app.cli.add_command(api_token_cli)
 
 
 def _ext(name: str):

@@ -24,12 +24,16 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     facility_id: int | None = None
     session_key: str | None = None
+    # A machine acting for a facility (an API token: "api-token:3"), named in the history.
+    agent: str | None = None
 
     @property
     def label(self) -> str:
         """How history rows name the actor (never a name or e-mail: those are personal data)."""
         if self.account_id is not None:
             return f"account:{self.account_id}"
+        if self.agent:
+            return self.agent
         if self.session_key:
             return "visitor"
         return "system"

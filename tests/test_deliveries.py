@@ -1,0 +1,107 @@
+"""`/deliveries`: a facility admin lists approved posts, prints their sheets, records delivery."""
+
+from __future__ import annotations
+
+import io
+
+from domain.posts import PostStatus
+from tests.application_support import open_tasks, png
+from tests.post_support import (
+    approved_post,
+    family_with_book,
+    pdf_text,
+    posts,
+    send_post,
+    staff,
+)
+from tests.web_support import csrf_token
+
+
+def mark(client, post_id: int):
+    token = csrf_token(client, "/deliveries")
+    return client.post(f"/deliveries/{post_id}/delivered", data={"csrf_token": token})
+
+
+def test_the_admin_sees_approved_posts_awaiting_delivery(app):
+    _family, post = approved_post(app, title="家裡一切都好")
+    admin = staff(app, "facility_admin", "dunpin")
+    page = admin.get("/deliveries").get_data(as_text=True)
+    assert "1201" in page and "林小偉" in page and "家裡一切都好" in page
+    assert f"/deliveries/{post.id}/sheet.pdf" in page and "/deliveries/today.pdf" in page
+    assert f'action="/deliveries/{post.id}/delivered"' in page and 'name="csrf_token"' in page
+    assert 'href="/deliveries"' in admin.get("/").get_data(as_text=True)  # the header link
+
+
+def test_the_sheet_holds_the_post_and_its_photo(app):
+    _family, post = approved_post(app, photo=(io.BytesIO(png()), "kids.png"), body="弟弟長高了")
+    assert post.photo_file_id
+    admin = staff(app, "facility_admin", "dunpin")
+    response = admin.get(f"/deliveries/{post.id}/sheet.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    assert "1201" in text and "林小偉" in text and "弟弟長高了" in text
+    assert "家裡一切都好" in text and "敦品中學" in text
+    assert b"/Subtype /Image" in response.data
+
+
+def test_todays_batch_has_every_post_awaiting_delivery_one_a_page(app):
+    approved_post(app, title="第一封")
+    approved_post(app, "dunpin-school", "1202", title="第二封")
+    admin = staff(app, "facility_admin", "dunpin")
+    response = admin.get("/deliveries/today.pdf")
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert "第一封" in text and "第二封" in text and "1202" in text
+    assert response.data.count(b"/Type /Page\n") == 2
+
+
+def test_marking_delivered_completes_the_task_and_tells_the_family(app, mailbox):
+    family, post = approved_post(app)
+    before = len(mailbox.messages())
+    admin = staff(app, "facility_admin", "dunpin")
+    response = mark(admin, post.id)
+    assert response.status_code == 302 and response.headers["Location"] == "/deliveries"
+    [post] = posts(app)
+    assert post.delivered_at is not None and post.delivered_via == "staff"
+    assert open_tasks(app, bpmn_id="deliver") == []
+    assert "已送達" in family.get("/posts?tab=approved").get_data(as_text=True)
+    assert "已送達" in mailbox.last()["Subject"]
+    assert "林小偉" not in admin.get("/deliveries").get_data(as_text=True)
+    # Again (a second tab, a double click): nothing is recorded or mailed twice.
+    again = admin.post(
+        f"/deliveries/{post.id}/delivered", data={"csrf_token": csrf_token(admin, "/deliveries")}
+    )
+    assert again.status_code == 302
+    assert posts(app)[0].delivered_at == post.delivered_at
+    assert len(mailbox.messages()) == before + 1
+
+
+def test_marking_needs_the_form_token(app):
+    _family, post = approved_post(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    assert admin.post(f"/deliveries/{post.id}/delivered").status_code == 400
+    assert posts(app)[0].delivered_at is None
+
+
+def test_another_facility_and_other_roles_get_404(app):
+    _family, post = approved_post(app)
+    other_admin = staff(app, "facility_admin", "taichung")
+    assert other_admin.get(f"/deliveries/{post.id}/sheet.pdf").status_code == 404
+    assert mark(other_admin, post.id).status_code == 404
+    assert "林小偉" not in other_admin.get("/deliveries").get_data(as_text=True)
+    assert posts(app)[0].delivered_at is None
+    reviewer = staff(app, "reviewer", "dunpin")
+    for url in ("/deliveries", "/deliveries/today.pdf", f"/deliveries/{post.id}/sheet.pdf"):
+        assert reviewer.get(url).status_code == 404
+    visitor = app.test_client()
+    assert visitor.get("/deliveries").headers["Location"].startswith("/login")
+
+
+def test_a_post_in_review_is_not_awaiting_delivery(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    [post] = posts(app)
+    assert post.status == PostStatus.PENDING
+    admin = staff(app, "facility_admin", "dunpin")
+    assert "1201" not in admin.get("/deliveries").get_data(as_text=True)
+    assert admin.get(f"/deliveries/{post.id}/sheet.pdf").status_code == 404
