@@ -21,6 +21,7 @@ from .applications import (
     ContactBook,
     open_application_for,
 )
+from .audit import record_step
 from .notifications import queue_mail
 from .roster import Inmate, active_restriction, find_inmate, local_today
 
@@ -157,6 +158,13 @@ def _record_round(application: Application, review: dict) -> None:
             decided_by=ctx.actor.account_id,
             decided_at=ctx.now,
         )
+    )
+    record_step(
+        f"application.{review['decision']}",
+        "application",
+        application.id,
+        application.facility_id,
+        after={"round": application.round, "reason": application.reason},
     )
 
 

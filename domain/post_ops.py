@@ -14,6 +14,7 @@ from workflows.operations import context, operation
 from . import links, post_mail_texts
 from .accounts import Account, Facility
 from .applications import ContactBook
+from .audit import record_step
 from .file_checks import PDF
 from .files import StoredFile
 from .notifications import queue_mail, register_for_dispatch
@@ -185,6 +186,7 @@ def decide_post(post_id: int, review: dict, policy: dict) -> dict:
     row.status = PostStatus.APPROVED if approved else PostStatus.REJECTED
     row.decided_at, row.decided_by = ctx.now, ctx.actor.account_id
     row.reason = review.get("reason", "")
+    record_step(f"post.{review['decision']}", "post", row.id, row.facility_id, after=review)
     label = ctx.instance.subject_label or ""
     texts = post_mail_texts.post_decided(
         _name(row), row.title, label, approved, row.reason, _link()
@@ -206,6 +208,7 @@ def mark_delivered(post_id: int, delivery: dict) -> None:
     ctx = context()
     row = ctx.session.get(Post, post_id)
     row.delivered_at, row.delivered_via = ctx.now, delivery.get("via", "staff")
+    record_step("post.deliver", "post", row.id, row.facility_id, after=delivery)
     when = ctx.now.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
     label = ctx.instance.subject_label or ""
     texts = post_mail_texts.post_delivered(_name(row), row.title, label, when, _link())

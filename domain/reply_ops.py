@@ -7,6 +7,7 @@ from workflows.operations import context, operation
 from . import links
 from .accounts import Account, Facility
 from .applications import ContactBook
+from .audit import record_step
 from .mail_texts import PRODUCT
 from .notifications import queue_mail
 from .replies import InmateReply
@@ -41,6 +42,8 @@ def save_reply(book_id: int, reply: dict) -> int:
     )
     ctx.session.add(row)
     ctx.session.flush()
+    facility_id = ctx.instance.facility_id
+    record_step("reply.enter", "inmate_reply", row.id, facility_id, after={"book_id": book.id})
     family = ctx.session.get(Account, book.account_id)
     label = ctx.instance.subject_label or ""
     link = links.url("/posts")

@@ -17,6 +17,7 @@ from workflows.operations import context, operation
 
 from . import links, post_mail_texts
 from .accounts import Account, Facility
+from .audit import record_step
 from .notifications import queue_mail
 from .roster import TAIPEI
 from .suspensions import Suspension, active_key
@@ -77,6 +78,8 @@ def suspend_family(
         return {"started": False, "suspension_id": None, "ends_at": None}
     ctx.set_owner(account_id=account_id, facility_id=facility_id)
     ctx.correlate(suspension_id=row.id)
+    after = {"account_id": account_id, "rejections": rejections, "ends_at": ends_at}
+    record_step("suspension.start", "suspension", row.id, facility_id, after=after)
     account = ctx.session.get(Account, account_id)
     facility = ctx.session.get(Facility, facility_id)
     ctx.set_subject(f"account:{account_id}", account.name)
@@ -98,6 +101,8 @@ def lift_suspension(suspension_id: int, lift: dict | None = None) -> None:
     row.lifted_at, row.active_key = ctx.now, None
     row.lifted_by = lift.get("by", "timer")
     row.lift_reason = lift.get("reason", "")
+    after = {"lifted_by": row.lifted_by, "reason": row.lift_reason}
+    record_step("suspension.lift", "suspension", row.id, row.facility_id, after=after)
     account = ctx.session.get(Account, row.account_id)
     facility = ctx.session.get(Facility, row.facility_id)
     subject, body = post_mail_texts.suspension_lifted(

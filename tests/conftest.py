@@ -26,6 +26,7 @@ def _import_all_models() -> None:
     import domain.accounts  # noqa: F401
     import domain.api_tokens  # noqa: F401
     import domain.applications  # noqa: F401
+    import domain.audit  # noqa: F401
     import domain.files  # noqa: F401
     import domain.notifications  # noqa: F401
     import domain.posts  # noqa: F401

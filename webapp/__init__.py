@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from .api import bp as api
     from .applications import bp as applications
     from .applications.navigation import add_application_links
+    from .audit import bp as audit
     from .auth import bp as auth
     from .deliveries import bp as deliveries
     from .files import bp as files
@@ -80,7 +81,10 @@ def _register_blueprints(app: Flask) -> None:
     from .posts.navigation import add_post_links
     from .taskpages import bp as taskpages
 
-    blueprints = (main, auth, taskpages, inbox, applications, posts, deliveries, files, admin, api)
+    blueprints = (
+        *(main, auth, taskpages, inbox, applications, posts, deliveries, files, admin, api),
+        audit,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # token in a header, never a cookie: nothing for CSRF to protect

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from domain.accounts import Facility
 from domain.api_tokens import issue_token, list_tokens, revoke_token, token_row
+from domain.audit import COMMAND_LINE, record
 
 api_token_cli = AppGroup("api-token", help="Issue and revoke the delivery feed's API tokens.")
 
@@ -34,6 +35,16 @@ def create(facility_code: str, label: str) -> None:
             sys.exit(f"api-token: no facility with code {facility_code!r}")
         token = issue_token(session, facility.id, label)
         token_id = token_row(session, token).id
+        after = {"label": label}
+        record(
+            session,
+            COMMAND_LINE,
+            "api_token.create",
+            "facility_token",
+            token_id,
+            facility_id=facility.id,
+            after=after,
+        )
     click.echo(f"token {token_id} for {facility_code} (shown once; store it now):", err=True)
     click.echo(token)
 
@@ -62,4 +73,12 @@ def revoke(token_id: int) -> None:
         row = revoke_token(session, token_id)
         if row is None:
             sys.exit(f"api-token: no token with id {token_id}")
+        record(
+            session,
+            COMMAND_LINE,
+            "api_token.revoke",
+            "facility_token",
+            token_id,
+            facility_id=row.facility_id,
+        )
     click.echo(f"token {token_id} revoked")

@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from domain.audit import COMMAND_LINE, record
 from workflows import SpecInvalid
 from workflows.models import InstanceStatus, ProcessInstance
 from workflows.specs import read_folder
@@ -93,6 +94,16 @@ def create_user(email: str, role: str, facility_code: str | None, name: str) -> 
                 facility_code=facility_code,
                 name=name,
             )
+            after = {"email": account.email, "role": account.role}
+            record(
+                session,
+                COMMAND_LINE,
+                "account.create_staff",
+                "account",
+                account.id,
+                facility_id=account.facility_id,
+                after=after,
+            )
     except StaffError as exc:
         sys.exit(f"create-user: {exc}")
     click.echo(f"created {account.role} account {account.email} (id {account.id})")
@@ -122,6 +133,10 @@ def bpmn_deploy() -> None:
     try:
         with _ext("db").transaction() as session:
             version = _ext("engine").versions.deploy_folder(session, _ext("settings").bpmn_dir)
+            after = {"processes": version.process_ids()}
+            record(
+                session, COMMAND_LINE, "bpmn.deploy", "process_version", version.hash, after=after
+            )
     except SpecInvalid as exc:
         _report_and_exit(exc)
     click.echo(f"deployed version {version.hash[:12]}: {', '.join(version.process_ids())}")

@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from domain.audit import COMMAND_LINE, record
 from domain.roster_import import RosterFileInvalid, import_roster
 
 
@@ -27,6 +28,8 @@ def import_inmates(csv_file: Path) -> None:
     try:
         with current_app.extensions["db"].transaction() as session:
             summary = import_roster(session, data)
+            after = {"file": csv_file.name, "summary": str(summary)}
+            record(session, COMMAND_LINE, "roster.import", "roster", "", after=after)
     except RosterFileInvalid as exc:
         for error in exc.errors:
             click.echo(f"{csv_file.name}: line {error.line}: {error.reason}", err=True)

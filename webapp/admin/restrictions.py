@@ -18,6 +18,7 @@ from domain.roster_operations import (
 )
 from forms.roster import RestrictionForm, TransferForm
 
+from ..audit_trail import audit, restriction_state
 from ..extensions import get_db, get_engine
 from . import bp
 from .access import facility_name, other_facilities, own_inmate, own_restriction
@@ -35,15 +36,16 @@ def add_restriction(inmate_id: int):
     form = RestrictionForm()
     if not form.validate_on_submit():
         return inmate_page(person, restriction_form=form)
-    person.restrictions.append(
-        Restriction(
-            kind=form.kind.data,
-            starts_on=form.starts_on.data,
-            ends_on=form.ends_on.data,
-            note=form.note.data or "",
-        )
+    restriction = Restriction(
+        kind=form.kind.data,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        note=form.note.data or "",
     )
+    person.restrictions.append(restriction)
     get_db().session.flush()
+    after = restriction_state(restriction)
+    audit("restriction.add", "restriction", restriction.id, person.facility_id, after=after)
     flash(_("The restriction was added."), "success")
     return _back(person.id)
 
@@ -53,12 +55,21 @@ def end(inmate_id: int, restriction_id: int):
     """Lift a restriction from today on (yesterday becomes its last day)."""
     person = own_inmate(inmate_id)
     restriction = own_restriction(person, restriction_id)
+    before = restriction_state(restriction)
     try:
         end_restriction(restriction, local_today())
     except RestrictionNotStarted:
         flash(_("This restriction has not begun before today: delete it instead."), "warning")
         return _back(person.id)
     get_db().session.flush()
+    audit(
+        "restriction.end",
+        "restriction",
+        restriction.id,
+        person.facility_id,
+        before=before,
+        after=restriction_state(restriction),
+    )
     flash(_("The restriction was lifted from today."), "success")
     return _back(person.id)
 
@@ -67,8 +78,11 @@ def end(inmate_id: int, restriction_id: int):
 def delete(inmate_id: int, restriction_id: int):
     """Remove a restriction entered by mistake."""
     person = own_inmate(inmate_id)
-    person.restrictions.remove(own_restriction(person, restriction_id))
+    restriction = own_restriction(person, restriction_id)
+    before = restriction_state(restriction)
+    person.restrictions.remove(restriction)
     get_db().session.flush()
+    audit("restriction.delete", "restriction", restriction_id, person.facility_id, before=before)
     flash(_("The restriction was deleted."), "success")
     return _back(person.id)
 
@@ -93,11 +107,14 @@ def transfer(inmate_id: int):
     if not form.validate_on_submit():
         return inmate_page(person, transfer_form=form)
     target = session.scalar(select(Facility).where(Facility.code == form.to_facility.data))
+    origin = person.facility_id
     try:
         moved = transfer_inmate(session, person, target.id, get_engine())
     except TransferError as exc:
         form.to_facility.errors.append(TRANSFER_ERRORS[exc.reason])
         return inmate_page(person, transfer_form=form)
+    change = {"before": {"facility_id": origin}, "after": {"facility_id": target.id}}
+    audit("roster.transfer", "inmate", person.id, origin, **change)
     message = ngettext(
         "%(call_number)s was moved to %(facility)s; %(num)d open process went along.",
         "%(call_number)s was moved to %(facility)s; %(num)d open processes went along.",

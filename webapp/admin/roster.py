@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.roster import Inmate, active_restrictions, local_today
 from forms.roster import RESTRICTION_LABELS, InmateForm, RestrictionForm, TransferForm
 
+from ..audit_trail import audit, inmate_state
 from ..extensions import get_db
 from . import bp
 from .access import other_facilities, own_inmate
@@ -85,14 +86,25 @@ def _saved(inmate: Inmate, form: InmateForm) -> bool:
     if inmate.id is not None:
         same_number = same_number.where(Inmate.id != inmate.id)
     if session.scalar(same_number) is None:
+        before = inmate_state(inmate) if inmate.id is not None else None
         try:
             with session.begin_nested():  # a colleague may save the same number meanwhile
                 form.populate_obj(inmate)
                 session.add(inmate)
                 session.flush()
-            return True
         except IntegrityError:
             pass
+        else:
+            action = "roster.edit" if before is not None else "roster.add"
+            audit(
+                action,
+                "inmate",
+                inmate.id,
+                inmate.facility_id,
+                before=before,
+                after=inmate_state(inmate),
+            )
+            return True
     form.call_number.errors.append(_("The facility already has a person with this call number."))
     return False
 

@@ -11,6 +11,7 @@ from workflows import Actor, TaskAlreadyCompleted, TaskNotFound, clock
 from workflows.inbox import TABS, list_tasks, tab_counts_and_choices
 
 from ..actors import current_actor
+from ..audit_trail import audit
 from ..extensions import get_db, get_engine
 from ..i18n import safe_next
 from . import bp, is_inbox_user
@@ -79,12 +80,19 @@ def change_assignee(task_guid: str, assignee_id: int | None, done: str) -> Respo
     """Record the new assignee through the engine; another facility's or lane's task is a 404."""
     actor = staff_actor()
     try:
-        get_engine().assign(get_db().session, task_guid, actor, assignee_id)
+        row = get_engine().assign(get_db().session, task_guid, actor, assignee_id)
     except TaskNotFound:
         abort(404)
     except TaskAlreadyCompleted:
         flash(_("This task has already been completed."), "info")
     else:
+        audit(
+            "task.assign",
+            "human_task",
+            task_guid,
+            row.facility_id,
+            after={"assignee_id": assignee_id},
+        )
         flash(done, "success")
     return back_to_inbox()
 

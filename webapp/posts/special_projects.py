@@ -15,14 +15,25 @@ from sqlalchemy import select
 
 from domain.accounts import Account
 from domain.applications import ContactBook
+from domain.audit import snapshot
 from domain.roster import TAIPEI, Inmate
 from domain.special_projects import SpecialProject, projects_of_facility
 from forms.staff_posts import SpecialProjectForm
 from workflows import clock
 
 from ..access import staff_only
+from ..audit_trail import audit
 from ..extensions import get_db
 from . import bp
+
+PROJECT_FIELDS = (
+    "account_id",
+    "no_interval",
+    "max_chars",
+    "starts_at",
+    "ends_at",
+    "reason",
+)
 
 
 def _families(session) -> list[tuple[str, str]]:
@@ -52,18 +63,22 @@ def special_projects():
     families = _families(session)
     form.family.choices = families
     if form.validate_on_submit():
-        session.add(
-            SpecialProject(
-                account_id=int(form.family.data),
-                facility_id=current_user.facility_id,
-                no_interval=form.no_interval.data,
-                max_chars=form.max_chars.data,
-                starts_at=_day_start(form.starts_on.data),
-                ends_at=_day_start(form.ends_on.data + timedelta(days=1)),
-                reason=form.reason.data,
-                granted_by=current_user.id,
-                granted_at=clock.now(),
-            )
+        project = SpecialProject(
+            account_id=int(form.family.data),
+            facility_id=current_user.facility_id,
+            no_interval=form.no_interval.data,
+            max_chars=form.max_chars.data,
+            starts_at=_day_start(form.starts_on.data),
+            ends_at=_day_start(form.ends_on.data + timedelta(days=1)),
+            reason=form.reason.data,
+            granted_by=current_user.id,
+            granted_at=clock.now(),
+        )
+        session.add(project)
+        session.flush()
+        after = snapshot(project, PROJECT_FIELDS)
+        audit(
+            "special_project.grant", "special_project", project.id, project.facility_id, after=after
         )
         flash(_("The special project is granted."), "success")
         return redirect(url_for("posts.special_projects"))
@@ -90,5 +105,13 @@ def revoke_project(project_id: int):
         abort(404)
     if project.revoked_at is None:
         project.revoked_at = clock.now()
+        after = {"revoked_at": project.revoked_at}
+        audit(
+            "special_project.revoke",
+            "special_project",
+            project.id,
+            project.facility_id,
+            after=after,
+        )
     flash(_("The special project is revoked."), "success")
     return redirect(url_for("posts.special_projects"))

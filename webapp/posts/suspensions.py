@@ -50,7 +50,11 @@ def lift(suspension_id: int):
     lifted = {"by": current_actor().label, "reason": form.reason.data}
     try:
         get_engine().send_event(
-            session, "lift_suspension", lifted, correlation={"suspension_id": row.id}
+            session,
+            "lift_suspension",
+            lifted,
+            correlation={"suspension_id": row.id},
+            actor=current_actor(),
         )
     except (InstanceNotFound, EventNotExpected):
         abort(404)

@@ -1,0 +1,73 @@
+"""The audit log: staff decisions and admin changes are recorded, searchable, and append-only."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
+
+from domain.audit import AuditEvent
+from tests.conftest import read
+from tests.post_support import decide, family_with_book, review_task, send_post, staff
+from tests.web_support import csrf_token
+
+
+def events(app, action: str) -> list[AuditEvent]:
+    return read(app, select(AuditEvent).where(AuditEvent.action == action))
+
+
+def test_a_post_decision_is_recorded_with_who_when_and_what(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    reviewer = staff(app, "reviewer", "dunpin")
+    decide(reviewer, review_task(app), "reject", "與家庭關懷無關")
+    [event] = events(app, "post.reject")
+    assert event.actor.startswith("account:") and event.actor_role == "reviewer"
+    assert event.after["reason"] == "與家庭關懷無關" and event.object_type == "post"
+    assert event.facility_id is not None and event.at is not None
+
+
+def test_a_roster_edit_keeps_before_and_after(app):
+    family_with_book(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    [inmate_id] = read(app, text("SELECT id FROM inmate WHERE call_number = '1202'"))
+    url = f"/admin/roster/{inmate_id}"
+    data = {"csrf_token": csrf_token(admin, url), "call_number": "1202", "name": "吳俊傑改"}
+    assert admin.post(url, data=data).status_code == 302
+    [event] = events(app, "roster.edit")
+    assert event.before["name"] == "吳俊傑" and event.after["name"] == "吳俊傑改"
+
+
+def test_facility_admins_search_their_facility_and_auditors_all(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    decide(staff(app, "reviewer", "dunpin"), review_task(app), "approve")
+    dunpin_admin = staff(app, "facility_admin", "dunpin")
+    page = dunpin_admin.get("/audit?action=post.").get_data(as_text=True)
+    assert "post.approve" in page
+    taichung_admin = staff(app, "facility_admin", "taichung")
+    assert "post.approve" not in taichung_admin.get("/audit").get_data(as_text=True)
+    from tests.application_support import STAFF_PASSWORD, logged_in
+
+    auditor = logged_in(app, "auditor@example.tw", STAFF_PASSWORD)
+    assert "post.approve" in auditor.get("/audit").get_data(as_text=True)
+    assert "post.approve" not in auditor.get("/audit?action=roster.").get_data(as_text=True)
+    assert staff(app, "reviewer", "dunpin").get("/audit").status_code == 404
+    assert family.get("/audit").status_code == 404
+
+
+def test_the_log_refuses_updates_and_on_postgresql_deletes(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    decide(staff(app, "reviewer", "dunpin"), review_task(app), "approve")
+    database = app.extensions["db"]
+    with pytest.raises(DBAPIError):
+        with database.transaction() as session:
+            session.execute(text("UPDATE audit_event SET action = 'forged'"))
+    database.remove()
+    if database.engine.dialect.name == "postgresql":
+        with pytest.raises(DBAPIError):
+            with database.transaction() as session:
+                session.execute(text("DELETE FROM audit_event"))
+        database.remove()
+    assert [e.action for e in read(app, select(AuditEvent))] == ["post.approve"]
