@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from _common import make_app, postgres_database, sqlite_url  # noqa: E402
 
 from domain.accounts import Account  # noqa: E402
-from domain.applications import Application, ContactBook  # noqa: E402
+from domain.applications import book_without_review  # noqa: E402
 from domain.demo import FAMILY_EMAIL, FAMILY_PASSWORD, seed_demo  # noqa: E402
 from domain.roster import Inmate  # noqa: E402
 from domain.special_projects import SpecialProject  # noqa: E402
@@ -63,26 +63,7 @@ def prepare(app) -> int:
         seed_demo(session)
         family = session.scalar(select(Account).where(Account.email == FAMILY_EMAIL))
         inmate = session.scalar(select(Inmate).where(Inmate.call_number == "0609"))
-        application = Application(
-            account_id=family.id,
-            inmate_id=inmate.id,
-            facility_id=inmate.facility_id,
-            relationship="parent",
-            services=["contact_book"],
-            status="approved",
-            submitted_at=now,
-            open_inmate_id=inmate.id,
-        )
-        session.add(application)
-        session.flush()
-        book = ContactBook(
-            account_id=family.id,
-            inmate_id=inmate.id,
-            application_id=application.id,
-            started_at=now,
-            active_inmate_id=inmate.id,
-        )
-        session.add(book)
+        book = book_without_review(session, family.id, inmate.id, inmate.facility_id, now)
         session.add(
             SpecialProject(
                 account_id=family.id,

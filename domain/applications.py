@@ -125,3 +125,36 @@ def active_book(session: Session, account_id: int, inmate_id: int) -> ContactBoo
             ContactBook.status == "active",
         )
     )
+
+
+def book_without_review(
+    session: Session, account_id: int, inmate_id: int, facility_id: int, now: datetime
+) -> ContactBook:
+    """An approved application and the active book it opens, with no review (flushes).
+
+    For the demo data, benchmarks and tests, which need a family that can post at once; the
+    service itself opens books only through the service-application process.
+    """
+    application = Application(
+        account_id=account_id,
+        inmate_id=inmate_id,
+        facility_id=facility_id,
+        relationship="parent",
+        services=["contact_book"],
+        status=ApplicationStatus.APPROVED,
+        submitted_at=now,
+        decided_at=now,
+        open_inmate_id=inmate_id,
+    )
+    session.add(application)
+    session.flush()
+    book = ContactBook(
+        account_id=account_id,
+        inmate_id=inmate_id,
+        application_id=application.id,
+        started_at=now,
+        active_inmate_id=inmate_id,
+    )
+    session.add(book)
+    session.flush()
+    return book

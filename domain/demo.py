@@ -19,7 +19,7 @@ from workflows.clock import clock
 
 from . import crypto
 from .accounts import Account, AccountStatus, ConsentRecord, Facility, find_by_email
-from .applications import Application, ApplicationStatus, ContactBook
+from .applications import ContactBook, book_without_review
 from .notice import CURRENT_VERSION
 from .passwords import hash_password
 from .roster import Inmate, Restriction
@@ -196,27 +196,4 @@ def seed_demo_book(session: Session) -> None:
     )
     if session.scalar(select(ContactBook.id).where(ContactBook.inmate_id == inmate.id)):
         return
-    now = clock.now()
-    application = Application(
-        account_id=family.id,
-        inmate_id=inmate.id,
-        facility_id=inmate.facility_id,
-        relationship="parent",
-        services=["contact_book"],
-        status=ApplicationStatus.APPROVED,
-        submitted_at=now,
-        decided_at=now,
-        reason="demo",
-        open_inmate_id=inmate.id,
-    )
-    session.add(application)
-    session.flush()
-    session.add(
-        ContactBook(
-            account_id=family.id,
-            inmate_id=inmate.id,
-            application_id=application.id,
-            started_at=now,
-            active_inmate_id=inmate.id,
-        )
-    )
+    book_without_review(session, family.id, inmate.id, inmate.facility_id, clock.now())

@@ -7,7 +7,7 @@ import io
 from sqlalchemy import select
 
 from domain.accounts import Account, Facility
-from domain.applications import Application, ApplicationStatus, ContactBook
+from domain.applications import book_without_review
 from domain.posts import Post
 from domain.roster import Inmate
 from tests.application_support import FAMILY, STAFF_PASSWORD, logged_in, open_tasks, seed
@@ -31,29 +31,7 @@ def give_book(app, email: str, facility: str, call_number: str) -> int:
             .join(Facility)
             .where(Facility.code == facility, Inmate.call_number == call_number)
         )
-        now = clock.now()
-        application = Application(
-            account_id=account.id,
-            inmate_id=inmate.id,
-            facility_id=inmate.facility_id,
-            relationship="parent",
-            services=["contact_book"],
-            status=ApplicationStatus.APPROVED,
-            submitted_at=now,
-            decided_at=now,
-            open_inmate_id=inmate.id,
-        )
-        session.add(application)
-        session.flush()
-        book = ContactBook(
-            account_id=account.id,
-            inmate_id=inmate.id,
-            application_id=application.id,
-            started_at=now,
-            active_inmate_id=inmate.id,
-        )
-        session.add(book)
-        session.flush()
+        book = book_without_review(session, account.id, inmate.id, inmate.facility_id, clock.now())
         book_id = book.id
     database.remove()
     return book_id
