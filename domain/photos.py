@@ -39,6 +39,9 @@ TRANSPOSE = {
     8: Image.Transpose.ROTATE_90,
 }
 QUALITIES = (85, 75, 65, 55)
+# After draft() the photo is at most twice its final size, a shrink Pillow's own thumbnail()
+# does with bicubic: measured, a third faster than Lanczos and no visible difference at 2048 px.
+PHOTO_FILTER = Image.Resampling.BICUBIC
 ICC_SPACE = {"RGB": b"RGB ", "RGBA": b"RGB ", "L": b"GRAY", "LA": b"GRAY"}
 
 
@@ -78,7 +81,7 @@ def process_photo(
             _draft(image, long_edge)  # before anything decodes, or it gains nothing
             image.load()  # the full decode: the only check that catches a truncated file
             orientation = _orientation(image)
-            reduced = _reduce(_eight_bit(image, icc), long_edge)
+            reduced = _reduce(_eight_bit(image, icc), long_edge, PHOTO_FILTER)
             if orientation in TRANSPOSE:  # turned after reducing: fewer pixels to move
                 reduced = reduced.transpose(TRANSPOSE[orientation])
             if reduced is image:
@@ -157,16 +160,21 @@ def _cmyk_to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
     return image.convert("RGB")
 
 
-def _reduce(image: Image.Image, long_edge: int, gap: float = 3.0) -> Image.Image:
-    """Shrink so the longer side is at most `long_edge`: reduce() first, then Lanczos.
+def _reduce(
+    image: Image.Image,
+    long_edge: int,
+    resample: Image.Resampling = Image.Resampling.LANCZOS,
+    gap: float = 3.0,
+) -> Image.Image:
+    """Shrink so the longer side is at most `long_edge`: reduce() first, then the filter.
 
-    A `gap` of 3 looks the same as Lanczos alone; 2 (Pillow's for thumbnails) is faster.
+    A `gap` of 3 looks the same as the filter alone; 2 (Pillow's for thumbnails) is faster.
     """
     if max(image.size) <= long_edge:
         return image
     scale = long_edge / max(image.size)
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=gap)
+    return image.resize(size, resample, reducing_gap=gap)
 
 
 def _flatten(image: Image.Image) -> Image.Image:

@@ -262,3 +262,10 @@ def test_an_ended_contact_book_cannot_be_written_to(app):
         )
         assert instance.status == InstanceStatus.COMPLETED
     database.remove()
+
+
+def test_an_empty_title_is_refused_beside_the_field(app):
+    family, book_id = family_with_book(app)
+    response = send_post(family, book_id, title="   ", body="內文還在")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and field_error(page, "title") and "內文還在" in page
