@@ -6,15 +6,24 @@ from flask import Response, abort, current_app, jsonify, redirect, render_templa
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from domain.accounts import Facility
+from domain.announcements import current_announcements
+
 from ..extensions import get_db
 from ..i18n import LANGUAGES, remember_language, safe_next
 from . import bp
 
+HOME_ANNOUNCEMENTS = 10
+
 
 @bp.route("/")
 def home() -> str:
-    """What the service is and how to start: register, apply, post."""
-    return render_template("main/home.html")
+    """What the service is and how to start, with the current announcements (before login too)."""
+    session = get_db().session
+    announcements = current_announcements(session, limit=HOME_ANNOUNCEMENTS)
+    ids = {a.facility_id for a in announcements if a.facility_id}
+    facilities = {i: session.get(Facility, i) for i in ids}
+    return render_template("main/home.html", announcements=announcements, facilities=facilities)
 
 
 @bp.route("/healthz")
