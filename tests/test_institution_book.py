@@ -43,8 +43,9 @@ def test_a_post_is_seen_by_the_facilitys_families_only_after_approval(app):
     guid = task_of(app, "approve")
     assert staff(app, "reviewer", "dunpin").get(f"/tasks/{guid}").status_code == 404
     assert staff(app, "supervisor", "taichung").get(f"/tasks/{guid}").status_code == 404
-    assert decide(supervisor, guid, "approve").status_code == 302
+    approved = decide(supervisor, guid, "approve")
     [post] = institution_posts(app)
+    assert approved.headers["Location"] == f"{BOOK}/{post.id}"
     assert post.status == InstitutionPostStatus.PUBLISHED and post.published_month
     page = family.get(BOOK).get_data(as_text=True)
     assert "懇親活動報名" in page and "敦品中學" in page
@@ -81,7 +82,7 @@ def test_a_rejected_post_goes_back_to_the_admin_with_its_text_and_files(app):
     page = decide(supervisor, task_of(app, "approve"), "reject").get_data(as_text=True)
     assert 'id="reason-error"' in page
     response = decide(supervisor, task_of(app, "approve"), "reject", "日期寫錯了")
-    assert response.status_code == 302
+    assert response.headers["Location"] == "/inbox"
     [post] = institution_posts(app)
     assert post.status == InstitutionPostStatus.REJECTED and post.reason == "日期寫錯了"
     [task] = open_tasks(app, process_id="institution_post")

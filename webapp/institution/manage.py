@@ -12,10 +12,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from domain.institution_posts import posts_of_facility
-from workflows.models import HumanTask, TaskStatus
+from workflows.models import HumanTask, InstanceStatus, TaskStatus
 
 from ..access import staff_only
-from ..extensions import get_db
+from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS
 from ..taskpages.starting import start_from_first_form
 from . import bp
@@ -57,8 +57,16 @@ def new():
 
 
 def _landing(instance) -> str:
-    flash(_("The post has been sent to the supervisor for approval."), "success")
-    return url_for("institution.manage")
+    """The admin goes back to their list; the supervisor to the post published, or the inbox."""
+    if current_user.role == "facility_admin":
+        flash(_("The post has been sent to the supervisor for approval."), "success")
+        return url_for("institution.manage")
+    if instance.status == InstanceStatus.COMPLETED:
+        flash(_("The post is published to the facility's families."), "success")
+        post_id = get_engine().final_data(instance).get("inst_post_id")
+        return url_for("institution.detail", post_id=post_id)
+    flash(_("The post has been sent back to the facility admin to be corrected."), "success")
+    return url_for("inbox.inbox")
 
 
 LANDINGS[PROCESS] = _landing

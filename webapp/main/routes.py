@@ -19,11 +19,25 @@ HOME_ANNOUNCEMENTS = 10
 @bp.route("/")
 def home() -> str:
     """What the service is and how to start, with the current announcements (before login too)."""
-    session = get_db().session
-    announcements = current_announcements(session, limit=HOME_ANNOUNCEMENTS)
-    ids = {a.facility_id for a in announcements if a.facility_id}
-    facilities = {i: session.get(Facility, i) for i in ids}
+    announcements, facilities = _announcements()
     return render_template("main/home.html", announcements=announcements, facilities=facilities)
+
+
+def _announcements() -> tuple[list, dict]:
+    """The current announcements and their facilities; none when the database cannot answer.
+
+    The notices are a supplement: how the service works and how to register stay readable
+    during a database outage (the health check reports the outage).
+    """
+    session = get_db().session
+    try:
+        announcements = current_announcements(session, limit=HOME_ANNOUNCEMENTS)
+        ids = {a.facility_id for a in announcements if a.facility_id}
+        return announcements, {i: session.get(Facility, i) for i in ids}
+    except SQLAlchemyError as exc:
+        session.rollback()
+        current_app.logger.warning("home page: announcements unavailable (%s)", type(exc).__name__)
+        return [], {}
 
 
 @bp.route("/healthz")
