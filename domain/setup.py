@@ -16,6 +16,7 @@ def register_operations() -> None:
     """Import every module whose functions BPMN scripts call, so they are registered."""
     from . import (  # noqa: F401
         application_ops,
+        institution_ops,
         post_ops,
         registration,
         reply_ops,

@@ -8,10 +8,12 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 import domain.accounts  # noqa: F401  (each import registers its tables on Base.metadata)
+import domain.announcements  # noqa: F401
 import domain.api_tokens  # noqa: F401
 import domain.applications  # noqa: F401
 import domain.audit  # noqa: F401
 import domain.files  # noqa: F401
+import domain.institution_posts  # noqa: F401
 import domain.notifications  # noqa: F401
 import domain.posts  # noqa: F401
 import domain.replies  # noqa: F401

@@ -29,6 +29,7 @@ from tests.application_support import (
     png,
     seed,
 )
+from tests.authorization_institution import InstitutionWorld, build_institution_world
 from tests.post_support import decide, give_book, send_post
 from tests.web_support import csrf_token, login
 from workflows import clock
@@ -86,6 +87,7 @@ class World:
     reply_instance: int  # a Taichung admin's reply attempt (replies are off: finished)
     special_project: int  # a Taichung supervisor's grant to the family
     approved_post: int  # the other family's post to 0612 at Taichung, approved, not delivered
+    institution: InstitutionWorld  # institution posts and announcements
 
     def scalar(self, statement):
         """One value from the app's database, the session closed at once (tests hold no locks)."""
@@ -213,6 +215,7 @@ def build_world(app: Flask) -> World:
         taichung_book=taichung_book,
         reply_instance=reply_instance,
         approved_post=approved,
+        institution=build_institution_world(app, accounts),
     )
     _assert_invalid(world.altered_verify_token, links.read_verification_token)
     _assert_invalid(world.altered_reset_token, links.read_reset_token)

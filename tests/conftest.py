@@ -24,10 +24,12 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 def _import_all_models() -> None:
     """Every table must be registered on Base before the schema is created."""
     import domain.accounts  # noqa: F401
+    import domain.announcements  # noqa: F401
     import domain.api_tokens  # noqa: F401
     import domain.applications  # noqa: F401
     import domain.audit  # noqa: F401
     import domain.files  # noqa: F401
+    import domain.institution_posts  # noqa: F401
     import domain.notifications  # noqa: F401
     import domain.posts  # noqa: F401
     import domain.replies  # noqa: F401

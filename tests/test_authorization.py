@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.accounts import Account
+from domain.announcements import Announcement
 from domain.applications import Application
 from domain.notifications import Notification
 from domain.posts import Post
@@ -140,6 +141,24 @@ def self_assign(w: World, actor: str) -> dict:
 def new_restriction(w: World, actor: str) -> dict:
     """A valid restriction from today."""
     return {"kind": "court_ban", "starts_on": local_today().isoformat()}
+
+
+def announcement_state(w: World) -> tuple:
+    """Taichung's announcement as it stands: a stranger's edit must not touch it."""
+    row = w.scalar(
+        select(Announcement).where(Announcement.id == w.institution.taichung_announcement)
+    )
+    return row.title, row.publish_at, row.expires_at
+
+
+def announcement_edit(w: World, actor: str) -> dict:
+    """A complete edit that would withdraw the notice at once."""
+    return {
+        "title": "改了",
+        "body": "改了",
+        "publish_at": "2020-01-01T00:00",
+        "expires_at": "2020-01-02T00:00",
+    }
 
 
 ADMIN_DUNPIN = "admin.dunpin"
@@ -467,6 +486,67 @@ CASES = [
             "password_confirm": "Taken-over-2026",
         },
         state=family_password,
+    ),
+    # The institution book: the facility's families (active books) and staff; Dunpin's has
+    # none of the family's active books, so only its staff read it.
+    Case(
+        "taichung institution post",
+        "/institution-book/<int:post_id>",
+        "GET",
+        lambda w: f"/institution-book/{w.institution.taichung_post}",
+        {"family": 200, "other_family": 200, **TAICHUNG_DESK, "admin.taichung": 200},
+        anonymous=LOGIN,
+    ),
+    Case(
+        "dunpin institution post",
+        "/institution-book/<int:post_id>",
+        "GET",
+        lambda w: f"/institution-book/{w.institution.dunpin_post}",
+        {**DUNPIN_DESK, ADMIN_DUNPIN: 200},
+        anonymous=LOGIN,
+    ),
+    Case(
+        "dunpin institution photo",
+        "/files/<int:file_id>",
+        "GET",
+        lambda w: f"/files/{w.institution.dunpin_photo}",
+        {**DUNPIN_DESK, ADMIN_DUNPIN: 200},
+    ),
+    # Announcements: current ones are public; past ones are gone for everyone; each is edited
+    # by its keeper only (national: the process owner; a facility's: its admin).
+    Case(
+        "current announcement",
+        "/announcements/<int:announcement_id>",
+        "GET",
+        lambda w: f"/announcements/{w.institution.taichung_announcement}",
+        {},
+        refused=200,
+    ),
+    Case(
+        "expired announcement",
+        "/announcements/<int:announcement_id>",
+        "GET",
+        lambda w: f"/announcements/{w.institution.expired_announcement}",
+        {},
+    ),
+    Case(
+        "edit national announcement",
+        "/admin/announcements/<int:announcement_id>/edit",
+        "GET",
+        lambda w: f"/admin/announcements/{w.institution.national_announcement}/edit",
+        {"owner": 200},
+        anonymous=LOGIN,
+    ),
+    Case(
+        "edit taichung announcement",
+        "/admin/announcements/<int:announcement_id>/edit",
+        "POST",
+        lambda w: f"/admin/announcements/{w.institution.taichung_announcement}/edit",
+        {"admin.taichung": 200},
+        anonymous=LOGIN,
+        data=announcement_edit,
+        allowed_data=lambda w, actor: {"title": ""},  # refused by the form: nothing saved
+        state=announcement_state,
     ),
     # Not an id: the language switch is public and the same for everyone.
     Case("language switch", "/lang/<code>", "GET", lambda w: "/lang/zh_Hant", {}, refused=302),

@@ -114,3 +114,28 @@ def test_demo_family_can_post_at_once(demo_db):
         [book] = session.scalars(select(ContactBook).where(ContactBook.account_id == family.id))
         assert book.status == "active"
         assert session.get(Inmate, book.inmate_id).call_number == "2302"
+
+
+def test_demo_family_reads_its_facilitys_institution_book_and_a_national_notice(demo_db):
+    """One published post per facility (the family's Yunlin book shows Yunlin's only) and a
+    current national announcement, seeded once however often seed-demo runs."""
+    from domain.announcements import current_announcements
+    from domain.demo import seed_demo_book
+    from domain.demo_notices import seed_demo_notices
+    from domain.institution_posts import (
+        family_facility_ids,
+        published_in,
+        published_months,
+    )
+
+    with demo_db.transaction() as session:
+        seed_demo_book(session)
+        seed_demo_notices(session)
+        seed_demo_notices(session)  # idempotent
+        family = find_by_email(session, FAMILY_EMAIL)
+        facilities = family_facility_ids(session, family.id)
+        [month] = published_months(session, facilities)
+        [post] = published_in(session, facilities, month)
+        assert "雲林第二監獄" in post.title
+        [notice] = current_announcements(session)
+        assert notice.facility_id is None

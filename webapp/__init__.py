@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     """Every feature of the site, and the header links each one adds."""
     from .admin import bp as admin
+    from .announcements import bp as announcements
     from .api import bp as api
     from .applications import bp as applications
     from .applications.navigation import add_application_links
@@ -76,13 +77,26 @@ def _register_blueprints(app: Flask) -> None:
     from .deliveries import bp as deliveries
     from .files import bp as files
     from .inbox import bp as inbox
+    from .institution import bp as institution
+    from .institution.navigation import add_institution_links
     from .main import bp as main
     from .posts import bp as posts
     from .posts.navigation import add_post_links
     from .taskpages import bp as taskpages
 
     blueprints = (
-        *(main, auth, taskpages, inbox, applications, posts, deliveries, files, admin, api),
+        main,
+        auth,
+        taskpages,
+        inbox,
+        applications,
+        posts,
+        institution,
+        announcements,
+        deliveries,
+        files,
+        admin,
+        api,
         audit,
     )
     for blueprint in blueprints:
@@ -90,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     csrf.exempt(api)  # token in a header, never a cookie: nothing for CSRF to protect
     add_application_links(app)
     add_post_links(app)
+    add_institution_links(app)
 
 
 def _init_request_lifecycle(app: Flask) -> None:

@@ -55,14 +55,17 @@ def db_upgrade() -> None:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo() -> None:
-    """Create the three facilities, staff and a family account with an active contact book
-    (idempotent); print the logins."""
+    """Create the three facilities, staff and a family account with an active contact book,
+    an institution post per facility and a national announcement (idempotent); print the
+    logins."""
     from domain.demo import seed_demo as seed
     from domain.demo import seed_demo_book
+    from domain.demo_notices import seed_demo_notices
 
     with _ext("db").transaction() as session:
         rows = seed(session)
         seed_demo_book(session)
+        seed_demo_notices(session)
     width = max(len(email) for email, _pw, _role in rows)
     click.echo("Demo logins (e-mail, password, role):")
     for email, password, role in rows:

@@ -6,15 +6,38 @@ from flask import Response, abort, current_app, jsonify, redirect, render_templa
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from domain.accounts import Facility
+from domain.announcements import current_announcements
+
 from ..extensions import get_db
 from ..i18n import LANGUAGES, remember_language, safe_next
 from . import bp
 
+HOME_ANNOUNCEMENTS = 10
+
 
 @bp.route("/")
 def home() -> str:
-    """What the service is and how to start: register, apply, post."""
-    return render_template("main/home.html")
+    """What the service is and how to start, with the current announcements (before login too)."""
+    announcements, facilities = _announcements()
+    return render_template("main/home.html", announcements=announcements, facilities=facilities)
+
+
+def _announcements() -> tuple[list, dict]:
+    """The current announcements and their facilities; none when the database cannot answer.
+
+    The notices are a supplement: how the service works and how to register stay readable
+    during a database outage (the health check reports the outage).
+    """
+    session = get_db().session
+    try:
+        announcements = current_announcements(session, limit=HOME_ANNOUNCEMENTS)
+        ids = {a.facility_id for a in announcements if a.facility_id}
+        return announcements, {i: session.get(Facility, i) for i in ids}
+    except SQLAlchemyError as exc:
+        session.rollback()
+        current_app.logger.warning("home page: announcements unavailable (%s)", type(exc).__name__)
+        return [], {}
 
 
 @bp.route("/healthz")
