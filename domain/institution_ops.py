@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from workflows.operations import context, operation
 
+from .audit import record_step
 from .institution_posts import InstitutionPost, InstitutionPostStatus, month_of
 
 
@@ -38,6 +39,8 @@ def decide_institution_post(post_id: int, approval: dict) -> bool:
     approved = approval["decision"] == "approve"
     row.decided_at, row.decided_by = ctx.now, ctx.actor.account_id
     row.reason = "" if approved else approval.get("reason", "")
+    action = "institution_post.approve" if approved else "institution_post.reject"
+    record_step(action, "institution_post", row.id, row.facility_id, after={"reason": row.reason})
     if not approved:
         row.status = InstitutionPostStatus.REJECTED
     return approved

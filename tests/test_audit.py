@@ -71,3 +71,23 @@ def test_the_log_refuses_updates_and_on_postgresql_deletes(app):
                 session.execute(text("DELETE FROM audit_event"))
         database.remove()
     assert [e.action for e in read(app, select(AuditEvent))] == ["post.approve"]
+
+
+def test_an_announcement_change_is_recorded(app):
+    from tests.application_support import STAFF_PASSWORD, logged_in, seed
+
+    seed(app)
+    admin = logged_in(app, "admin.dunpin@example.tw", STAFF_PASSWORD)
+    page = admin.get("/admin/announcements/new").get_data(as_text=True)
+    import re
+
+    values = dict(re.findall(r'name="(publish_at|expires_at)"[^>]*value="([^"]*)"', page))
+    data = {
+        "csrf_token": csrf_token(admin, "/admin/announcements/new"),
+        "title": "會客時間調整",
+        "body": "本週六暫停會客。",
+        **values,
+    }
+    assert admin.post("/admin/announcements/new", data=data).status_code == 302
+    [event] = events(app, "announcement.add")
+    assert event.after["title"] == "會客時間調整" and event.actor_role == "facility_admin"

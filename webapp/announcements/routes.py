@@ -21,15 +21,19 @@ from domain.announcements import (
     editable_by,
     editor_scope,
 )
+from domain.audit import snapshot
 from forms.announcement import AnnouncementForm, taipei_local
 from workflows import clock
 
 from ..access import staff_only
+from ..audit_trail import audit
 from ..extensions import get_db
 from . import bp
 
 EDITORS = ("facility_admin", "process_owner")
 DEFAULT_WINDOW = timedelta(days=30)
+
+ANNOUNCEMENT_FIELDS = ("title", "body", "publish_at", "expires_at")
 
 
 @bp.route("/announcements")
@@ -101,11 +105,15 @@ def edit(announcement_id: int):
 
 
 def _save(form: AnnouncementForm, row: Announcement) -> None:
+    before = snapshot(row, ANNOUNCEMENT_FIELDS) if row.id is not None else None
     form.fill(row)
     row.updated_at = clock.now()
     session = get_db().session
     session.add(row)
     session.flush()
+    action = "announcement.edit" if before is not None else "announcement.add"
+    after = snapshot(row, ANNOUNCEMENT_FIELDS)
+    audit(action, "announcement", row.id, row.facility_id, before=before, after=after)
 
 
 def _facilities(session, rows) -> dict[int, Facility]:
