@@ -63,11 +63,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# .mo files are build output (not committed): compiled on every run and test.
+# .mo files are build output (not committed): compiled on every run and test. The `wtforms`
+# domain holds WTForms' built-in messages in the languages WTForms does not ship (vi, id).
 babel-compile: $(STAMP)
 	$(BIN)/pybabel -q compile -d $(TRANSLATIONS)
+	$(BIN)/pybabel -q compile -D wtforms -d $(TRANSLATIONS)
 
-# Collect the strings to translate, then merge them into both catalogs.
+# Collect the strings to translate, then merge them into every catalog (zh_Hant, en, vi, id).
 babel-extract: $(STAMP)
 	$(BIN)/pybabel -q extract -F webapp/babel.cfg -k _l -k lazy_gettext \
 		--add-location=file --sort-by-file --project=familybook \

@@ -22,6 +22,7 @@ from .applications import (
     open_application_for,
 )
 from .audit import record_step
+from .notice_languages import in_language
 from .notifications import queue_mail
 from .roster import Inmate, active_restriction, find_inmate, local_today
 
@@ -125,8 +126,13 @@ def _received_text(application: Application, inmate: Inmate) -> tuple[str, str]:
     ctx = context()
     account = ctx.session.get(Account, application.account_id)
     facility = ctx.session.get(Facility, application.facility_id)
-    return mail_texts.application_received(
-        account.name, inmate.display_label, facility.name_zh, links.url(STATUS_LINK)
+    return in_language(
+        account.locale,
+        mail_texts.application_received,
+        account.name,
+        inmate.display_label,
+        facility.name_zh,
+        links.url(STATUS_LINK),
     )
 
 
@@ -173,7 +179,9 @@ def _decision_mail(application: Application, approved: bool) -> None:
     account = context().session.get(Account, application.account_id)
     _mail_family(
         application,
-        *mail_texts.application_decided(
+        *in_language(
+            account.locale,
+            mail_texts.application_decided,
             account.name,
             inmate.display_label,
             approved,

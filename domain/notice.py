@@ -21,7 +21,7 @@ VERSIONS: dict[str, str] = {
 }
 
 # The words beside the consent checkbox, per locale. Forms use the English text as msgid
-# and the zh_Hant catalog carries the same Chinese sentence as here.
+# and the zh_Hant, vi and id catalogs carry the same sentences as here.
 CONSENT_TEXT: dict[str, str] = {
     "zh_Hant": (
         "本人已詳閱並瞭解本個人資料蒐集告知聲明，並同意依上述目的蒐集、處理及利用"
@@ -32,13 +32,29 @@ CONSENT_TEXT: dict[str, str] = {
         "collection, processing and use of my personal data for the purposes above, "
         "including the special-category data of my relationship to a person in custody."
     ),
+    "vi": (
+        "Tôi đã đọc và hiểu thông báo thu thập dữ liệu cá nhân này, và tôi đồng ý cho thu "
+        "thập, xử lý và sử dụng dữ liệu cá nhân của tôi theo các mục đích nêu trên, bao "
+        "gồm cả dữ liệu cá nhân đặc biệt về mối quan hệ của tôi với người đang bị giam "
+        "giữ."
+    ),
+    "id": (
+        "Saya telah membaca dan memahami pemberitahuan data pribadi ini, dan saya "
+        "menyetujui pengumpulan, pemrosesan, dan penggunaan data pribadi saya untuk "
+        "tujuan di atas, termasuk data pribadi khusus tentang hubungan saya dengan warga "
+        "binaan."
+    ),
 }
 
 
+# Primary language subtag -> the locale of our texts ("in": the old code for Indonesian).
+LOCALES = {"en": "en", "vi": "vi", "id": "id", "in": "id"}
+
+
 def _locale_key(locale: str | None) -> str:
-    """Map 'en', 'en_US', 'zh_Hant', 'zh_TW'… onto a locale we have texts for."""
+    """Map 'en', 'en_US', 'vi', 'id_ID', 'zh_Hant', 'zh_TW'… onto a locale we have texts for."""
     language = str(locale or DEFAULT_LOCALE).replace("-", "_").split("_")[0].lower()
-    return "en" if language == "en" else DEFAULT_LOCALE
+    return LOCALES.get(language, DEFAULT_LOCALE)
 
 
 @cache

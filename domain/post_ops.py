@@ -17,6 +17,7 @@ from .applications import ContactBook
 from .audit import record_step
 from .file_checks import PDF
 from .files import StoredFile
+from .notice_languages import in_language
 from .notifications import queue_mail, register_for_dispatch
 from .posts import POST_PHOTO_JOB, Post, PostStatus, next_allowed_at, rejections_since
 from .roster import TAIPEI, Inmate, active_restriction, local_today
@@ -169,7 +170,10 @@ def take_photo_result(post_id: int, photo_result: dict) -> bool:
     row = ctx.session.get(Post, post_id)
     if photo_result.get("refused"):
         row.status, row.photo_error = PostStatus.PHOTO_REFUSED, photo_result["refused"]
-        _mail_family(row, "post", *post_mail_texts.photo_refused(_name(row), row.title, _link()))
+        texts = in_language(
+            _language(row), post_mail_texts.photo_refused, _name(row), row.title, _link()
+        )
+        _mail_family(row, "post", *texts)
         return False
     row.photo_file_id = photo_result["photo_file_id"]
     row.thumbnail_file_id = photo_result["thumbnail_file_id"]
@@ -188,8 +192,15 @@ def decide_post(post_id: int, review: dict, policy: dict) -> dict:
     row.reason = review.get("reason", "")
     record_step(f"post.{review['decision']}", "post", row.id, row.facility_id, after=review)
     label = ctx.instance.subject_label or ""
-    texts = post_mail_texts.post_decided(
-        _name(row), row.title, label, approved, row.reason, _link()
+    texts = in_language(
+        _language(row),
+        post_mail_texts.post_decided,
+        _name(row),
+        row.title,
+        label,
+        approved,
+        row.reason,
+        _link(),
     )
     _mail_family(row, "post", *texts)
     if approved:
@@ -211,7 +222,9 @@ def mark_delivered(post_id: int, delivery: dict) -> None:
     record_step("post.deliver", "post", row.id, row.facility_id, after=delivery)
     when = ctx.now.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
     label = ctx.instance.subject_label or ""
-    texts = post_mail_texts.post_delivered(_name(row), row.title, label, when, _link())
+    texts = in_language(
+        _language(row), post_mail_texts.post_delivered, _name(row), row.title, label, when, _link()
+    )
     _mail_family(row, "post", *texts)
 
 
@@ -235,6 +248,11 @@ def request_suspension(
 
 def _name(row: Post) -> str:
     return context().session.get(Account, row.account_id).name
+
+
+def _language(row: Post) -> str:
+    """The family's chosen language, for their notices."""
+    return context().session.get(Account, row.account_id).locale
 
 
 def _link() -> str:

@@ -18,6 +18,7 @@ from workflows.operations import context, operation
 from . import links, post_mail_texts
 from .accounts import Account, Facility
 from .audit import record_step
+from .notice_languages import in_language
 from .notifications import queue_mail
 from .roster import TAIPEI
 from .suspensions import Suspension, active_key
@@ -83,8 +84,14 @@ def suspend_family(
     account = ctx.session.get(Account, account_id)
     facility = ctx.session.get(Facility, facility_id)
     ctx.set_subject(f"account:{account_id}", account.name)
-    subject, body = post_mail_texts.suspension_started(
-        account.name, facility.name_zh, rejections, _local_text(ends_at), links.url(POSTS_LINK)
+    subject, body = in_language(
+        account.locale,
+        post_mail_texts.suspension_started,
+        account.name,
+        facility.name_zh,
+        rejections,
+        _local_text(ends_at),
+        links.url(POSTS_LINK),
     )
     _mail(account, subject, body)
     return {"started": True, "suspension_id": row.id, "ends_at": ends_at.isoformat()}
@@ -105,8 +112,13 @@ def lift_suspension(suspension_id: int, lift: dict | None = None) -> None:
     record_step("suspension.lift", "suspension", row.id, row.facility_id, after=after)
     account = ctx.session.get(Account, row.account_id)
     facility = ctx.session.get(Facility, row.facility_id)
-    subject, body = post_mail_texts.suspension_lifted(
-        account.name, facility.name_zh, row.lift_reason, links.url(POSTS_LINK)
+    subject, body = in_language(
+        account.locale,
+        post_mail_texts.suspension_lifted,
+        account.name,
+        facility.name_zh,
+        row.lift_reason,
+        links.url(POSTS_LINK),
     )
     _mail(account, subject, body)
 

@@ -71,7 +71,8 @@ class ApplicationTargetForm(FlaskForm):
     def prepare(self, task_data: dict) -> None:
         """Offer the facilities; after a failed look-up, show the entries and why."""
         session = current_app.extensions["db"].session
-        english = str(get_locale()) == "en"
+        # Readers of English, Vietnamese and Indonesian get the Latin-script name.
+        english = str(get_locale()) != "zh_Hant"
         self.facility.choices = [
             SelectChoice(f.code, f.name_en if english else f.name_zh)
             for f in session.scalars(select(Facility).order_by(Facility.id))

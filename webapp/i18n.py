@@ -2,12 +2,13 @@
 
 Flask-Babel loads the `zh_Hant` catalog only when the selector returns exactly "zh_Hant", and
 browsers send tags such as `zh-TW`; Werkzeug's matching would pick English for them. So the
-mapping from browser tags to our two catalogs is done here, by hand.
+mapping from browser tags to our four catalogs (zh_Hant, en, vi, id) is done here, by hand.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel.support import Translations
@@ -17,14 +18,20 @@ from wtforms.i18n import messages_path
 
 from .extensions import babel
 
-LANGUAGES = ("zh_Hant", "en")
+LANGUAGES = ("zh_Hant", "en", "vi", "id")
 DEFAULT_LANGUAGE = "zh_Hant"
 SESSION_KEY = "lang"
 # The value of <html lang>, per catalog (BCP 47 tags).
-HTML_LANG = {"zh_Hant": "zh-Hant", "en": "en"}
+HTML_LANG = {"zh_Hant": "zh-Hant", "en": "en", "vi": "vi", "id": "id"}
 # WTForms ships Traditional Chinese as `zh_TW`; asked for `zh_Hant`, gettext falls back to its
 # Simplified `zh` catalog, so its built-in messages ("This field is required.") would be Simplified.
 WTFORMS_CATALOG = {"zh_Hant": "zh_TW", "en": "en"}
+# WTForms ships no Vietnamese or Indonesian: our own `wtforms` catalogs beside `messages` hold them.
+OWN_WTFORMS_CATALOGS = ("vi", "id")
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+# Primary language subtags -> catalog. `in` is the withdrawn ISO 639 code for Indonesian that
+# older Android and Java systems still send.
+PRIMARY_TAGS = {"zh": "zh_Hant", "en": "en", "vi": "vi", "id": "id", "in": "id"}
 
 
 def language_for_tag(tag: str) -> str | None:
@@ -32,13 +39,10 @@ def language_for_tag(tag: str) -> str | None:
 
     Every Chinese tag maps to Traditional Chinese: zh-TW, zh-HK, zh-Hant-* as written, and plain
     `zh` or a Simplified tag too, since a Chinese reader is served better by it than by English.
+    vi, vi-VN map to Vietnamese; id, id-ID and the old `in` to Indonesian.
     """
     primary = tag.strip().replace("_", "-").lower().split("-", 1)[0]
-    if primary == "zh":
-        return "zh_Hant"
-    if primary == "en":
-        return "en"
-    return None
+    return PRIMARY_TAGS.get(primary)
 
 
 def browser_language() -> str | None:
@@ -82,7 +86,9 @@ def html_lang() -> str:
 
 @cache
 def wtforms_translations(language: str) -> Translations:
-    """WTForms' own catalog for one of our languages (loaded once per process)."""
+    """WTForms' built-in messages for one of our languages (loaded once per process)."""
+    if language in OWN_WTFORMS_CATALOGS:
+        return Translations.load(str(TRANSLATIONS_DIR), [language], domain="wtforms")
     return Translations.load(messages_path(), [WTFORMS_CATALOG[language]], domain="wtforms")
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from domain import links, mail_texts
 from domain.accounts import Account, AccountStatus, find_by_email
+from domain.notice_languages import in_language
 from domain.notifications import queue_mail
 from domain.passwords import hash_password
 from forms.account import EmailOnlyForm, PasswordResetForm
@@ -31,7 +32,7 @@ def forgot_password():
                 "auth.reset_password", token=links.reset_token(account.id, account.password_stamp)
             )
         )
-        subject, body = mail_texts.password_reset(account.name, link)
+        subject, body = in_language(account.locale, mail_texts.password_reset, account.name, link)
         queue_mail(
             session,
             to=account.email,

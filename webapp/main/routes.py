@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -55,8 +56,13 @@ def healthz() -> tuple[Response, int]:
 
 @bp.route("/lang/<code>")
 def set_language(code: str) -> Response:
-    """Remember the chosen language and go back to the page the visitor was on."""
+    """Remember the chosen language and go back to the page the visitor was on.
+
+    A logged-in family's account keeps the choice too: their e-mail notices follow it.
+    """
     if code not in LANGUAGES:
         abort(404)
     remember_language(code)
+    if current_user.is_authenticated and current_user.role == "family":
+        current_user.locale = code
     return redirect(safe_next(request.args.get("next")) or url_for("main.home"))

@@ -1,0 +1,139 @@
+"""Vietnamese and Indonesian pages: browser tags, the switch, the notice, registration in vi."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import DataRequired
+
+from domain.accounts import Account, ConsentRecord
+from tests.conftest import read
+from tests.web_support import DETAILS, login, mailed_path, register, submit, verify
+
+SWITCH = re.compile(
+    r'<a href="/lang/(\w+)[^"]*" lang="([\w-]+)" hreflang="([\w-]+)"[^>]*>([^<]+)</a>'
+)
+
+
+@pytest.mark.parametrize(
+    ("header", "html_lang", "words"),
+    [
+        ("vi-VN,vi;q=0.9,en;q=0.5", "vi", "Sổ liên lạc gia đình điện tử"),
+        ("vi", "vi", "Đăng nhập"),
+        ("id-ID,id;q=0.9", "id", "Buku Penghubung Keluarga Elektronik"),
+        ("in-ID", "id", "Masuk"),
+        ("fr-FR,id;q=0.8,zh-TW;q=0.5", "id", "Daftar"),
+    ],
+)
+def test_browser_tags_pick_vietnamese_and_indonesian(client, header, html_lang, words):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{html_lang}">' in page
+    assert words in page
+
+
+def test_the_switch_offers_four_languages_each_in_its_own_words(client):
+    page = client.get("/").get_data(as_text=True)
+    assert SWITCH.findall(page) == [
+        ("zh_Hant", "zh-Hant", "zh-Hant", "中文"),
+        ("en", "en", "en", "English"),
+        ("vi", "vi", "vi", "Tiếng Việt"),
+        ("id", "id", "id", "Bahasa Indonesia"),
+    ]
+
+
+def test_the_switch_to_vietnamese_is_remembered_over_the_browser(client):
+    assert client.get("/lang/vi?next=/login").headers["Location"] == "/login"
+    page = client.get("/login", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
+    assert '<html lang="vi">' in page and "Quên mật khẩu?" in page
+    assert 'lang="vi" hreflang="vi" aria-current="true"' in page
+    client.get("/lang/id")
+    assert "Lupa kata sandi?" in client.get("/login").get_data(as_text=True)
+
+
+def test_built_in_form_messages_in_vietnamese_and_indonesian(app):
+    """WTForms ships no vi or id catalog: ours answers for its built-in messages."""
+
+    class NameForm(FlaskForm):
+        name = StringField("Name", validators=[DataRequired()])
+
+    def check_name() -> str:
+        form = NameForm(formdata=request.args, meta={"csrf": False})
+        form.validate()
+        return " ".join(form.name.errors)
+
+    app.add_url_rule("/t/name", "t_name", check_name)
+    client = app.test_client()
+    assert client.get("/t/name", headers={"Accept-Language": "vi-VN"}).text == "Ô này là bắt buộc."
+    assert client.get("/t/name", headers={"Accept-Language": "id"}).text == "Isian ini wajib diisi."
+
+
+def test_chinese_stays_the_default(client):
+    assert '<html lang="zh-Hant">' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "consent"),
+    [
+        ("vi", "# Thông báo thu thập dữ liệu cá nhân", "Tôi đã đọc và hiểu"),
+        ("id", "# Pemberitahuan data pribadi", "Saya telah membaca dan memahami"),
+    ],
+)
+def test_the_notice_and_consent_follow_the_page_language(client, language, heading, consent):
+    client.get(f"/lang/{language}")
+    page = client.get("/register").get_data(as_text=True)
+    assert heading.lstrip("# ") in page and consent in page
+    assert "2026-11-v1" in page
+
+
+def test_registration_in_vietnamese_end_to_end(app, client, mailbox):
+    client.get("/lang/vi")
+    task_url = submit(client, "/register", {"consent": "y"}).headers["Location"]
+    bad = {**DETAILS, "birthday": "2999-01-01", "password": "short", "password_confirm": "x"}
+    page = submit(client, task_url, {**bad, "mobile": ""}).get_data(as_text=True)
+    errors = dict(re.findall(r'<p class="field-error" id="([\w-]+)-error">([^<]*)</p>', page))
+    assert errors["birthday"] == "Ngày sinh không thể sau ngày hôm nay."
+    assert "Mật khẩu phải có ít nhất 10 ký tự." in errors["password"]
+    assert errors["mobile"] == "Hãy nhập số điện thoại di động của bạn."
+    assert "Hãy sửa các mục sau:" in page
+    assert read(app, select(Account)) == []
+
+    response = submit(client, task_url, DETAILS)
+    assert response.headers["Location"].endswith("/register/sent")
+    [account] = read(app, select(Account))
+    [consent] = read(app, select(ConsentRecord))
+    assert account.locale == "vi" and consent.locale == "vi"
+    message = mailbox.last()
+    assert "Xác minh tài khoản / 帳號驗證 / Verify your account" in message["Subject"]
+    body = message.get_body(("plain",)).get_content()
+    assert body.index("Kính gửi 王小明") < body.index("王小明 您好") < body.index("Hello 王小明")
+    page = verify(client, mailed_path(message)).get_data(as_text=True)
+    assert "Tài khoản đã được xác minh" in page
+
+
+def test_a_logged_in_family_keeps_its_language_for_notices(app, client, mailbox):
+    register(client)
+    verify(client, mailed_path(mailbox.last()))
+    login(client, DETAILS["email"], DETAILS["password"])
+    client.get("/lang/id")
+    [account] = read(app, select(Account))
+    assert account.locale == "id"
+    client.get("/lang/zh_Hant")
+    [account] = read(app, select(Account))
+    assert account.locale == "zh_Hant"
+
+
+def test_password_reset_mail_leads_with_the_family_language(app, client, mailbox):
+    client.get("/lang/id")
+    register(client)
+    verify(client, mailed_path(mailbox.last()))
+    other = app.test_client()  # another browser, in Chinese: the account's language decides
+    submit(other, "/password/forgot", {"email": DETAILS["email"]})
+    message = mailbox.last()
+    assert "Atur ulang kata sandi / 重設密碼" in message["Subject"]
+    body = message.get_body(("plain",)).get_content()
+    assert body.startswith("Yth. 王小明,") and "重設密碼" not in body.split("---")[0]
