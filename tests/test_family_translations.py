@@ -67,6 +67,15 @@ FAMILY_FACING = [
     "webapp/templates/taskpages/PostComposeForm.html",
     "webapp/templates/taskpages/RegistrationForm.html",
     "webapp/templates/taskpages/task.html",
+    "webapp/institution/navigation.py",
+    "webapp/institution/routes.py",
+    "webapp/templates/institution/_facility.html",
+    "webapp/templates/institution/_post.html",
+    "webapp/templates/institution/detail.html",
+    "webapp/templates/institution/index.html",
+    "webapp/templates/announcements/_list.html",
+    "webapp/templates/announcements/detail.html",
+    "webapp/templates/announcements/index.html",
 ]
 
 
