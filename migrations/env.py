@@ -10,7 +10,9 @@ from sqlalchemy import create_engine, pool
 import domain.accounts  # noqa: F401  (each import registers its tables on Base.metadata)
 import domain.api_tokens  # noqa: F401
 import domain.applications  # noqa: F401
+import domain.document_views  # noqa: F401
 import domain.files  # noqa: F401
+import domain.key_rotation  # noqa: F401
 import domain.notifications  # noqa: F401
 import domain.posts  # noqa: F401
 import domain.replies  # noqa: F401
