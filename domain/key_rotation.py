@@ -116,7 +116,7 @@ def rotate(
 
     Returns a detached copy of the progress row.
     """
-    batches = 0
+    batches, snapshot = 0, None
     while max_batches is None or batches < max_batches:
         with transaction() as session:
             row = progress(session, kind)
@@ -135,6 +135,9 @@ def rotate(
         batches += 1
         if snapshot.finished_at is not None:
             return snapshot
+    if snapshot is None:
+        with transaction() as session:
+            snapshot = _snapshot(progress(session, kind))
     return snapshot
 
 

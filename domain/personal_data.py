@@ -43,7 +43,7 @@ def row_dict(row, leave_out: frozenset[str] = frozenset()) -> dict:
     skip = SECRET_COLUMNS | INTERNAL_COLUMNS | leave_out
     return {
         column.key: _plain(getattr(row, column.key))
-        for column in inspect(type(row)).column_attrs
+        for column in inspect(row).mapper.column_attrs
         if column.key not in skip
     }
 

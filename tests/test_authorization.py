@@ -117,6 +117,11 @@ def family_password(w: World) -> str:
     return w.scalar(select(Account.password_hash).where(Account.id == w.accounts["family"]))
 
 
+def family_email(w: World) -> str:
+    """The family's login address: an altered e-mail change link must not change it."""
+    return w.scalar(select(Account.email).where(Account.id == w.accounts["family"]))
+
+
 def approve(w: World, actor: str) -> dict:
     """A complete decision, so a stranger's POST would take effect if it were let through."""
     return {"decision": "approve"}
@@ -467,6 +472,18 @@ CASES = [
             "password_confirm": "Taken-over-2026",
         },
         state=family_password,
+    ),
+    *(
+        Case(  # the new address is never set by an altered link, whoever opens it
+            "altered e-mail change link",
+            "/account/email/<token>",
+            method,
+            lambda w: f"/account/email/{w.altered_email_token}",
+            {},
+            refused=400,
+            state=family_email,
+        )
+        for method in ("GET", "POST")
     ),
     # Not an id: the language switch is public and the same for everyone.
     Case("language switch", "/lang/<code>", "GET", lambda w: "/lang/zh_Hant", {}, refused=302),

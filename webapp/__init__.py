@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     """Every feature of the site, and the header links each one adds."""
+    from .account import bp as account
+    from .account.routes import add_account_links
     from .admin import bp as admin
     from .api import bp as api
     from .applications import bp as applications
@@ -80,12 +82,15 @@ def _register_blueprints(app: Flask) -> None:
     from .posts.navigation import add_post_links
     from .taskpages import bp as taskpages
 
-    blueprints = (main, auth, taskpages, inbox, applications, posts, deliveries, files, admin, api)
+    blueprints = (
+        main, auth, taskpages, inbox, applications, posts, deliveries, files, admin, api, account
+    )  # fmt: skip
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # token in a header, never a cookie: nothing for CSRF to protect
     add_application_links(app)
     add_post_links(app)
+    add_account_links(app)
 
 
 def _init_request_lifecycle(app: Flask) -> None:
