@@ -66,7 +66,7 @@ def tokens(app) -> list[str]:
     return read(app, select(Account.national_id_encrypted).order_by(Account.id))
 
 
-def test_rotation_is_resumable_and_both_keys_read_meanwhile(db, tmp_path, old_world):
+def test_rotation_is_resumable_and_both_keys_read_meanwhile(db, tmp_path, old_world, caplog):
     storage, contents = old_world
     old_id_key = crypto.current_key_id()
     app = make_app(
@@ -80,6 +80,7 @@ def test_rotation_is_resumable_and_both_keys_read_meanwhile(db, tmp_path, old_wo
     new_id_key, new_file_key = crypto.current_key_id(), file_crypto.current_key_id()
     assert new_id_key != old_id_key
     runner = app.test_cli_runner()
+    caplog.set_level("DEBUG")
 
     result = runner.invoke(args=["rotate-keys", "--batch-size", "1", "--max-batches", "1"])
     assert result.exit_code == 0, result.output
@@ -105,6 +106,9 @@ def test_rotation_is_resumable_and_both_keys_read_meanwhile(db, tmp_path, old_wo
     assert all(p.finished_at is not None for p in progress)
     assert {p.kind: p.rewritten for p in progress} == {"national_id": 3, "files": 3}
     app.extensions["db"].dispose()
+    logged = caplog.text + result.output
+    for secret in (*IDS, "id-key-A", "id-key-B", "file-key-A", "file-key-B"):
+        assert secret not in logged  # no ID number and no key in logs or output
 
     # Without the old keys everything still reads: nothing was left under them.
     app = make_app(db, tmp_path, ID_ENCRYPTION_KEY="id-key-B", FILE_ENCRYPTION_KEY="file-key-B")
