@@ -69,6 +69,9 @@ class Account(Base):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locale: Mapped[str] = mapped_column(String(10), default="zh_Hant")
+    # Set when the family deleted its account: the row stays, anonymised, for the records
+    # staff must keep (decisions, deliveries), see domain.account_erasure.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     __table_args__ = (
         CheckConstraint(_in("role", ROLES), name="role"),

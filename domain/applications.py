@@ -57,6 +57,8 @@ class Application(Base):
     suggested_steps: Mapped[str] = mapped_column(Text, default="")
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
     open_inmate_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    # When the proofs were erased (retention policy or account deletion); None while kept.
+    proofs_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class ApplicationDocument(Base):

@@ -17,7 +17,7 @@ from workflows.models import HumanTask, InstanceStatus, TaskStatus
 
 from .accounts import Facility
 from .delivery_sheets import Sheet
-from .files import StoredFile
+from .files import StoredFile, read_or_none
 from .posts import Post, PostStatus
 from .roster import TAIPEI, Inmate
 
@@ -100,6 +100,6 @@ def sheet_for(session: Session, post: Post, inmate: Inmate, storage_dir: Path) -
         date=post.submitted_at.astimezone(TAIPEI).strftime("%Y-%m-%d"),
         title=post.title,
         body=post.body,
-        photo=photo.path(storage_dir) if photo is not None else None,
+        photo=read_or_none(photo, storage_dir),
         attachment_name=attachment.download_name if attachment is not None else None,
     )

@@ -9,6 +9,7 @@ it is printed on its own. No Flask here: callers pass the labels in the reader's
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class Sheet:
     date: str
     title: str
     body: str
-    photo: Path | None = None
+    photo: bytes | None = None  # the photo's plain content
     attachment_name: str | None = None
 
 
@@ -97,7 +98,7 @@ def _draw(pdf: FPDF, sheet: Sheet, labels: SheetLabels) -> None:
     pdf.set_font(FONT, size=12)
     pdf.multi_cell(0, LINE_MM, sheet.body, markdown=False, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
-    if sheet.photo is not None and sheet.photo.is_file():
+    if sheet.photo:
         _photo(pdf, sheet.photo)
     if sheet.attachment_name:
         pdf.set_font(FONT, size=11)
@@ -105,7 +106,7 @@ def _draw(pdf: FPDF, sheet: Sheet, labels: SheetLabels) -> None:
         pdf.multi_cell(0, LINE_MM, line, markdown=False, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _photo(pdf: FPDF, path: Path) -> None:
+def _photo(pdf: FPDF, data: bytes) -> None:
     """The photo, as large as fits the page width and the height limit, on a new page if the
     rest of this one is too short for a readable picture."""
     width = pdf.epw
@@ -115,4 +116,4 @@ def _photo(pdf: FPDF, path: Path) -> None:
         room = pdf.h - pdf.b_margin - pdf.get_y()
     height = min(room, PHOTO_MAX_HEIGHT_MM)
     # keep_aspect_ratio fits the image inside the box without stretching it.
-    pdf.image(str(path), w=width, h=height, keep_aspect_ratio=True)
+    pdf.image(io.BytesIO(data), w=width, h=height, keep_aspect_ratio=True)

@@ -28,7 +28,7 @@ from .file_access import FileAccessPolicy as FileAccessPolicy
 from .file_access import may_view as may_view
 from .file_access import register_file_access
 from .file_checks import ALLOWED_TYPES, DEFAULT_MAX_BYTES, EXTENSIONS, check_upload, read_limited
-from .file_store import TEMPORARY_PREFIX, blob_path, stale_blobs, write_blob
+from .file_store import TEMPORARY_PREFIX, blob_path, read_blob, stale_blobs, write_blob
 from .file_store import storage_dir_for as storage_dir_for
 
 if TYPE_CHECKING:
@@ -63,8 +63,22 @@ class StoredFile(Base):
         return stem + EXTENSIONS[self.content_type]
 
     def path(self, storage_dir: Path) -> Path:
-        """Where this file's content is on disk."""
+        """Where this file's (encrypted) content is on disk."""
         return blob_path(storage_dir, self.sha256)
+
+    def read(self, storage_dir: Path) -> bytes:
+        """The plain content (decrypted); FileNotFoundError when it is not on disk."""
+        return read_blob(self.path(storage_dir))
+
+
+def read_or_none(stored: StoredFile | None, storage_dir: Path) -> bytes | None:
+    """A stored file's plain content; None without a row or when the content is gone from disk."""
+    if stored is None:
+        return None
+    try:
+        return stored.read(storage_dir)
+    except FileNotFoundError:
+        return None
 
 
 def clean_name(name: str | None) -> str:

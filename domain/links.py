@@ -1,4 +1,4 @@
-"""Signed links sent by e-mail: account verification and password reset.
+"""Signed links sent by e-mail: account verification, password reset, a new e-mail address.
 
 Verification links carry the account id and a one-time nonce; how long they stay valid is the
 registration BPMN's business (its timer), not the signature's. Password-reset links expire after
@@ -67,3 +67,26 @@ def read_reset_token(token: str) -> tuple[int, str]:
     except (SignatureExpired, BadSignature, ValueError, TypeError):
         raise InvalidLink() from None
     return int(account_id), str(stamp)
+
+
+EMAIL_CHANGE_MAX_AGE_SECONDS = 24 * 3600
+
+
+def _email_change_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(_config["secret_key"], salt="change-email", signer=_ClockSigner)
+
+
+def email_change_token(account_id: int, old_email: str, new_email: str) -> str:
+    """A link to confirm a new address: void once the address changed again, or after a day."""
+    return _email_change_serializer().dumps([account_id, old_email, new_email])
+
+
+def read_email_change_token(token: str) -> tuple[int, str, str]:
+    """(account id, address when asked, new address); InvalidLink when altered or expired."""
+    try:
+        account_id, old, new = _email_change_serializer().loads(
+            token, max_age=EMAIL_CHANGE_MAX_AGE_SECONDS
+        )
+    except (SignatureExpired, BadSignature, ValueError, TypeError):
+        raise InvalidLink() from None
+    return int(account_id), str(old), str(new)

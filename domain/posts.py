@@ -36,6 +36,7 @@ class PostStatus:
     APPROVED = "approved"  # 審核通過 (delivered once `delivered_at` is set: 已送達)
     REJECTED = "rejected"  # 審核未通過
     PHOTO_REFUSED = "photo_refused"  # the photo could not be used; back with the family
+    WITHDRAWN = "withdrawn"  # still open when its family deleted the account: never delivered
 
     # Statuses that hold the posting interval (a rejected post only if the policy says so).
     HOLDING = (PROCESSING, PENDING, APPROVED)

@@ -22,20 +22,33 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# Generated when missing: a key added in a later release is generated into an existing file too.
+GENERATED_SECRETS = {
+    "SECRET_KEY": 48,
+    "ID_ENCRYPTION_KEY": 32,
+    "ID_HASH_KEY": 32,
+    "FILE_ENCRYPTION_KEY": 32,
+}
+
+
 def _instance_secrets(instance_path: Path) -> dict[str, str]:
     """Read (or create once) the generated keys kept in the instance folder."""
     path = instance_path / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    keys = {
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "ID_ENCRYPTION_KEY": secrets.token_urlsafe(32),
-        "ID_HASH_KEY": secrets.token_urlsafe(32),
-    }
-    instance_path.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(keys))
-    path.chmod(0o600)
+    keys = json.loads(path.read_text()) if path.exists() else {}
+    missing = {name: n for name, n in GENERATED_SECRETS.items() if not keys.get(name)}
+    if missing:
+        keys.update({name: secrets.token_urlsafe(n) for name, n in missing.items()})
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(keys))
+        path.chmod(0o600)
     return keys
+
+
+def _key_list(value) -> tuple[str, ...]:
+    """Old keys, still readable during a rotation: a comma-separated string or a JSON list."""
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if v)
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
 
 @dataclass
@@ -48,6 +61,10 @@ class Settings:
     secret_key: str
     id_encryption_key: str
     id_hash_key: str
+    file_encryption_key: str = ""
+    # Keys data may still be encrypted under until `rotate-keys` has finished.
+    id_encryption_old_keys: tuple[str, ...] = ()
+    file_encryption_old_keys: tuple[str, ...] = ()
     base_url: str = "http://127.0.0.1:5000"
     bpmn_dir: Path = PROJECT_ROOT / "bpmn"
     mail_server: str = ""
@@ -75,6 +92,9 @@ class Settings:
         def secret(name: str) -> str:
             return env.get(name) or generated[name]
 
+        def old_keys(name: str) -> tuple[str, ...]:
+            return _key_list(env.get(name) or generated.get(name))
+
         values = dict(
             instance_path=instance_path,
             database_url=env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'familybook.db'}",
@@ -82,6 +102,9 @@ class Settings:
             secret_key=secret("SECRET_KEY"),
             id_encryption_key=secret("ID_ENCRYPTION_KEY"),
             id_hash_key=secret("ID_HASH_KEY"),
+            file_encryption_key=secret("FILE_ENCRYPTION_KEY"),
+            id_encryption_old_keys=old_keys("ID_ENCRYPTION_OLD_KEYS"),
+            file_encryption_old_keys=old_keys("FILE_ENCRYPTION_OLD_KEYS"),
             base_url=env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
             bpmn_dir=Path(env.get("BPMN_DIR") or PROJECT_ROOT / "bpmn"),
             mail_server=env.get("MAIL_SERVER", ""),

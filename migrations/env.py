@@ -12,8 +12,10 @@ import domain.announcements  # noqa: F401
 import domain.api_tokens  # noqa: F401
 import domain.applications  # noqa: F401
 import domain.audit  # noqa: F401
+import domain.document_views  # noqa: F401
 import domain.files  # noqa: F401
 import domain.institution_posts  # noqa: F401
+import domain.key_rotation  # noqa: F401
 import domain.notifications  # noqa: F401
 import domain.posts  # noqa: F401
 import domain.replies  # noqa: F401

@@ -43,7 +43,7 @@ def process_stored_photo(stored_file_id: int, long_edge: int = DEFAULT_LONG_EDGE
     storage_dir = storage_dir_for(settings.instance_path)
     with db.transaction() as session:
         source = session.get(StoredFile, stored_file_id)
-        data = source.path(storage_dir).read_bytes() if source is not None else None
+        data = source.read(storage_dir) if source is not None else None
     if data is None:
         log.info("stored file %s does not exist; no photo to process", stored_file_id)
         return dict(MISSING)
@@ -78,7 +78,7 @@ def store_processed_photo(
     used as a photo.
     """
     processed = process_photo(
-        source.path(storage_dir).read_bytes(),
+        source.read(storage_dir),
         long_edge=long_edge,
         max_bytes=max_bytes,
         thumb_edge=thumb_edge,

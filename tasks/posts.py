@@ -35,7 +35,7 @@ def prepare_post_photo(post_id: int) -> None:
         if post is None or post.status != PostStatus.PROCESSING:
             return
         source = session.get(StoredFile, post.upload_file_id)
-        data, limits = source.path(storage_dir).read_bytes(), _limits(post)
+        data, limits = source.read(storage_dir), _limits(post)
     try:
         processed, result = process_photo(data, **limits), None
     except PhotoRefused as refusal:

@@ -79,6 +79,7 @@ class World:
     future_restriction: int  # of 1202, begins tomorrow (the admin may delete it)
     altered_verify_token: str
     altered_reset_token: str
+    altered_email_token: str  # a link to confirm a new e-mail address, altered
     post_instance: int  # the family's post to 0610 at Taichung, waiting for review
     post_review: str  # its Reviewer-lane task
     post_photo: int  # its processed photo
@@ -174,6 +175,9 @@ def build_world(app: Flask) -> World:
         family_account = session.get(Account, accounts["family"])
         reset = links.reset_token(family_account.id, family_account.password_stamp)
         verify = links.verification_token(family_account.id, "nonce")
+        email_change = links.email_change_token(
+            family_account.id, family_account.email, "new.family@example.tw"
+        )
         restriction_ids = started.id, future.id
     database.remove()
 
@@ -207,6 +211,7 @@ def build_world(app: Flask) -> World:
         future_restriction=restriction_ids[1],
         altered_verify_token=_altered(verify),
         altered_reset_token=_altered(reset),
+        altered_email_token=_altered(email_change),
         post_instance=post_instance,
         post_review=post_review,
         post_photo=post_photo,
@@ -219,6 +224,7 @@ def build_world(app: Flask) -> World:
     )
     _assert_invalid(world.altered_verify_token, links.read_verification_token)
     _assert_invalid(world.altered_reset_token, links.read_reset_token)
+    _assert_invalid(world.altered_email_token, links.read_email_change_token)
     return world
 
 

@@ -28,8 +28,10 @@ def _import_all_models() -> None:
     import domain.api_tokens  # noqa: F401
     import domain.applications  # noqa: F401
     import domain.audit  # noqa: F401
+    import domain.document_views  # noqa: F401
     import domain.files  # noqa: F401
     import domain.institution_posts  # noqa: F401
+    import domain.key_rotation  # noqa: F401
     import domain.notifications  # noqa: F401
     import domain.posts  # noqa: F401
     import domain.replies  # noqa: F401
@@ -88,6 +90,14 @@ def _cheap_password_hashing():
     from domain.passwords import use_hasher
 
     use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _file_keys():
+    """Files are encrypted at rest: tests that store files without an app need a key too."""
+    from domain import file_crypto
+
+    file_crypto.configure("test-file-encryption-key")
 
 
 @pytest.fixture(autouse=True)

@@ -118,6 +118,11 @@ def family_password(w: World) -> str:
     return w.scalar(select(Account.password_hash).where(Account.id == w.accounts["family"]))
 
 
+def family_email(w: World) -> str:
+    """The family's login address: an altered e-mail change link must not change it."""
+    return w.scalar(select(Account.email).where(Account.id == w.accounts["family"]))
+
+
 def approve(w: World, actor: str) -> dict:
     """A complete decision, so a stranger's POST would take effect if it were let through."""
     return {"decision": "approve"}
@@ -547,6 +552,18 @@ CASES = [
         data=announcement_edit,
         allowed_data=lambda w, actor: {"title": ""},  # refused by the form: nothing saved
         state=announcement_state,
+    ),
+    *(
+        Case(  # the new address is never set by an altered link, whoever opens it
+            "altered e-mail change link",
+            "/account/email/<token>",
+            method,
+            lambda w: f"/account/email/{w.altered_email_token}",
+            {},
+            refused=400,
+            state=family_email,
+        )
+        for method in ("GET", "POST")
     ),
     # Not an id: the language switch is public and the same for everyone.
     Case("language switch", "/lang/<code>", "GET", lambda w: "/lang/zh_Hant", {}, refused=302),

@@ -16,8 +16,8 @@ def keys():
 
 def test_encryption_round_trip_with_key_id():
     token = crypto.encrypt_id("A123456789")
-    assert token.startswith("k1:")
-    assert re.fullmatch(r"k1:[A-Za-z0-9_-]+", token)  # text-safe
+    assert token.startswith(crypto.current_key_id() + ":")
+    assert re.fullmatch(r"k[0-9a-f]{8}:[A-Za-z0-9_-]+", token)  # text-safe
     assert "A123456789" not in token
     assert crypto.decrypt_id(token) == "A123456789"
 
@@ -30,9 +30,9 @@ def test_encryption_normalises_and_is_randomised():
 
 def test_tampered_or_foreign_tokens_do_not_decrypt():
     token = crypto.encrypt_id("A123456789")
-    body = token[3:]
+    kid, _, body = token.partition(":")
     flipped = body[:-2] + ("A" if body[-2] != "A" else "B") + body[-1]
-    for bad in ["k1:" + flipped, "k9:" + body, "nonsense", "", "k1:"]:
+    for bad in [f"{kid}:" + flipped, "k9:" + body, "k1:" + flipped, "nonsense", "", f"{kid}:"]:
         with pytest.raises(ValueError):
             crypto.decrypt_id(bad)
     crypto.configure("another-encryption-key", "test-hash-key")
@@ -55,3 +55,26 @@ def test_empty_keys_are_refused():
     with pytest.raises(ValueError):
         crypto.configure("x", "")
     assert crypto.is_configured()
+
+
+def test_old_keys_still_decrypt_and_new_tokens_use_the_current_key():
+    old_token = crypto.encrypt_id("A123456789")
+    old_id = crypto.current_key_id()
+    crypto.configure("new-encryption-key", "test-hash-key", ("test-encryption-key",))
+    assert crypto.current_key_id() != old_id
+    assert crypto.decrypt_id(old_token) == "A123456789"
+    assert crypto.token_key_id(crypto.encrypt_id("A123456789")) == crypto.current_key_id()
+    crypto.configure("new-encryption-key", "test-hash-key")  # the old key dropped
+    with pytest.raises(ValueError):
+        crypto.decrypt_id(old_token)
+
+
+def test_first_release_tokens_decrypt_with_any_configured_key():
+    """Tokens of the first release say "k1": they are tried with every key of the ring."""
+    from domain.keyring import KeyRing
+
+    ring = KeyRing.build("test-encryption-key", (), b"familybook id-encryption k1")
+    legacy = "k1:" + crypto.encrypt_id("A123456789").partition(":")[2]
+    assert ring.current_id == crypto.current_key_id()
+    crypto.configure("new-encryption-key", "test-hash-key", ("test-encryption-key",))
+    assert crypto.decrypt_id(legacy) == "A123456789"

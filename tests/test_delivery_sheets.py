@@ -60,7 +60,7 @@ def test_markup_in_a_post_is_printed_as_written():
 def test_the_photo_is_embedded(tmp_path: Path):
     photo = tmp_path / "photo.jpg"
     Image.new("RGB", (1200, 900), (30, 120, 200)).save(photo, "JPEG")
-    reader = PdfReader(io.BytesIO(render_sheets([sheet(photo=photo)], LABELS)))
+    reader = PdfReader(io.BytesIO(render_sheets([sheet(photo=photo.read_bytes())], LABELS)))
     assert sum(len(page.images) for page in reader.pages) == 1
 
 

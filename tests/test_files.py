@@ -170,7 +170,8 @@ def test_same_content_is_written_once_but_each_upload_has_its_row(db, tmp_path, 
     assert first.id != second.id and first.sha256 == second.sha256
     path = blob_path(storage, first.sha256)
     assert path == storage / first.sha256[:2] / first.sha256
-    assert path.read_bytes() == data and first.size == len(data)
+    assert first.read(storage) == data and first.size == len(data)
+    assert data not in path.read_bytes()  # encrypted at rest
     assert [p for p in storage.rglob("*") if p.is_file()] == [path]  # no temporary file left
     rows = db.session.scalars(select(StoredFile).order_by(StoredFile.id)).all()
     assert [r.original_name for r in rows] == ["a.jpg", "b.jpg"]

@@ -299,7 +299,7 @@ def test_job_stores_photo_and_thumbnail_once(db, storage):
         thumb = session.get(StoredFile, first["thumbnail_file_id"])
         assert photo.content_type == thumb.content_type == "image/jpeg"
         assert photo.download_name == "IMG_0001.jpg"
-        assert opened(photo.path(storage).read_bytes()).size == (683, 1024)
+        assert opened(photo.read(storage)).size == (683, 1024)
         again = store_processed_photo(session, storage, session.get(StoredFile, source_id))
         assert again["photo_file_id"] not in (first["photo_file_id"], source_id)  # other size
 

@@ -67,6 +67,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     """Every feature of the site, and the header links each one adds."""
+    from .account import bp as account
+    from .account.routes import add_account_links
     from .admin import bp as admin
     from .announcements import bp as announcements
     from .api import bp as api
@@ -98,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         audit,
+        account,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -105,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     add_application_links(app)
     add_post_links(app)
     add_institution_links(app)
+    add_account_links(app)
 
 
 def _init_request_lifecycle(app: Flask) -> None:

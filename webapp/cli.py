@@ -1,7 +1,7 @@
 """Admin commands: `flask --app webapp <command>`.
 
 db-upgrade, seed-demo, create-user, bpmn validate|deploy, workflows tick|incidents|retry,
-api-token create|list|revoke.
+api-token create|list|revoke, rotate-keys.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from workflows.models import InstanceStatus, ProcessInstance
 from workflows.specs import read_folder
 
 from .api_token_cli import api_token_cli
+from .keys_cli import rotate_keys
 from .roster_cli import import_inmates
 
 bpmn_cli = AppGroup("bpmn", help="Validate and deploy the process definitions in bpmn/.")
@@ -28,7 +29,7 @@ workflows_cli = AppGroup("workflows", help="Run timers and look after process in
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    for command in (db_upgrade, seed_demo, create_user, import_inmates):
+    for command in (db_upgrade, seed_demo, create_user, import_inmates, rotate_keys):
         app.cli.add_command(command)
     app.cli.add_command(bpmn_cli)
     app.cli.add_command(workflows_cli)

@@ -8,10 +8,12 @@ retry freely after a lost response.
 
 from __future__ import annotations
 
+import io
+
 from flask import jsonify, send_file, url_for
 
 from domain.deliveries import Handover, approved_post, awaiting_delivery, hand_over
-from domain.files import StoredFile, storage_dir_for
+from domain.files import StoredFile, read_or_none, storage_dir_for
 from domain.posts import Post
 from domain.roster import Inmate
 from workflows import TaskAlreadyCompleted
@@ -72,10 +74,12 @@ def delivery_photo(caller: ApiCaller, post_id: int):
     session = get_db().session
     post = approved_post(session, caller.facility.id, post_id)
     stored = session.get(StoredFile, post.photo_file_id) if post and post.photo_file_id else None
-    path = stored.path(storage_dir_for(get_settings().instance_path)) if stored else None
-    if path is None or not path.is_file():
+    data = read_or_none(stored, storage_dir_for(get_settings().instance_path))
+    if data is None:
         return _not_found()
-    response = send_file(path, mimetype=stored.content_type, etag=stored.sha256, conditional=True)
+    response = send_file(
+        io.BytesIO(data), mimetype=stored.content_type, etag=stored.sha256, conditional=True
+    )
     response.headers["Cache-Control"] = "private, max-age=300"
     return response
 

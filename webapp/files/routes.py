@@ -2,20 +2,25 @@
 
 Anyone else, including a visitor, gets the same 404 as for an id that does not exist, so ids
 cannot be probed. Files are sent with their type decided by content, never sniffed, and PDFs
-in a sandbox so a crafted document cannot run script on the site's origin.
+in a sandbox so a crafted document cannot run script on the site's origin. Content is
+decrypted here (it is encrypted on disk); each opening of a family's document by staff is
+recorded for the family to see (domain.document_views).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import unicodedata
 from pathlib import PurePath
 from urllib.parse import quote
 
 from flask import Response, abort, request, send_file
+from flask_login import current_user
 
+from domain.document_views import record_view
 from domain.file_checks import PDF
-from domain.files import StoredFile, may_view, storage_dir_for
+from domain.files import StoredFile, may_view, read_or_none, storage_dir_for
 from webapp.actors import current_actor
 from webapp.extensions import get_db, get_settings
 
@@ -42,17 +47,21 @@ def content_disposition(name: str, attachment: bool) -> str:
 @bp.get("/files/<int:file_id>")
 def show(file_id: int) -> Response:
     """Send the file inline (or as a download with ?download=1) if the viewer may see it."""
-    session = get_db().session
-    if not may_view(session, file_id, current_actor()):
+    session, actor = get_db().session, current_actor()
+    if not may_view(session, file_id, actor):
         abort(404)
     stored = session.get(StoredFile, file_id)
     if stored is None:
         abort(404)
-    path = stored.path(storage_dir_for(get_settings().instance_path))
-    if not path.is_file():
+    data = read_or_none(stored, storage_dir_for(get_settings().instance_path))
+    if data is None:
         log.error("stored file %s has no content on disk", file_id)
         abort(404)
-    response = send_file(path, mimetype=stored.content_type, etag=stored.sha256, conditional=True)
+    if current_user.is_authenticated:
+        record_view(session, stored, actor, current_user.role)
+    response = send_file(
+        io.BytesIO(data), mimetype=stored.content_type, etag=stored.sha256, conditional=True
+    )
     response.headers["Content-Disposition"] = content_disposition(
         stored.download_name, attachment=request.args.get("download") == "1"
     )
