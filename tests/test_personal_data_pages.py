@@ -113,3 +113,12 @@ def test_an_altered_or_old_email_link_changes_nothing(app, world):
     url = f"/account/email/{stale}"
     assert client.post(url, data={"csrf_token": csrf_token(client, url)}).status_code == 400
     assert read(app, select(Account.email).where(Account.id == world.account_id)) == [FAMILY[0]]
+
+
+def test_statuses_are_shown_in_words_not_codes(app):
+    from tests.post_support import family_with_book, send_post
+
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    page = family.get("/account").get_data(as_text=True)
+    assert "待審核" in page and "— pending" not in page
