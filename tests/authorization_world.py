@@ -30,7 +30,7 @@ from tests.application_support import (
     seed,
 )
 from tests.authorization_institution import InstitutionWorld, build_institution_world
-from tests.post_support import decide, give_book, send_post
+from tests.post_support import decide, give_book, photo_jobs_done, send_post
 from tests.web_support import csrf_token, login
 from workflows import clock
 from workflows.models import HumanTask
@@ -237,14 +237,9 @@ def _reply_world(app: Flask, admin: FlaskClient, book_id: int) -> int:
 
 def _post_world(app: Flask, family: FlaskClient, book_id: int) -> tuple[int, str, int]:
     """The family's post with a photo to 0610 at Taichung, prepared and waiting for review."""
-    from tasks.worker import drain
-
-    assert (
-        send_post(family, book_id, photo=(io.BytesIO(png((10, 20, 200))), "kids.png")).status_code
-        == 302
-    )
-    app.extensions["db"].remove()
-    drain()  # the photo job
+    photo = (io.BytesIO(png((10, 20, 200))), "kids.png")  # unlike any proof's content
+    assert send_post(family, book_id, photo=photo).status_code == 302
+    photo_jobs_done(app)
     database = app.extensions["db"]
     with database.transaction() as session:
         post = session.scalar(select(Post))

@@ -10,7 +10,7 @@ from PIL import Image
 
 from domain.posts import PostStatus
 from tests.application_support import field_error
-from tests.post_support import family_with_book, posts, send_post
+from tests.post_support import family_with_book, photo_jobs_done, posts, send_post
 from tests.test_photos import encode, marked, noise, png_header_only
 
 BODY = "這是畢業典禮的照片"
@@ -73,7 +73,7 @@ def test_convertible_photos_are_accepted_and_prepared(app, mailbox, kind):
     data, name, content_type = ACCEPTED[kind]
     response = send_post(family, book_id, body=BODY, photo=(io.BytesIO(data), name))
     assert response.status_code == 302, field_error(response.get_data(as_text=True), "photo")
-    mailbox.messages()  # the photo job has run
+    photo_jobs_done(app)
     [post] = posts(app)
     assert post.status == PostStatus.PENDING and post.photo_file_id
     database = app.extensions["db"]

@@ -17,6 +17,7 @@ from tests.post_support import (
     decide,
     deliver,
     family_with_book,
+    photo_jobs_done,
     posts,
     review_task,
     send_post,
@@ -59,7 +60,7 @@ def test_photo_is_prepared_before_review(app, mailbox):
     family, book_id = family_with_book(app)
     response = send_post(family, book_id, photo=(io.BytesIO(png()), "kids.png"))
     assert response.status_code == 302
-    mailbox.messages()  # drains the job queue: the photo job has run
+    photo_jobs_done(app)
     [post] = posts(app)
     assert post.status == PostStatus.PENDING
     assert post.photo_file_id and post.thumbnail_file_id and post.upload_file_id
@@ -186,7 +187,7 @@ def test_a_photo_the_job_cannot_use_goes_back_with_the_text_kept(app, mailbox, m
     monkeypatch.setattr(tasks.posts, "process_photo", refuse)
     family, book_id = family_with_book(app)
     send_post(family, book_id, body="照片是畢業典禮", photo=(io.BytesIO(png()), "grad.png"))
-    mailbox.messages()  # the job ran
+    photo_jobs_done(app)
     [post] = posts(app)
     assert post.status == PostStatus.PHOTO_REFUSED and post.photo_error == "corrupt"
     assert "相片" in mailbox.last()["Subject"]
@@ -203,7 +204,7 @@ def test_a_photo_the_job_cannot_use_goes_back_with_the_text_kept(app, mailbox, m
         photo=(io.BytesIO(png((1, 2, 3))), "grad2.png"),
     )
     assert retry.status_code == 302
-    mailbox.messages()
+    photo_jobs_done(app)
     [post] = posts(app)  # the same post, filed again
     assert post.status == PostStatus.PENDING and post.photo_file_id
 
