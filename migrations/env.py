@@ -11,6 +11,8 @@ import domain.accounts  # noqa: F401  (each import registers its tables on Base.
 import domain.api_tokens  # noqa: F401
 import domain.applications  # noqa: F401
 import domain.files  # noqa: F401
+import domain.notice_preferences  # noqa: F401
+import domain.notice_templates  # noqa: F401
 import domain.notifications  # noqa: F401
 import domain.posts  # noqa: F401
 import domain.replies  # noqa: F401

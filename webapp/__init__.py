@@ -76,11 +76,24 @@ def _register_blueprints(app: Flask) -> None:
     from .files import bp as files
     from .inbox import bp as inbox
     from .main import bp as main
+    from .notices import bp as notices
     from .posts import bp as posts
     from .posts.navigation import add_post_links
     from .taskpages import bp as taskpages
 
-    blueprints = (main, auth, taskpages, inbox, applications, posts, deliveries, files, admin, api)
+    blueprints = (
+        main,
+        auth,
+        taskpages,
+        inbox,
+        applications,
+        posts,
+        deliveries,
+        files,
+        admin,
+        notices,
+        api,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     csrf.exempt(api)  # token in a header, never a cookie: nothing for CSRF to protect
