@@ -8,15 +8,19 @@ send the text twice.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from domain.notifications import Notification
 from domain.settings import Settings
+
+
+class GatewayError(Exception):
+    """The gateway could not take the message now (5xx, 408, 429): worth retrying."""
 
 
 class PermanentSmsError(Exception):
@@ -70,23 +74,27 @@ class HttpGatewaySms:
             "text": row.body,
             "reference": f"notification-{row.id}",
         }
-        request = urllib.request.Request(
-            self.url,
-            data=json.dumps(payload, ensure_ascii=False).encode("utf-8"),
-            method="POST",
-            headers={
-                "Content-Type": "application/json; charset=utf-8",
-                "Idempotency-Key": str(row.id),
-                **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
-            },
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                response.read()
-        except urllib.error.HTTPError as exc:
-            if 400 <= exc.code < 500 and exc.code not in (408, 429):
-                raise PermanentSmsError(f"gateway refused the message: HTTP {exc.code}") from exc
-            raise
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "Idempotency-Key": str(row.id),
+            **({"Authorization": f"Bearer {self.token}"} if self.token else {}),
+        }
+        url = urlsplit(self.url)
+        kind = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+        connection = kind(url.netloc, timeout=self.timeout)
+        try:  # closed on every path: a timed-out attempt must not leak its socket
+            target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+            connection.request("POST", target, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+        finally:
+            connection.close()
+        status = response.status
+        if 400 <= status < 500 and status not in (408, 429):
+            raise PermanentSmsError(f"gateway refused the message: HTTP {status}")
+        if status >= 400:
+            raise GatewayError(f"gateway answered HTTP {status}")
 
 
 def sms_transport_for(settings: Settings) -> SmsTransport:
