@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workflows.operations import context, operation
 
-from . import links, mail_texts
+from . import links
 from .accounts import Account, Facility
 from .applications import (
     Application,
@@ -22,8 +22,8 @@ from .applications import (
     open_application_for,
 )
 from .audit import record_step
-from .notice_languages import in_language
-from .notifications import queue_mail
+from .notice_render import Both
+from .notify import notify_account
 from .roster import Inmate, active_restriction, find_inmate, local_today
 
 STATUS_LINK = "/applications"
@@ -118,35 +118,24 @@ def file_application(
         return {"application_id": None, "reason": "book_taken"}
     _attach_documents(ctx.session, application, details.get("documents", {}))
     ctx.correlate(application_id=application.id)
-    _mail_family(application, *_received_text(application, inmate))
+    _notify_family(application, "application_received")
     return {"application_id": application.id, "reason": None}
 
 
-def _received_text(application: Application, inmate: Inmate) -> tuple[str, str]:
-    ctx = context()
-    account = ctx.session.get(Account, application.account_id)
-    facility = ctx.session.get(Facility, application.facility_id)
-    return in_language(
-        account.locale,
-        mail_texts.application_received,
-        account.name,
-        inmate.display_label,
-        facility.name_zh,
-        links.url(STATUS_LINK),
-    )
-
-
-def _mail_family(application: Application, subject: str, body: str) -> None:
-    ctx = context()
-    account = ctx.session.get(Account, application.account_id)
-    queue_mail(
-        ctx.session,
-        to=account.email,
-        subject=subject,
-        body=body,
-        category="application",
-        account_id=account.id,
-    )
+def _notify_family(application: Application, kind: str, **extra: str | Both) -> None:
+    """Tell the applicant, in the words of the facility's template for `kind`."""
+    session = context().session
+    account = session.get(Account, application.account_id)
+    inmate = session.get(Inmate, application.inmate_id)
+    facility = session.get(Facility, application.facility_id)
+    values = {
+        "name": account.name,
+        "label": inmate.display_label,
+        "facility": Both(facility.name_zh, facility.name_en),
+        "link": links.url(STATUS_LINK),
+        **extra,
+    }
+    notify_account(session, account, kind, values, facility_id=application.facility_id)
 
 
 def _record_round(application: Application, review: dict) -> None:
@@ -175,20 +164,15 @@ def _record_round(application: Application, review: dict) -> None:
 
 
 def _decision_mail(application: Application, approved: bool) -> None:
-    inmate = context().session.get(Inmate, application.inmate_id)
-    account = context().session.get(Account, application.account_id)
-    _mail_family(
+    if approved:
+        _notify_family(application, "application_approved")
+        return
+    steps = application.suggested_steps
+    _notify_family(
         application,
-        *in_language(
-            account.locale,
-            mail_texts.application_decided,
-            account.name,
-            inmate.display_label,
-            approved,
-            application.reason,
-            application.suggested_steps,
-            links.url(STATUS_LINK),
-        ),
+        "application_rejected",
+        reason=application.reason,
+        steps=Both(steps or "－", steps or "-"),
     )
 
 
@@ -254,17 +238,18 @@ def notify_review_overdue(application_id: int) -> str:
             Account.status == "active",
         )
     )
-    subject, body = mail_texts.review_overdue(
-        inmate.display_label, facility.name_zh, links.url("/inbox")
-    )
+    values = {
+        "label": inmate.display_label,
+        "facility": Both(facility.name_zh, facility.name_en),
+        "link": links.url("/inbox"),
+    }
     for supervisor in supervisors:
-        queue_mail(
+        notify_account(
             ctx.session,
-            to=supervisor.email,
-            subject=subject,
-            body=body,
-            category="review_overdue",
-            account_id=supervisor.id,
+            supervisor,
+            "review_overdue",
+            values,
+            facility_id=facility.id,
             dedupe_key=f"overdue:{application.id}:{application.round}:{supervisor.id}",
         )
     return ctx.now.isoformat()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, String, Text, select
+from sqlalchemy import Index, Integer, String, Text, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
@@ -20,6 +20,9 @@ from workflows.db import Base, UTCDateTime
 # here, and others whose rows are their own outbox (a post waiting for its photo job).
 OUTBOX_KEY = "familybook.outbox"
 NOTICE_JOB = "notification"
+
+
+CHANNELS = ("email", "sms")
 
 
 class NotificationStatus:
@@ -36,7 +39,7 @@ class Notification(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account_id: Mapped[int | None] = mapped_column(Integer, index=True)
     channel: Mapped[str] = mapped_column(String(10))  # 'email' | 'sms'
-    category: Mapped[str] = mapped_column(String(50))  # 'registration', 'password_reset'…
+    category: Mapped[str] = mapped_column(String(50))  # the notice kind: 'verification'…
     destination: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
@@ -74,11 +77,37 @@ def queue_mail(
     account_id: int | None = None,
     dedupe_key: str | None = None,
 ) -> Notification:
-    """Add an e-mail to the outbox (flush, never commit); it is sent after the commit.
+    """Add an e-mail to the outbox (flush, never commit); it is sent after the commit."""
+    return queue_notice(
+        session,
+        channel="email",
+        to=to,
+        subject=subject,
+        body=body,
+        category=category,
+        account_id=account_id,
+        dedupe_key=dedupe_key,
+    )
+
+
+def queue_notice(
+    session: Session,
+    *,
+    channel: str,
+    to: str,
+    subject: str,
+    body: str,
+    category: str,
+    account_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> Notification:
+    """Add an e-mail or SMS to the outbox (flush, never commit); it is sent after the commit.
 
     With a `dedupe_key` already used, the existing notice is returned and nothing is added,
-    so a retried request or job never mails the same notice twice.
+    so a retried request or job never sends the same notice twice.
     """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
     if dedupe_key is not None:
         existing = _by_dedupe_key(session, dedupe_key)
         if existing is not None:
@@ -86,7 +115,7 @@ def queue_mail(
     now = clock.now()
     row = Notification(
         account_id=account_id,
-        channel="email",
+        channel=channel,
         category=category,
         destination=to,
         subject=subject,
@@ -125,3 +154,19 @@ def mask_destination(addr: str) -> str:
             return f"{local}***@{domain}"
         return f"{local[0]}***{local[-1]}@{domain}"
     return "*" * max(len(addr) - 3, 3) + addr[-3:]
+
+
+def notices_of(
+    session: Session, account_id: int, page: int = 1, per_page: int = 20
+) -> tuple[list[Notification], int]:
+    """One page of an account's notices, newest first, and how many there are in all."""
+    where = Notification.account_id == account_id
+    total = session.scalar(select(func.count(Notification.id)).where(where)) or 0
+    rows = session.scalars(
+        select(Notification)
+        .where(where)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((max(page, 1) - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return list(rows), total

@@ -11,14 +11,14 @@ from sqlalchemy import select
 
 from workflows.operations import context, operation
 
-from . import links, post_mail_texts
+from . import links
 from .accounts import Account, Facility
 from .applications import ContactBook
 from .audit import record_step
 from .file_checks import PDF
 from .files import StoredFile
-from .notice_languages import in_language
-from .notifications import queue_mail, register_for_dispatch
+from .notifications import register_for_dispatch
+from .notify import notify_account
 from .posts import POST_PHOTO_JOB, Post, PostStatus, next_allowed_at, rejections_since
 from .roster import TAIPEI, Inmate, active_restriction, local_today
 from .special_projects import project_in_force
@@ -170,10 +170,7 @@ def take_photo_result(post_id: int, photo_result: dict) -> bool:
     row = ctx.session.get(Post, post_id)
     if photo_result.get("refused"):
         row.status, row.photo_error = PostStatus.PHOTO_REFUSED, photo_result["refused"]
-        texts = in_language(
-            _language(row), post_mail_texts.photo_refused, _name(row), row.title, _link()
-        )
-        _mail_family(row, "post", *texts)
+        _notify_family(row, "photo_refused")
         return False
     row.photo_file_id = photo_result["photo_file_id"]
     row.thumbnail_file_id = photo_result["thumbnail_file_id"]
@@ -191,18 +188,10 @@ def decide_post(post_id: int, review: dict, policy: dict) -> dict:
     row.decided_at, row.decided_by = ctx.now, ctx.actor.account_id
     row.reason = review.get("reason", "")
     record_step(f"post.{review['decision']}", "post", row.id, row.facility_id, after=review)
-    label = ctx.instance.subject_label or ""
-    texts = in_language(
-        _language(row),
-        post_mail_texts.post_decided,
-        _name(row),
-        row.title,
-        label,
-        approved,
-        row.reason,
-        _link(),
-    )
-    _mail_family(row, "post", *texts)
+    if approved:
+        _notify_family(row, "post_approved")
+    else:
+        _notify_family(row, "post_rejected", reason=row.reason)
     if approved:
         return {"approved": True, "rejections": 0, "suspend": False}
     ctx.session.flush()
@@ -221,11 +210,7 @@ def mark_delivered(post_id: int, delivery: dict) -> None:
     row.delivered_at, row.delivered_via = ctx.now, delivery.get("via", "staff")
     record_step("post.deliver", "post", row.id, row.facility_id, after=delivery)
     when = ctx.now.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
-    label = ctx.instance.subject_label or ""
-    texts = in_language(
-        _language(row), post_mail_texts.post_delivered, _name(row), row.title, label, when, _link()
-    )
-    _mail_family(row, "post", *texts)
+    _notify_family(row, "post_delivered", when=when)
 
 
 @operation
@@ -246,27 +231,15 @@ def request_suspension(
     )
 
 
-def _name(row: Post) -> str:
-    return context().session.get(Account, row.account_id).name
-
-
-def _language(row: Post) -> str:
-    """The family's chosen language, for their notices."""
-    return context().session.get(Account, row.account_id).locale
-
-
-def _link() -> str:
-    return links.url(POSTS_LINK)
-
-
-def _mail_family(row: Post, category: str, subject: str, body: str) -> None:
+def _notify_family(row: Post, kind: str, **extra: str) -> None:
+    """Tell the post's family, in the words of the facility's template for `kind`."""
     ctx = context()
     account = ctx.session.get(Account, row.account_id)
-    queue_mail(
-        ctx.session,
-        to=account.email,
-        subject=subject,
-        body=body,
-        category=category,
-        account_id=account.id,
-    )
+    values = {
+        "name": account.name,
+        "title": row.title,
+        "label": ctx.instance.subject_label or "",
+        "link": links.url(POSTS_LINK),
+        **extra,
+    }
+    notify_account(ctx.session, account, kind, values, facility_id=row.facility_id)

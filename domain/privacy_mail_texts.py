@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .mail_texts import PRODUCT
+from .notice_render import PRODUCT
 
 
 def email_change_link(name: str, link: str) -> tuple[str, str]:

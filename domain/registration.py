@@ -11,24 +11,21 @@ from datetime import date, datetime
 
 from workflows.operations import context, operation
 
-from . import links, mail_texts
+from . import links
 from .accounts import Account, AccountStatus, ConsentRecord, find_by_email
-from .notice_languages import in_language
-from .notifications import queue_mail
+from .notify import notify_account, notify_address
 
 
 def _conflict(session, registration: dict) -> str | None:
     """Why these details cannot get a new account: 'email', 'national_id', or None."""
     if find_by_email(session, registration["email"]) is not None:
         return "email"
-    return "national_id" if _holder_of_id(session, registration) else None
-
-
-def _holder_of_id(session, registration: dict) -> Account | None:
-    """The account already registered with this ID number, if any."""
-    return (
-        session.query(Account).filter_by(national_id_hash=registration["national_id_hash"]).first()
+    taken = (
+        session.query(Account.id)
+        .filter_by(national_id_hash=registration["national_id_hash"])
+        .first()
     )
+    return "national_id" if taken else None
 
 
 @operation
@@ -78,20 +75,9 @@ def create_account(registration: dict, consent: dict) -> dict:
 def notify_registration_conflict(registration: dict, conflict: str) -> None:
     """Tell whoever reads the given address why no account was made (never the web page)."""
     ctx = context()
-    # The existing account's language: the person registering again is most likely its holder.
-    holder = find_by_email(ctx.session, registration["email"]) or _holder_of_id(
-        ctx.session, registration
-    )
-    subject, body = in_language(
-        holder.locale if holder else None,
-        mail_texts.registration_conflict,
-        registration["name"],
-        conflict,
-        links.url("/login"),
-    )
-    queue_mail(
-        ctx.session, to=registration["email"], subject=subject, body=body, category="registration"
-    )
+    kind = "registration_conflict_email" if conflict == "email" else "registration_conflict_id"
+    values = {"name": registration["name"], "link": links.url("/login")}
+    notify_address(ctx.session, registration["email"], kind, values)
 
 
 @operation
@@ -101,15 +87,8 @@ def send_verification_link(account_id: int) -> None:
     account = ctx.session.get(Account, account_id)
     account.verification_nonce = secrets.token_urlsafe(16)
     link = links.url("/verify/" + links.verification_token(account.id, account.verification_nonce))
-    subject, body = in_language(account.locale, mail_texts.verification, account.name, link)
-    queue_mail(
-        ctx.session,
-        to=account.email,
-        subject=subject,
-        body=body,
-        category="registration",
-        account_id=account.id,
-    )
+    values = {"name": account.name, "link": link, "minutes": "10"}
+    notify_account(ctx.session, account, "verification", values)
 
 
 @operation

@@ -8,8 +8,7 @@ from . import links
 from .accounts import Account, Facility
 from .applications import ContactBook
 from .audit import record_step
-from .mail_texts import PRODUCT
-from .notifications import queue_mail
+from .notify import notify_account
 from .replies import InmateReply
 from .roster import Inmate
 
@@ -45,18 +44,11 @@ def save_reply(book_id: int, reply: dict) -> int:
     facility_id = ctx.instance.facility_id
     record_step("reply.enter", "inmate_reply", row.id, facility_id, after={"book_id": book.id})
     family = ctx.session.get(Account, book.account_id)
-    label = ctx.instance.subject_label or ""
-    link = links.url("/posts")
-    queue_mail(
-        ctx.session,
-        to=family.email,
-        subject=f"【{PRODUCT}】收容人回覆 / A reply from {label}",
-        body=(
-            f"{family.name} 您好：\n\n{label} 回覆了您的家庭聯絡簿，請至此查看：\n{link}\n\n"
-            f"---\nHello {family.name},\n\n{label} has replied in your family contact book:\n"
-            f"{link}\n"
-        ),
-        category="reply",
-        account_id=family.id,
-    )
+    values = {
+        "name": family.name,
+        "label": ctx.instance.subject_label or "",
+        "link": links.url("/posts"),
+    }
+    inmate = ctx.session.get(Inmate, book.inmate_id)
+    notify_account(ctx.session, family, "inmate_reply", values, facility_id=inmate.facility_id)
     return row.id

@@ -73,6 +73,13 @@ class Settings:
     mail_password: str = ""
     mail_use_tls: bool = True
     mail_sender: str = "雲端家庭聯絡簿 <no-reply@familybook.local>"
+    # SMS: an HTTP gateway when SMS_GATEWAY_URL is set (SMS_GATEWAY_TOKEN as a bearer token,
+    # SMS_SENDER as the sender, SMS_GATEWAY_TIMEOUT seconds per attempt); otherwise each SMS is
+    # a JSON line appended to <instance>/sms.log.
+    sms_gateway_url: str = ""
+    sms_gateway_token: str = ""
+    sms_sender: str = "FamilyBook"
+    sms_timeout: float = 10.0
     ratelimit_storage_uri: str = "memory://"
     tick_seconds: int = 30
     embedded_worker: bool = True
@@ -81,6 +88,10 @@ class Settings:
     @property
     def mail_dir(self) -> Path:
         return self.instance_path / "mail"
+
+    @property
+    def sms_log(self) -> Path:
+        return self.instance_path / "sms.log"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
@@ -113,6 +124,10 @@ class Settings:
             mail_password=env.get("MAIL_PASSWORD", ""),
             mail_use_tls=_bool(env.get("MAIL_USE_TLS"), True),
             mail_sender=env.get("MAIL_SENDER") or cls.mail_sender,
+            sms_gateway_url=env.get("SMS_GATEWAY_URL", ""),
+            sms_gateway_token=env.get("SMS_GATEWAY_TOKEN", ""),
+            sms_sender=env.get("SMS_SENDER") or cls.sms_sender,
+            sms_timeout=float(env.get("SMS_GATEWAY_TIMEOUT") or 10),
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI") or "memory://",
             tick_seconds=int(env.get("TICK_SECONDS") or 30),
             embedded_worker=_bool(env.get("EMBEDDED_WORKER"), not env.get("BROKER_URL")),

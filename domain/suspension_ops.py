@@ -15,11 +15,11 @@ from sqlalchemy.exc import IntegrityError
 
 from workflows.operations import context, operation
 
-from . import links, post_mail_texts
+from . import links
 from .accounts import Account, Facility
 from .audit import record_step
-from .notice_languages import in_language
-from .notifications import queue_mail
+from .notice_render import Both
+from .notify import notify_account
 from .roster import TAIPEI
 from .suspensions import Suspension, active_key
 
@@ -84,16 +84,13 @@ def suspend_family(
     account = ctx.session.get(Account, account_id)
     facility = ctx.session.get(Facility, facility_id)
     ctx.set_subject(f"account:{account_id}", account.name)
-    subject, body = in_language(
-        account.locale,
-        post_mail_texts.suspension_started,
-        account.name,
-        facility.name_zh,
-        rejections,
-        _local_text(ends_at),
-        links.url(POSTS_LINK),
+    _notify(
+        account,
+        facility,
+        "suspension_started",
+        rejections=str(rejections),
+        until=_local_text(ends_at),
     )
-    _mail(account, subject, body)
     return {"started": True, "suspension_id": row.id, "ends_at": ends_at.isoformat()}
 
 
@@ -112,23 +109,17 @@ def lift_suspension(suspension_id: int, lift: dict | None = None) -> None:
     record_step("suspension.lift", "suspension", row.id, row.facility_id, after=after)
     account = ctx.session.get(Account, row.account_id)
     facility = ctx.session.get(Facility, row.facility_id)
-    subject, body = in_language(
-        account.locale,
-        post_mail_texts.suspension_lifted,
-        account.name,
-        facility.name_zh,
-        row.lift_reason,
-        links.url(POSTS_LINK),
-    )
-    _mail(account, subject, body)
+    reason = row.lift_reason
+    why = Both(f"（{reason}）", f" ({reason})") if reason else ""
+    _notify(account, facility, "suspension_lifted", reason=why)
 
 
-def _mail(account: Account, subject: str, body: str) -> None:
-    queue_mail(
-        context().session,
-        to=account.email,
-        subject=subject,
-        body=body,
-        category="suspension",
-        account_id=account.id,
-    )
+def _notify(account: Account, facility: Facility, kind: str, **extra: str | Both) -> None:
+    """Tell the family, in the words of the facility's template for `kind`."""
+    values = {
+        "name": account.name,
+        "facility": Both(facility.name_zh, facility.name_en),
+        "link": links.url(POSTS_LINK),
+        **extra,
+    }
+    notify_account(context().session, account, kind, values, facility_id=facility.id)

@@ -16,6 +16,8 @@ import domain.document_views  # noqa: F401
 import domain.files  # noqa: F401
 import domain.institution_posts  # noqa: F401
 import domain.key_rotation  # noqa: F401
+import domain.notice_preferences  # noqa: F401
+import domain.notice_templates  # noqa: F401
 import domain.notifications  # noqa: F401
 import domain.posts  # noqa: F401
 import domain.replies  # noqa: F401

@@ -1,4 +1,4 @@
-"""The job that sends one queued notification, safely repeatable.
+"""The job that sends one queued notification (e-mail or SMS), safely repeatable.
 
 Messages can arrive twice (a redelivery, the outbox sweep); the row lock and the status check
 make the second one a no-op. One transaction per job, committed here.
@@ -17,6 +17,7 @@ from workflows.clock import clock
 
 from . import runtime
 from .broker import MAX_BACKOFF_MS, MAX_RETRIES, MIN_BACKOFF_MS
+from .sms import PermanentSmsError, sms_transport_for
 from .transports import build_message, transport_for
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,10 @@ log = logging.getLogger(__name__)
 
 @dramatiq.actor(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS)
 def send_notification(notification_id: int) -> None:
-    """Send a queued notice, then mark it sent; on error record it and let dramatiq retry."""
+    """Send a queued notice, then mark it sent; on error record it and let dramatiq retry.
+
+    An error no retry can cure (the SMS gateway refusing a number) marks it failed at once.
+    """
     db, settings = runtime.current()
     failure: Exception | None = None
     with db.transaction() as session:
@@ -41,9 +45,12 @@ def send_notification(notification_id: int) -> None:
         row.attempts += 1
         row.touched_at = now
         try:
-            if row.channel != "email":
-                raise ValueError(f"no transport for channel {row.channel!r}")
-            transport_for(settings).send(build_message(row, settings.mail_sender), row.id)
+            _send(row, settings)
+        except PermanentSmsError as exc:
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.status = NotificationStatus.FAILED
+            log.warning("notification %s refused for good", row.id)
+            return
         except Exception as exc:
             failure = exc
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -56,6 +63,16 @@ def send_notification(notification_id: int) -> None:
             row.last_error = None
     if failure is not None:
         raise failure  # after the commit above, so the attempt stays recorded
+
+
+def _send(row: Notification, settings) -> None:
+    """Hand the row to its channel's transport."""
+    if row.channel == "email":
+        transport_for(settings).send(build_message(row, settings.mail_sender), row.id)
+    elif row.channel == "sms":
+        sms_transport_for(settings).send(row)
+    else:
+        raise ValueError(f"no transport for channel {row.channel!r}")
 
 
 def _last_attempt() -> bool:

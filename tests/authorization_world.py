@@ -185,6 +185,7 @@ def build_world(app: Flask) -> World:
     post_instance, post_review, post_photo = _post_world(app, family, taichung_book)
     reply_instance = _reply_world(app, clients["admin.taichung"], taichung_book)
     suspension, special_project = _staff_decisions(app, accounts)
+    _notice_override(app)
     approved = _approved_post(app, other, clients["reviewer.taichung"])
 
     # The Dunpin review starts claimed, so "unclaim" by a stranger has something to undo.
@@ -282,6 +283,19 @@ def _staff_decisions(app: Flask, accounts: dict[str, int]) -> tuple[int, int]:
         ids = suspension.id, project.id
     database.remove()
     return ids
+
+
+def _notice_override(app: Flask) -> None:
+    """Taichung's own wording of the reply notice (only a Taichung admin may drop it)."""
+    from domain.notice_render import Texts
+    from domain.notice_templates import save_override
+
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        taichung = session.scalar(select(Facility.id).where(Facility.code == "taichung-detention"))
+        texts = Texts("回覆", "{name}", "Reply", "{name}")
+        save_override(session, "inmate_reply", taichung, texts, None, clock.now())
+    database.remove()
 
 
 def _approved_post(app: Flask, other: FlaskClient, reviewer: FlaskClient) -> int:

@@ -32,6 +32,8 @@ def _import_all_models() -> None:
     import domain.files  # noqa: F401
     import domain.institution_posts  # noqa: F401
     import domain.key_rotation  # noqa: F401
+    import domain.notice_preferences  # noqa: F401
+    import domain.notice_templates  # noqa: F401
     import domain.notifications  # noqa: F401
     import domain.posts  # noqa: F401
     import domain.replies  # noqa: F401
@@ -160,7 +162,7 @@ class Mailbox:
 
         self.database.remove()  # an open SQLite transaction here would hold the worker up
         drain()
-        files = sorted(self.folder.glob("*.eml")) if self.folder.exists() else []
+        files = sorted(self.folder.glob("*.eml"), key=_sent_order) if self.folder.exists() else []
         return [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
 
     def last(self) -> email.message.EmailMessage:
@@ -182,6 +184,13 @@ class Mailbox:
             return [(r.id, r.status, r.attempts, r.last_error) for r in rows]
         finally:
             self.database.remove()
+
+
+def _sent_order(path: Path) -> tuple[str, int]:
+    """`<stamp>-<id>.eml` by stamp, then by id as a number: "-10" comes after "-9" (with the
+    clock frozen every message has the same stamp, and ids need not start at 1 on PostgreSQL)."""
+    stamp, _, number = path.stem.rpartition("-")
+    return stamp, int(number)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from domain.accounts import Account
 from domain.announcements import Announcement
 from domain.applications import Application
+from domain.notice_templates import NoticeTemplate
 from domain.notifications import Notification
 from domain.posts import Post
 from domain.replies import InmateReply
@@ -123,6 +124,16 @@ def family_email(w: World) -> str:
     return w.scalar(select(Account.email).where(Account.id == w.accounts["family"]))
 
 
+def notice_overrides(w: World) -> list[tuple]:
+    """Every facility's own notice wording: (kind, facility, Chinese subject)."""
+    rows = select(NoticeTemplate.kind, NoticeTemplate.facility_id, NoticeTemplate.subject_zh)
+    database = w.app.extensions["db"]
+    try:
+        return sorted(database.session.execute(rows).all())
+    finally:
+        database.remove()
+
+
 def approve(w: World, actor: str) -> dict:
     """A complete decision, so a stranger's POST would take effect if it were let through."""
     return {"decision": "approve"}
@@ -167,6 +178,8 @@ def announcement_edit(w: World, actor: str) -> dict:
 
 
 ADMIN_DUNPIN = "admin.dunpin"
+ADMINS = {"admin.dunpin": 200, "admin.taichung": 200}
+NOTICE_TEMPLATE = "/notices/templates/<kind>"
 ROSTER_ITEM = "/admin/roster/<int:inmate_id>"
 RESTRICTION = ROSTER_ITEM + "/restrictions/<int:restriction_id>"
 TASK = "/tasks/<task_id>"
@@ -564,6 +577,42 @@ CASES = [
             state=family_email,
         )
         for method in ("GET", "POST")
+    ),
+    # Notice templates: a facility admin changes only the wording of their own facility, so
+    # any admin may open a kind (their own facility's); the rest 404, visitors log in.
+    Case(
+        "notice template",
+        NOTICE_TEMPLATE,
+        "GET",
+        lambda w: "/notices/templates/inmate_reply",
+        ADMINS,
+        anonymous=LOGIN,
+    ),
+    Case(
+        "save notice template",
+        NOTICE_TEMPLATE,
+        "POST",
+        lambda w: "/notices/templates/inmate_reply",
+        ADMINS,
+        anonymous=LOGIN,
+        data=lambda w, actor: {
+            "subject_zh": "改",
+            "body_zh": "{name}",
+            "subject_en": "Changed",
+            "body_en": "{name}",
+        },
+        allowed_data=lambda w, actor: {"subject_zh": ""},  # refused by the form
+        state=notice_overrides,
+    ),
+    Case(
+        "reset notice template",
+        NOTICE_TEMPLATE + "/reset",
+        "POST",
+        lambda w: "/notices/templates/inmate_reply/reset",
+        {"admin.dunpin": 302, "admin.taichung": 302},
+        anonymous=LOGIN,
+        state=notice_overrides,
+        allowed_change=True,  # Taichung's admin drops Taichung's wording
     ),
     # Not an id: the language switch is public and the same for everyone.
     Case("language switch", "/lang/<code>", "GET", lambda w: "/lang/zh_Hant", {}, refused=302),

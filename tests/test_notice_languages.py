@@ -1,75 +1,73 @@
-"""Family notices in Vietnamese and Indonesian: their language first, then zh-Hant and English."""
+"""Notices to Vietnamese and Indonesian readers open with their language, then the zh-Hant and
+English notice staff and relatives read; and the personal-data notice in both languages."""
 
 from __future__ import annotations
 
-import inspect
 import re
 
 import pytest
 
-from domain import mail_texts, notice, post_mail_texts
-from domain.notice_languages import NOTICE_LANGUAGES, in_language
+from domain import notice
+from domain.notice_kinds import KINDS, STAFF
+from domain.notice_render import FAMILY_LOCALES, Both, compose, placeholders_in
+from domain.notice_templates import default_texts, family_language_texts
 
-LINK = "http://localhost/x"
-# Every family notice, with sample arguments; review_overdue goes to staff and stays zh/en.
-FAMILY_NOTICES = [
-    (mail_texts.verification, ("Lan", LINK)),
-    (mail_texts.registration_conflict, ("Lan", "email", LINK)),
-    (mail_texts.registration_conflict, ("Lan", "national_id", LINK)),
-    (mail_texts.password_reset, ("Lan", LINK)),
-    (mail_texts.application_received, ("Lan", "0609 李〇〇", "臺中看守所", LINK)),
-    (mail_texts.application_decided, ("Lan", "0609 李〇〇", True, "", "", LINK)),
-    (mail_texts.application_decided, ("Lan", "0609 李〇〇", False, "證明不清", "重傳", LINK)),
-    (post_mail_texts.post_decided, ("Lan", "Tết", "0609 李〇〇", True, "", LINK)),
-    (post_mail_texts.post_decided, ("Lan", "Tết", "0609 李〇〇", False, "內容不妥", LINK)),
-    (post_mail_texts.post_delivered, ("Lan", "Tết", "0609 李〇〇", "2026-12-01 09:30", LINK)),
-    (post_mail_texts.photo_refused, ("Lan", "Tết", LINK)),
-    (post_mail_texts.suspension_started, ("Lan", "臺中看守所", 3, "2027-01-01", LINK)),
-    (post_mail_texts.suspension_lifted, ("Lan", "臺中看守所", "提前恢復", LINK)),
-    (post_mail_texts.suspension_lifted, ("Lan", "臺中看守所", "", LINK)),
-]
+LINK = "https://familybook.example/x"
+FAMILY_KINDS = sorted(key for key, k in KINDS.items() if k.group != STAFF)
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 GREETING = {"vi": "Kính gửi Lan,", "id": "Yth. Lan,"}
+VALUES = {
+    "name": "Lan",
+    "link": LINK,
+    "minutes": "10",
+    "label": "0609 李〇〇",
+    "facility": Both("臺中看守所", "Taichung Detention Center"),
+    "reason": "內容不妥",
+    "steps": "重傳",
+    "title": "Tết",
+    "when": "2026-12-01 09:30",
+    "rejections": "3",
+    "until": "2027-01-01",
+}
 
 
-@pytest.mark.parametrize("language", sorted(NOTICE_LANGUAGES))
-@pytest.mark.parametrize(("texts", "args"), FAMILY_NOTICES)
-def test_notice_leads_with_the_family_language_then_chinese(language, texts, args):
-    subject, body = in_language(language, texts, *args)
-    zh_subject, zh_body = texts(*args)
-    zh_and_en = zh_subject.split("】", 1)[1]
-    assert subject.startswith(f"【{mail_texts.PRODUCT}】") and subject.endswith(f" / {zh_and_en}")
-    assert subject != zh_subject
-    local, rest = body.split("\n---\n", 1)
-    assert local.startswith(GREETING[language]) and LINK in local
-    assert rest == zh_body  # the zh-Hant + English notice follows unchanged
-    for value in args:  # names, labels and reasons may be Chinese; the text itself is not
-        local = local.replace(str(value), "")
+@pytest.mark.parametrize("language", FAMILY_LOCALES)
+@pytest.mark.parametrize("kind_key", FAMILY_KINDS)
+def test_every_family_notice_has_the_language_and_only_its_placeholders(language, kind_key):
+    local = family_language_texts(kind_key, language)
+    assert local is not None, f"{kind_key}.{language}.txt is missing"
+    allowed = set(KINDS[kind_key].placeholders)
+    assert set(placeholders_in(local[0] + local[1])) <= allowed
+
+
+@pytest.mark.parametrize("language", FAMILY_LOCALES)
+@pytest.mark.parametrize("kind_key", FAMILY_KINDS)
+def test_notice_leads_with_the_family_language_then_chinese(language, kind_key):
+    texts = default_texts(kind_key)
+    plain = compose(texts, VALUES)
+    ours = compose(texts, VALUES, language, family_language_texts(kind_key, language))
+    product, zh_and_en = plain.subject.split("】", 1)
+    assert ours.subject.startswith(product + "】") and ours.subject.endswith(" / " + zh_and_en)
+    local, rest = ours.body.split("\n---\n", 1)
+    assert local.startswith(GREETING[language]) and rest == plain.body
+    assert ours.sms.endswith(local.strip())
+    for value in ("0609 李〇〇", "內容不妥", "重傳"):  # values may be Chinese; the text is not
+        local = local.replace(value, "")
     assert not CJK.search(local)
 
 
 @pytest.mark.parametrize("language", [None, "zh_Hant", "en", "fr"])
 def test_other_languages_get_the_notice_as_before(language):
-    assert in_language(language, mail_texts.verification, "Lan", LINK) == mail_texts.verification(
-        "Lan", LINK
-    )
-
-
-def test_each_translated_notice_takes_the_same_arguments_as_the_original():
-    originals = {f.__name__: f for f, _args in FAMILY_NOTICES}
-    for module in NOTICE_LANGUAGES.values():
-        names = {n for n, f in inspect.getmembers(module, inspect.isfunction) if n[0] != "_"}
-        assert names == set(originals), module.__name__
-        for name in names:
-            ours = inspect.signature(getattr(module, name)).parameters
-            assert list(ours) == list(inspect.signature(originals[name]).parameters), name
+    texts = default_texts("verification")
+    assert family_language_texts("verification", language) is None
+    assert compose(texts, VALUES).body == compose(texts, VALUES, language or "zh_Hant").body
 
 
 def test_the_details_reach_the_vietnamese_and_indonesian_texts():
-    args = ("Lan", "臺中看守所", 3, "2027-01-01", LINK)
-    _subject, vi = in_language("vi", post_mail_texts.suspension_started, *args)
-    assert "3 tin nhắn" in vi and "đến 2027-01-01" in vi
-    _subject, id_ = in_language("id", post_mail_texts.suspension_started, *args)
+    texts = default_texts("suspension_started")
+    vi = compose(texts, VALUES, "vi", family_language_texts("suspension_started", "vi")).body
+    assert "3 tin nhắn" in vi and "đến 2027-01-01" in vi and "Taichung Detention Center" in vi
+    id_ = compose(texts, VALUES, "id", family_language_texts("suspension_started", "id")).body
     assert "Karena 3 pesan" in id_ and "sampai 2027-01-01" in id_
 
 

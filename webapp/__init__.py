@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     from .institution import bp as institution
     from .institution.navigation import add_institution_links
     from .main import bp as main
+    from .notices import bp as notices
     from .posts import bp as posts
     from .posts.navigation import add_post_links
     from .taskpages import bp as taskpages
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         audit,
+        notices,
         account,
     )
     for blueprint in blueprints:

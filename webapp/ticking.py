@@ -1,4 +1,5 @@
-"""One tick: fire due BPMN timers, re-send mail a broker outage held back, expire old proofs."""
+"""One tick: fire due BPMN timers, re-send mail a broker outage held back, expire old proofs,
+and queue the reviewers' daily digest (once a day, however often it ticks)."""
 
 from __future__ import annotations
 
@@ -6,15 +7,17 @@ from flask import Flask
 
 from domain.file_store import storage_dir_for
 from domain.proof_retention import expire_proofs
+from domain.review_digest import send_review_digests
 from tasks.runtime import sweep_outbox, sweep_photo_jobs
+from workflows.clock import clock
 from workflows.decisions import evaluate
 
 RETENTION_PROCESS = "proof_retention"
 
 
 def tick_once(app: Flask) -> tuple[list[int], int]:
-    """Advance due instances, sweep the outbox and photo jobs, erase expired proofs: one
-    transaction."""
+    """Advance due instances, sweep the outbox and photo jobs, erase expired proofs and queue due
+    digests, in one transaction."""
     db, engine = app.extensions["db"], app.extensions["engine"]
     storage_dir = storage_dir_for(app.extensions["settings"].instance_path)
     try:
@@ -27,6 +30,7 @@ def tick_once(app: Flask) -> tuple[list[int], int]:
                 return int(rules["proof_retention_days"])
 
             expire_proofs(session, storage_dir, retention_days)
+            send_review_digests(session, clock.now())
     finally:
         db.remove()
     return advanced, swept

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from domain import links, mail_texts
+from domain import links
 from domain.accounts import Account, AccountStatus, find_by_email
-from domain.notice_languages import in_language
-from domain.notifications import queue_mail
+from domain.notify import notify_account
 from domain.passwords import hash_password
 from forms.account import EmailOnlyForm, PasswordResetForm
 from workflows import clock
@@ -32,15 +31,7 @@ def forgot_password():
                 "auth.reset_password", token=links.reset_token(account.id, account.password_stamp)
             )
         )
-        subject, body = in_language(account.locale, mail_texts.password_reset, account.name, link)
-        queue_mail(
-            session,
-            to=account.email,
-            subject=subject,
-            body=body,
-            category="password_reset",
-            account_id=account.id,
-        )
+        notify_account(session, account, "password_reset", {"name": account.name, "link": link})
     return render_template("auth/forgot_sent.html")
 
 

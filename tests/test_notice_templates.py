@@ -1,0 +1,124 @@
+"""Notice texts are templates: national files, facility overrides, safe placeholders only."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from domain.accounts import Facility
+from domain.notice_kinds import KINDS
+from domain.notice_render import Both, TemplateError, Texts, compose, placeholders_in
+from domain.notice_templates import NoticeTemplate, default_texts, render, save_override
+from tests.application_support import seed
+from tests.conftest import read
+from tests.post_support import staff
+from tests.web_support import csrf_token
+from workflows import clock
+
+
+def facility_ids(app) -> dict[str, int]:
+    database = app.extensions["db"]
+    try:
+        return dict(database.session.execute(select(Facility.code, Facility.id)).all())
+    finally:
+        database.remove()
+
+
+@pytest.mark.parametrize("key", sorted(KINDS))
+def test_every_default_uses_only_its_kinds_placeholders(key):
+    texts = default_texts(key)
+    assert all((texts.subject_zh, texts.body_zh, texts.subject_en, texts.body_en))
+    for text in (texts.subject_zh, texts.body_zh, texts.subject_en, texts.body_en):
+        assert set(placeholders_in(text)) <= set(KINDS[key].placeholders), key
+
+
+def test_mail_is_bilingual_and_values_are_plain_text():
+    texts = Texts(
+        "標題 {title}", "{name} 您好 {facility}", "Title {title}", "Hello {name} {facility}"
+    )
+    values = {"name": "<b>王</b>", "title": "{name}", "facility": Both("臺中看守所", "Taichung")}
+    rendered = compose(texts, values, sms_locale="en")
+    assert rendered.subject == "【雲端家庭聯絡簿 e-Family Contact Book】標題 {name} / Title {name}"
+    assert rendered.body == "<b>王</b> 您好 臺中看守所\n\n---\nHello <b>王</b> Taichung\n"
+    assert rendered.sms == "【雲端家庭聯絡簿】Hello <b>王</b> Taichung"
+
+
+def test_unknown_placeholder_is_refused_on_save_naming_it(app):
+    seed(app)
+    texts = Texts("{title}", "{name} {account.password_hash}", "x", "{secret}")
+    with app.extensions["db"].transaction() as session, pytest.raises(TemplateError) as refused:
+        save_override(session, "post_approved", None, texts, None, clock.now())
+    assert refused.value.unknown == ["account.password_hash", "secret"]
+    assert "{secret}" in str(refused.value)
+
+
+def test_facility_override_is_used_for_that_facility_only(app):
+    seed(app)
+    ids = facility_ids(app)
+    texts = Texts("敦品通知", "{name} 好，{title} 過了", "Dunpin", "{name}: {title} approved")
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        save_override(session, "post_approved", ids["dunpin-school"], texts, None, clock.now())
+        values = {"name": "王", "title": "平安", "label": "1201 王〇〇", "link": "L"}
+        own = render(session, "post_approved", ids["dunpin-school"], values)
+        other = render(session, "post_approved", ids["taichung-detention"], values)
+    database.remove()
+    assert own.subject.endswith("敦品通知 / Dunpin") and "王 好，平安 過了" in own.body
+    assert "審核通過" in other.subject and "平安" in other.body
+
+
+def test_admin_reads_every_template_with_html_escaped(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    token = csrf_token(admin, "/notices/templates/post_approved")
+    response = admin.post(
+        "/notices/templates/post_approved",
+        data={
+            "csrf_token": token,
+            "subject_zh": "<script>x</script>通過",
+            "body_zh": "{name} <b>好</b>",
+            "subject_en": "Approved",
+            "body_en": "{name} {title}",
+        },
+    )
+    assert response.status_code == 302
+    page = admin.get("/notices/templates").get_data(as_text=True)
+    assert "&lt;script&gt;x&lt;/script&gt;通過" in page and "<script>x" not in page
+    assert "&lt;b&gt;好&lt;/b&gt;" in page
+    for key in KINDS:
+        assert f'id="kind-{key}"' in page
+    assert "{label}" in page  # the placeholders are listed
+
+
+def test_template_form_names_the_unknown_placeholder(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    token = csrf_token(admin, "/notices/templates/suspension_lifted")
+    response = admin.post(
+        "/notices/templates/suspension_lifted",
+        data={
+            "csrf_token": token,
+            "subject_zh": "恢復",
+            "body_zh": "{name} {until}",
+            "subject_en": "Restored",
+            "body_en": "{name}",
+        },
+    )
+    assert response.status_code == 200
+    assert "{until}" in response.get_data(as_text=True)
+    assert read(app, select(NoticeTemplate)) == []  # nothing was saved
+
+
+def test_reset_goes_back_to_the_national_wording(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    url = "/notices/templates/inmate_reply"
+    data = {"subject_zh": "回覆", "body_zh": "{name}", "subject_en": "Reply", "body_en": "{name}"}
+    assert admin.post(url, data={"csrf_token": csrf_token(admin, url), **data}).status_code == 302
+    token = csrf_token(admin, "/notices/templates")
+    assert admin.post(url + "/reset", data={"csrf_token": token}).status_code == 302
+    with app.extensions["db"].transaction() as session:
+        values = {"name": "王", "label": "L", "link": "x"}
+        rendered = render(session, "inmate_reply", facility_ids(app)["dunpin-school"], values)
+    assert "收容人回覆" in rendered.subject
+    assert admin.get("/notices/templates/nonsense").status_code == 404
