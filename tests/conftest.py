@@ -167,12 +167,12 @@ class Mailbox:
 
     def last(self) -> email.message.EmailMessage:
         """The newest message; delivery is asynchronous, so wait a little for the first one."""
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 10
         messages = self.messages()
         while not messages and time.monotonic() < deadline:
             time.sleep(0.05)
             messages = self.messages()
-        assert messages, f"no mail was sent; notification rows: {self._rows()}"
+        assert messages, f"no mail: outbox {self._rows()}; broker {broker_state()}"
         return messages[-1]
 
     def _rows(self) -> list[tuple]:
@@ -191,6 +191,19 @@ def _sent_order(path: Path) -> tuple[str, int]:
     clock frozen every message has the same stamp, and ids need not start at 1 on PostgreSQL)."""
     stamp, _, number = path.stem.rpartition("-")
     return stamp, int(number)
+
+
+def broker_state() -> dict:
+    """What the job queue holds, for a failure message: waiting and failed messages."""
+    import dramatiq
+
+    broker = dramatiq.get_broker()
+    queues = getattr(broker, "queues", {})
+    dead = getattr(broker, "dead_letters", [])
+    return {
+        "waiting": {name: queue.qsize() for name, queue in queues.items()},
+        "failed": [(m.actor_name, m.args, repr(getattr(m, "_exception", None))) for m in dead],
+    }
 
 
 @pytest.fixture
