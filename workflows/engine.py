@@ -14,7 +14,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -30,6 +30,26 @@ from .redaction import redact
 from .runner import InstanceRunner
 from .scripting import make_script_engine
 from .versions import VersionStore
+
+
+def _completion_query():
+    """Task, instance and the instance's open tasks by task guid.
+
+    Built once: building the aliases and the statement cost more than running it.
+    """
+    target, sibling = aliased(HumanTask, name="target"), aliased(HumanTask, name="sibling")
+    return (
+        select(target, ProcessInstance, sibling)
+        .join(ProcessInstance, ProcessInstance.id == target.instance_id)
+        .outerjoin(
+            sibling,
+            and_(sibling.instance_id == ProcessInstance.id, sibling.status == TaskStatus.OPEN),
+        )
+        .where(target.task_guid == bindparam("task_guid"))
+    )
+
+
+_COMPLETION_QUERY = _completion_query()
 
 
 class WorkflowEngine(AssignmentMixin):
@@ -199,16 +219,7 @@ class WorkflowEngine(AssignmentMixin):
 
     def _load_for_completion(self, session: Session, task_guid: str, actor: Actor):
         """The task, its instance and the instance's open tasks, in one query (the hot path)."""
-        target, sibling = aliased(HumanTask), aliased(HumanTask)
-        found = session.execute(
-            select(target, ProcessInstance, sibling)
-            .join(ProcessInstance, ProcessInstance.id == target.instance_id)
-            .outerjoin(
-                sibling,
-                and_(sibling.instance_id == ProcessInstance.id, sibling.status == TaskStatus.OPEN),
-            )
-            .where(target.task_guid == task_guid)
-        ).all()
+        found = session.execute(_COMPLETION_QUERY, {"task_guid": task_guid}).all()
         if not found or not may_work(found[0][0], actor):
             raise TaskNotFound(task_guid)
         row, instance = found[0][0], found[0][1]
