@@ -18,11 +18,12 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import writes
 from .actors import SYSTEM, Actor
 from .assignment import AssignmentMixin
 from .clock import clock
 from .errors import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, TaskNotFound
-from .models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
+from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .operations import OPERATIONS, OperationRegistry, correlation_key
 from .permissions import may_work
 from .projection import first_form_key
@@ -99,7 +100,8 @@ class WorkflowEngine(AssignmentMixin):
         )
         session.add(instance)
         session.flush()  # the id is needed by operations that correlate on it
-        self.runner.advance(session, instance, workflow, actor)
+        error = self.runner.run(session, instance, workflow, actor)
+        self.runner.save(session, instance, workflow, error, open_rows=[])  # a new one has none
         return instance
 
     def complete(
@@ -115,21 +117,11 @@ class WorkflowEngine(AssignmentMixin):
 
         def run_and_record():
             # The engine runs before the bookkeeping rows are written, so the savepoint of the
-            # first script step has nothing to flush: one flush per request, not two.
+            # first script step has nothing to flush.
             error = self.runner.run(session, instance, workflow, actor, task)
-            now = clock.now()
-            row.status, row.completed_by, row.completed_at = TaskStatus.COMPLETED, actor.label, now
-            session.add(
-                TaskHistory(
-                    instance_id=instance.id,
-                    task_guid=task_guid,
-                    bpmn_id=row.bpmn_id,
-                    actor=actor.label,
-                    completed_at=now,
-                    data=redact(data or {}),
-                )
-            )
-            self.runner.save(session, instance, workflow, error, open_rows)
+            completion = writes.Completion(row, actor.label, redact(data or {}), clock.now())
+            others = [r for r in open_rows if r is not row]
+            self.runner.save(session, instance, workflow, error, others, completion)
 
         self._locked(session, run_and_record)
         return instance
