@@ -10,7 +10,6 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import writes
 from .models import HumanTask, ProcessInstance, TaskStatus
 
 
@@ -50,11 +49,13 @@ def reconcile(
     workflow: BpmnWorkflow,
     now: datetime,
     open_rows: list[HumanTask] | None = None,
-) -> None:
-    """Create a row per READY manual task, close rows whose task is gone, refresh the rest.
+) -> tuple[list[tuple[HumanTask, dict]], list[dict]]:
+    """The inbox writes after a step: a new row per READY manual task, open rows whose task is
+    gone closed, the rest refreshed. Returns (changes to loaded rows, new rows); writes.py
+    writes them with the instance.
 
     `open_rows`, when the caller already holds the instance's open rows, saves a query.
-    Only values that differ are written, so a step that leaves a row alone costs nothing.
+    Only values that differ are changed, so a step that leaves a row alone costs nothing.
     """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     if open_rows is None:
@@ -73,8 +74,7 @@ def reconcile(
             continue
         wanted = {**_instance_fields(instance), "due_at": due_at(task)}
         changes.append((row, {k: v for k, v in wanted.items() if getattr(row, k) != v}))
-    writes.update_tasks(session, changes)
-    writes.insert_tasks(session, [_new_row(instance, guid, t, now) for guid, t in ready.items()])
+    return changes, [_new_row(instance, guid, t, now) for guid, t in ready.items()]
 
 
 def _instance_fields(instance: ProcessInstance) -> dict:

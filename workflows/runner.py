@@ -133,8 +133,9 @@ class InstanceRunner:
             "next_timer_at": None if error else next_timer_at(workflow),
             **_outcome(instance, workflow, error, now),
         }
-        writes.save_instance(session, instance, values, completion)
-        reconcile(session, instance, workflow, now, open_rows)
+        changes, new_rows = reconcile(session, instance, workflow, now, open_rows)
+        writes.save_instance(session, instance, values, completion, new_rows)
+        writes.update_tasks(session, changes)
         session.flush()  # rows operations added, so the caller's queries see them
 
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, update
+from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -39,6 +39,24 @@ _SAVE_INSTANCE = (
 # SET takes its columns from the parameters given, so one statement serves every shape.
 _UPDATE_TASK = update(_TASK).where(_TASK.c.id == bindparam("row_id"))
 _INSERT_TASKS = insert(_TASK)
+# What a new inbox row is given (see projection._new_row); the other columns start empty.
+NEW_TASK_COLUMNS = (
+    "instance_id",
+    "task_guid",
+    "process_id",
+    "bpmn_id",
+    "title",
+    "form_key",
+    "lane",
+    "facility_id",
+    "owner_account_id",
+    "owner_session",
+    "subject_label",
+    "search_key",
+    "status",
+    "created_at",
+    "due_at",
+)
 _CLOSE_TASK = (
     update(_TASK)
     .where(_TASK.c.id == bindparam("done_id"))
@@ -56,11 +74,23 @@ _RECORD_HISTORY = insert(_HISTORY).values(
     completed_at=bindparam("done_at"),
     data=bindparam("done_data"),
 )
-# PostgreSQL runs writes inside WITH: closing the completed task and recording it travel with
-# the instance's UPDATE, one round trip instead of three (round trips dominate there).
-_SAVE_COMPLETED = _SAVE_INSTANCE.add_cte(_CLOSE_TASK.cte("closed")).add_cte(
-    _RECORD_HISTORY.cte("recorded")
-)
+_ADD_TASK = insert(_TASK).values({key: bindparam(f"new_{key}") for key in NEW_TASK_COLUMNS})
+
+
+def _fused(completed: bool, adding: bool):
+    """The instance's UPDATE carrying, as data-modifying CTEs (PostgreSQL), the completed task's
+    closing and history row and/or one new inbox row: one round trip instead of up to four,
+    and round trips dominate there. Built once per combination."""
+    statement = _SAVE_INSTANCE
+    if completed:
+        statement = statement.add_cte(_CLOSE_TASK.cte("closed"))
+        statement = statement.add_cte(_RECORD_HISTORY.cte("recorded"))
+    if adding:
+        statement = statement.add_cte(_ADD_TASK.cte("added"))
+    return statement
+
+
+_FUSED = {(c, a): _fused(c, a) for c in (False, True) for a in (False, True)}
 
 
 @dataclass(frozen=True)
@@ -94,13 +124,18 @@ class Completion:
 
 
 def save_instance(
-    session: Session, instance: ProcessInstance, changes: dict, completion: Completion | None
+    session: Session,
+    instance: ProcessInstance,
+    changes: dict,
+    completion: Completion | None = None,
+    new_rows: list[dict] = (),
 ) -> None:
     """Write the instance row with `changes` (plus whatever operations set on it) if its lock
-    version is still the one loaded, bump the version, and record the completion if any.
+    version is still the one loaded, bump the version; record the completion, add new rows.
 
     Raises StaleDataError (as the ORM's version check does) when another transaction saved
-    the instance first, so callers keep one way to detect a lost race; the caller rolls back.
+    the instance first, so callers keep one way to detect a lost race; the caller rolls back
+    (on PostgreSQL the fused writes have run by then).
     """
     connection = session.connection()
     loaded = instance.lock_version
@@ -108,19 +143,26 @@ def save_instance(
     values["lock_version"] = loaded + 1
     params = {f"set_{key}": value for key, value in values.items()}
     params.update(row_id=instance.id, loaded_version=loaded)
-    fused = completion is not None and connection.dialect.name == "postgresql"
-    if fused:
-        result = connection.execute(_SAVE_COMPLETED, {**params, **completion.params()})
-    else:
-        result = connection.execute(_SAVE_INSTANCE, params)
+    fuse = connection.dialect.name == "postgresql"
+    adding = fuse and len(new_rows) == 1  # the usual step: one task done, the next one ready
+    if fuse and completion is not None:
+        params.update(completion.params())
+    if adding:
+        params.update({f"new_{key}": new_rows[0][key] for key in NEW_TASK_COLUMNS})
+    result = connection.execute(_FUSED[fuse and completion is not None, adding], params)
     if result.rowcount != 1:
         raise StaleDataError(f"process_instance {instance.id} was saved by someone else")
-    _mirror(instance, values)
+    # Columns not in `changes` already hold these values, unless an operation set them (a
+    # pending change): then all are recorded, so no flush writes them a second time.
+    bumped = {**changes, "lock_version": values["lock_version"]}
+    _mirror(instance, values if inspect(instance).modified else bumped)
     if completion is not None:
-        if not fused:
+        if not fuse:
             connection.execute(_CLOSE_TASK, completion.params())
             connection.execute(_RECORD_HISTORY, completion.params())
         _mirror(completion.row, completion.closed())
+    if new_rows and not adding:
+        connection.execute(_INSERT_TASKS, list(new_rows))
 
 
 def update_tasks(session: Session, changes: list[tuple[HumanTask, dict]]) -> None:
@@ -135,12 +177,6 @@ def update_tasks(session: Session, changes: list[tuple[HumanTask, dict]]) -> Non
         )
         for row, values in group:
             _mirror(row, values)
-
-
-def insert_tasks(session: Session, rows: list[dict]) -> None:
-    """Add new inbox rows (no ORM objects: whoever needs them queries them)."""
-    if rows:
-        session.connection().execute(_INSERT_TASKS, rows)
 
 
 def _mirror(obj, values: dict) -> None:
