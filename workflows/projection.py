@@ -54,7 +54,7 @@ def reconcile(
     gone closed, the rest refreshed. Returns (changes to loaded rows, new rows); writes.py
     writes them with the instance.
 
-    `open_rows`, when the caller already holds the instance's open rows, saves a query.
+    `open_rows`, when the caller already holds the instance's other open rows, saves a query.
     Only values that differ are changed, so a step that leaves a row alone costs nothing.
     """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
@@ -66,8 +66,6 @@ def reconcile(
         ).all()
     changes = []
     for row in open_rows:
-        if row.status != TaskStatus.OPEN:
-            continue  # the one just completed
         task = ready.pop(row.task_guid, None)
         if task is None:
             changes.append((row, {"status": TaskStatus.CANCELLED, "completed_at": now}))

@@ -122,8 +122,8 @@ class InstanceRunner:
         """Write state, status, incident, next timer, the completed task and inbox rows; flush
         (the caller commits).
 
-        The instance row goes first: its version check fails fast when another request saved
-        the instance meanwhile, before any inbox row is touched.
+        The instance row goes first (on PostgreSQL in the same statement as the inbox writes):
+        its version check fails when another request saved the instance meanwhile.
         """
         now = clock.now()
         values = {

@@ -4,12 +4,13 @@ Every step saves the same few rows (the instance, its inbox rows, a history row)
 unit of work cost more per step than the database did. Each write here is one statement built
 once, and the values written are copied into the ORM objects the session already holds, so code
 that reads them later in the same transaction sees what the database holds and the next flush
-does not write them again.
+does not write them again. On PostgreSQL the usual step is a single statement (see _fused).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -103,6 +104,7 @@ class Completion:
     now: datetime
 
     def closed(self) -> dict:
+        """The inbox row's columns once closed."""
         return {
             "status": TaskStatus.COMPLETED,
             "completed_by": self.actor_label,
@@ -128,7 +130,7 @@ def save_instance(
     instance: ProcessInstance,
     changes: dict,
     completion: Completion | None = None,
-    new_rows: list[dict] = (),
+    new_rows: Sequence[dict] = (),
 ) -> None:
     """Write the instance row with `changes` (plus whatever operations set on it) if its lock
     version is still the one loaded, bump the version; record the completion, add new rows.
@@ -138,26 +140,25 @@ def save_instance(
     (on PostgreSQL the fused writes have run by then).
     """
     connection = session.connection()
-    loaded = instance.lock_version
-    values = {key: changes.get(key, getattr(instance, key)) for key in _INSTANCE_COLUMNS}
-    values["lock_version"] = loaded + 1
-    params = {f"set_{key}": value for key, value in values.items()}
-    params.update(row_id=instance.id, loaded_version=loaded)
     fuse = connection.dialect.name == "postgresql"
+    completed = fuse and completion is not None
     adding = fuse and len(new_rows) == 1  # the usual step: one task done, the next one ready
-    if fuse and completion is not None:
+    values = {key: changes.get(key, getattr(instance, key)) for key in _INSTANCE_COLUMNS}
+    values["lock_version"] = instance.lock_version + 1
+    params = {f"set_{key}": value for key, value in values.items()}
+    params.update(row_id=instance.id, loaded_version=instance.lock_version)
+    if completed:
         params.update(completion.params())
     if adding:
         params.update({f"new_{key}": new_rows[0][key] for key in NEW_TASK_COLUMNS})
-    result = connection.execute(_FUSED[fuse and completion is not None, adding], params)
-    if result.rowcount != 1:
+    if connection.execute(_FUSED[completed, adding], params).rowcount != 1:
         raise StaleDataError(f"process_instance {instance.id} was saved by someone else")
     # Columns not in `changes` already hold these values, unless an operation set them (a
     # pending change): then all are recorded, so no flush writes them a second time.
     bumped = {**changes, "lock_version": values["lock_version"]}
     _mirror(instance, values if inspect(instance).modified else bumped)
     if completion is not None:
-        if not fuse:
+        if not completed:
             connection.execute(_CLOSE_TASK, completion.params())
             connection.execute(_RECORD_HISTORY, completion.params())
         _mirror(completion.row, completion.closed())
