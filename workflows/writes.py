@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, inspect, update
+from sqlalchemy import bindparam, func, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -67,28 +67,50 @@ _CLOSE_TASK = (
         completed_at=bindparam("done_at"),
     )
 )
+_HISTORY_PARAMS = {
+    "instance_id": "done_instance_id",
+    "task_guid": "done_guid",
+    "bpmn_id": "done_bpmn_id",
+    "actor": "done_by",
+    "completed_at": "done_at",
+    "data": "done_data",
+}
 _RECORD_HISTORY = insert(_HISTORY).values(
-    instance_id=bindparam("done_instance_id"),
-    task_guid=bindparam("done_guid"),
-    bpmn_id=bindparam("done_bpmn_id"),
-    actor=bindparam("done_by"),
-    completed_at=bindparam("done_at"),
-    data=bindparam("done_data"),
+    {column: bindparam(name) for column, name in _HISTORY_PARAMS.items()}
 )
-_ADD_TASK = insert(_TASK).values({key: bindparam(f"new_{key}") for key in NEW_TASK_COLUMNS})
 
 
 def _fused(completed: bool, adding: bool):
-    """The instance's UPDATE carrying, as data-modifying CTEs (PostgreSQL), the completed task's
-    closing and history row and/or one new inbox row: one round trip instead of up to four,
-    and round trips dominate there. Built once per combination."""
-    statement = _SAVE_INSTANCE
+    """One statement for PostgreSQL: the instance's UPDATE with its version check, and, as
+    data-modifying CTEs, the completed task's closing and history row and/or one new inbox row.
+
+    One round trip instead of up to four (round trips dominate there). Every other write reads
+    from the instance's UPDATE, so none happens when the version check fails (an inbox row
+    re-added from a stale copy would otherwise break the unique task_guid, not the lock).
+    The statement answers how many instance rows were saved. Built once per combination.
+    """
+    saved = _SAVE_INSTANCE.returning(_INSTANCE.c.id).cte("saved")
+    was_saved = select(saved.c.id).exists()
+    statement = select(func.count()).select_from(saved)
     if completed:
-        statement = statement.add_cte(_CLOSE_TASK.cte("closed"))
-        statement = statement.add_cte(_RECORD_HISTORY.cte("recorded"))
+        history = select(*(_typed_param(_HISTORY, c, n) for c, n in _HISTORY_PARAMS.items()))
+        statement = statement.add_cte(_CLOSE_TASK.where(was_saved).cte("closed"))
+        statement = statement.add_cte(
+            insert(_HISTORY)
+            .from_select(list(_HISTORY_PARAMS), history.where(was_saved))
+            .cte("recorded")
+        )
     if adding:
-        statement = statement.add_cte(_ADD_TASK.cte("added"))
+        row = select(*(_typed_param(_TASK, c, f"new_{c}") for c in NEW_TASK_COLUMNS))
+        statement = statement.add_cte(
+            insert(_TASK).from_select(list(NEW_TASK_COLUMNS), row.where(was_saved)).cte("added")
+        )
     return statement
+
+
+def _typed_param(table, column: str, name: str):
+    """A parameter standing in a SELECT list, typed as the column it fills."""
+    return bindparam(name, type_=table.c[column].type)
 
 
 _FUSED = {(c, a): _fused(c, a) for c in (False, True) for a in (False, True)}
@@ -136,8 +158,7 @@ def save_instance(
     version is still the one loaded, bump the version; record the completion, add new rows.
 
     Raises StaleDataError (as the ORM's version check does) when another transaction saved
-    the instance first, so callers keep one way to detect a lost race; the caller rolls back
-    (on PostgreSQL the fused writes have run by then).
+    the instance first, so callers keep one way to detect a lost race; the caller rolls back.
     """
     connection = session.connection()
     fuse = connection.dialect.name == "postgresql"
@@ -151,7 +172,11 @@ def save_instance(
         params.update(completion.params())
     if adding:
         params.update({f"new_{key}": new_rows[0][key] for key in NEW_TASK_COLUMNS})
-    if connection.execute(_FUSED[completed, adding], params).rowcount != 1:
+    if fuse:
+        saved = connection.execute(_FUSED[completed, adding], params).scalar_one()
+    else:
+        saved = connection.execute(_SAVE_INSTANCE, params).rowcount
+    if saved != 1:
         raise StaleDataError(f"process_instance {instance.id} was saved by someone else")
     # Columns not in `changes` already hold these values, unless an operation set them (a
     # pending change): then all are recorded, so no flush writes them a second time.
