@@ -149,6 +149,33 @@ def test_stale_instance_row_cannot_be_saved(db):
     first.close(), second.close()
 
 
+def test_engine_save_from_a_stale_copy_is_refused(db):
+    """The engine's own save checks the lock version too: a workflow loaded before another
+    request completed the task cannot be saved over it, and its writes are rolled back."""
+    first, second = db.sessions.session_factory(), db.sessions.session_factory()
+    try:
+        engine = make_engine(first)
+        instance = start_and_compose(first, engine)
+        [review] = open_tasks(first, instance)
+        first.commit()
+        stale = second.get(ProcessInstance, instance.id)
+        workflow = engine.runner.load(second, stale)
+        second.commit()
+        engine.complete(first, review.task_guid, REVIEWER, {"verdict": "approve"})
+        first.commit()
+        saved = (instance.lock_version, instance.state, [t.id for t in open_tasks(first, instance)])
+        first.commit()  # SQLite: BEGIN IMMEDIATE holds the write lock even for reads
+        with pytest.raises(StaleDataError):
+            engine.runner.save(second, stale, workflow)
+        second.rollback()
+        first.expire_all()
+        row = first.get(ProcessInstance, instance.id)
+        assert (row.lock_version, row.state, [t.id for t in open_tasks(first, row)]) == saved
+        assert first.scalar(select(func.count()).select_from(TaskHistory)) == 2
+    finally:
+        first.close(), second.close()
+
+
 def test_boundary_timer_escalates_to_supervisor_when_clock_moves(db):
     session = db.session
     engine = make_engine(session)

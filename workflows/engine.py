@@ -14,15 +14,16 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
+from . import writes
 from .actors import SYSTEM, Actor
 from .assignment import AssignmentMixin
 from .clock import clock
 from .errors import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, TaskNotFound
-from .models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
+from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .operations import OPERATIONS, OperationRegistry, correlation_key
 from .permissions import may_work
 from .projection import first_form_key
@@ -30,6 +31,26 @@ from .redaction import redact
 from .runner import InstanceRunner
 from .scripting import make_script_engine
 from .versions import VersionStore
+
+
+def _completion_query():
+    """Task, instance and the instance's open tasks by task guid.
+
+    Built once: building the aliases and the statement cost more than running it.
+    """
+    target, sibling = aliased(HumanTask, name="target"), aliased(HumanTask, name="sibling")
+    return (
+        select(target, ProcessInstance, sibling)
+        .join(ProcessInstance, ProcessInstance.id == target.instance_id)
+        .outerjoin(
+            sibling,
+            and_(sibling.instance_id == ProcessInstance.id, sibling.status == TaskStatus.OPEN),
+        )
+        .where(target.task_guid == bindparam("task_guid"))
+    )
+
+
+_COMPLETION_QUERY = _completion_query()
 
 
 class WorkflowEngine(AssignmentMixin):
@@ -80,7 +101,8 @@ class WorkflowEngine(AssignmentMixin):
         )
         session.add(instance)
         session.flush()  # the id is needed by operations that correlate on it
-        self.runner.advance(session, instance, workflow, actor)
+        error = self.runner.run(session, instance, workflow, actor)
+        self.runner.save(session, instance, workflow, error, open_rows=[])  # a new one has none
         return instance
 
     def complete(
@@ -96,21 +118,11 @@ class WorkflowEngine(AssignmentMixin):
 
         def run_and_record():
             # The engine runs before the bookkeeping rows are written, so the savepoint of the
-            # first script step has nothing to flush: one flush per request, not two.
+            # first script step has nothing to flush.
             error = self.runner.run(session, instance, workflow, actor, task)
-            now = clock.now()
-            row.status, row.completed_by, row.completed_at = TaskStatus.COMPLETED, actor.label, now
-            session.add(
-                TaskHistory(
-                    instance_id=instance.id,
-                    task_guid=task_guid,
-                    bpmn_id=row.bpmn_id,
-                    actor=actor.label,
-                    completed_at=now,
-                    data=redact(data or {}),
-                )
-            )
-            self.runner.save(session, instance, workflow, error, open_rows)
+            completion = writes.Completion(row, actor.label, redact(data or {}), clock.now())
+            others = [r for r in open_rows if r is not row]
+            self.runner.save(session, instance, workflow, error, others, completion)
 
         self._locked(session, run_and_record)
         return instance
@@ -208,16 +220,7 @@ class WorkflowEngine(AssignmentMixin):
 
     def _load_for_completion(self, session: Session, task_guid: str, actor: Actor):
         """The task, its instance and the instance's open tasks, in one query (the hot path)."""
-        target, sibling = aliased(HumanTask), aliased(HumanTask)
-        found = session.execute(
-            select(target, ProcessInstance, sibling)
-            .join(ProcessInstance, ProcessInstance.id == target.instance_id)
-            .outerjoin(
-                sibling,
-                and_(sibling.instance_id == ProcessInstance.id, sibling.status == TaskStatus.OPEN),
-            )
-            .where(target.task_guid == task_guid)
-        ).all()
+        found = session.execute(_COMPLETION_QUERY, {"task_guid": task_guid}).all()
         if not found or not may_work(found[0][0], actor):
             raise TaskNotFound(task_guid)
         row, instance = found[0][0], found[0][1]

@@ -49,10 +49,13 @@ def reconcile(
     workflow: BpmnWorkflow,
     now: datetime,
     open_rows: list[HumanTask] | None = None,
-) -> None:
-    """Create a row per READY manual task, close rows whose task is gone, refresh the rest.
+) -> tuple[list[tuple[HumanTask, dict]], list[dict]]:
+    """The inbox writes after a step: a new row per READY manual task, open rows whose task is
+    gone closed, the rest refreshed. Returns (changes to loaded rows, new rows); writes.py
+    writes them with the instance.
 
-    `open_rows`, when the caller already holds the instance's open rows, saves a query.
+    `open_rows`, when the caller already holds the instance's other open rows, saves a query.
+    Only values that differ are changed, so a step that leaves a row alone costs nothing.
     """
     ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
     if open_rows is None:
@@ -61,39 +64,44 @@ def reconcile(
                 HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
             )
         ).all()
-    rows = [r for r in open_rows if r.status == TaskStatus.OPEN]  # minus the one just completed
-    for row in rows:
+    changes = []
+    for row in open_rows:
         task = ready.pop(row.task_guid, None)
         if task is None:
-            row.status = TaskStatus.CANCELLED
-            row.completed_at = now
+            changes.append((row, {"status": TaskStatus.CANCELLED, "completed_at": now}))
             continue
-        row.facility_id = instance.facility_id
-        row.subject_label, row.search_key = instance.subject_label, instance.search_key
-        row.owner_account_id = instance.owner_account_id
-        row.owner_session = instance.owner_session
-        row.due_at = due_at(task)
-    for guid, task in ready.items():
-        spec = task.task_spec
-        session.add(
-            HumanTask(
-                instance_id=instance.id,
-                task_guid=guid,
-                process_id=instance.process_id,
-                bpmn_id=spec.bpmn_id,
-                title=spec.bpmn_name or spec.bpmn_id,
-                form_key=form_key(spec),
-                lane=spec.lane or "",
-                facility_id=instance.facility_id,
-                owner_account_id=instance.owner_account_id,
-                owner_session=instance.owner_session,
-                subject_label=instance.subject_label,
-                search_key=instance.search_key,
-                status=TaskStatus.OPEN,
-                created_at=now,
-                due_at=due_at(task),
-            )
-        )
+        wanted = {**_instance_fields(instance), "due_at": due_at(task)}
+        changes.append((row, {k: v for k, v in wanted.items() if getattr(row, k) != v}))
+    return changes, [_new_row(instance, guid, t, now) for guid, t in ready.items()]
+
+
+def _instance_fields(instance: ProcessInstance) -> dict:
+    """What an inbox row copies from its instance, so the inbox never joins the instance."""
+    return {
+        "facility_id": instance.facility_id,
+        "owner_account_id": instance.owner_account_id,
+        "owner_session": instance.owner_session,
+        "subject_label": instance.subject_label,
+        "search_key": instance.search_key,
+    }
+
+
+def _new_row(instance: ProcessInstance, guid: str, task, now: datetime) -> dict:
+    """The inbox row of a task that just became ready."""
+    spec = task.task_spec
+    return {
+        "instance_id": instance.id,
+        "task_guid": guid,
+        "process_id": instance.process_id,
+        "bpmn_id": spec.bpmn_id,
+        "title": spec.bpmn_name or spec.bpmn_id,
+        "form_key": form_key(spec),
+        "lane": spec.lane or "",
+        **_instance_fields(instance),
+        "status": TaskStatus.OPEN,
+        "created_at": now,
+        "due_at": due_at(task),
+    }
 
 
 def first_form_key(spec) -> str | None:

@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.orm import Session
 
+from . import writes
 from .actors import Actor
 from .clock import clock
 from .models import InstanceStatus, ProcessInstance
@@ -121,39 +122,61 @@ class InstanceRunner:
         workflow: BpmnWorkflow,
         error: WorkflowException | None = None,
         open_rows: list | None = None,
+        completion: writes.Completion | None = None,
     ) -> None:
-        """Write state, status, incident, next timer and inbox rows; flush (caller commits)."""
-        now = clock.now()
-        instance.state = self.serializer.dumps(workflow)
-        instance.serializer_version = self.serializer.version
-        instance.updated_at = now
-        instance.next_timer_at = None if error else next_timer_at(workflow)
-        if error is not None:
-            self._mark_incident(instance, error, now)
-        elif workflow.is_completed():
-            instance.status = InstanceStatus.COMPLETED
-            instance.completed_at = now
-        else:
-            instance.status = InstanceStatus.RUNNING
-            instance.incident_error = instance.incident_element = instance.incident_at = None
-        reconcile(session, instance, workflow, now, open_rows)
-        session.flush()
+        """Write state, status, incident, next timer, the completed task and inbox rows; flush
+        (the caller commits).
 
-    @staticmethod
-    def _mark_incident(instance: ProcessInstance, error: WorkflowException, now: datetime) -> None:
-        spec = getattr(error, "task_spec", None)
-        element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "?"
-        detail = str(error)
-        if getattr(error, "error_line", None):
-            detail += f" (line {error.line_number}: {error.error_line})"
-        instance.status = InstanceStatus.INCIDENT
-        instance.incident_error = detail
-        instance.incident_element = element
-        instance.incident_at = now
-        # Only ids and the element: task data may hold personal data and stays out of logs.
-        log.error(
-            "instance %s: incident at %s (%s)",
-            instance.id,
-            element,
-            getattr(error, "error_type", type(error).__name__),
-        )
+        The instance row goes first (on PostgreSQL in the same statement as the inbox writes):
+        its version check fails when another request saved the instance meanwhile.
+        """
+        now = clock.now()
+        values = {
+            "state": self.serializer.dumps(workflow),
+            "serializer_version": self.serializer.version,
+            "updated_at": now,
+            "next_timer_at": None if error else next_timer_at(workflow),
+            **_outcome(instance, workflow, error, now),
+        }
+        changes, new_rows = reconcile(session, instance, workflow, now, open_rows)
+        writes.save_instance(session, instance, values, completion, new_rows)
+        writes.update_tasks(session, changes)
+        session.flush()  # rows operations added, so the caller's queries see them
+
+
+def _outcome(
+    instance: ProcessInstance, workflow: BpmnWorkflow, error: WorkflowException | None, now
+) -> dict:
+    """Status columns after a step: incident, completed, or running (a fixed incident clears)."""
+    if error is not None:
+        return _incident(instance, error, now)
+    if workflow.is_completed():
+        return {"status": InstanceStatus.COMPLETED, "completed_at": now}
+    return {
+        "status": InstanceStatus.RUNNING,
+        "incident_error": None,
+        "incident_element": None,
+        "incident_at": None,
+    }
+
+
+def _incident(instance: ProcessInstance, error: WorkflowException, now: datetime) -> dict:
+    """The incident columns for a failed step, logged without task data."""
+    spec = getattr(error, "task_spec", None)
+    element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "?"
+    detail = str(error)
+    if getattr(error, "error_line", None):
+        detail += f" (line {error.line_number}: {error.error_line})"
+    # Only ids and the element: task data may hold personal data and stays out of logs.
+    log.error(
+        "instance %s: incident at %s (%s)",
+        instance.id,
+        element,
+        getattr(error, "error_type", type(error).__name__),
+    )
+    return {
+        "status": InstanceStatus.INCIDENT,
+        "incident_error": detail,
+        "incident_element": element,
+        "incident_at": now,
+    }
