@@ -172,7 +172,7 @@ class Mailbox:
         while not messages and time.monotonic() < deadline:
             time.sleep(0.05)
             messages = self.messages()
-        assert messages, f"no mail: outbox {self._rows()}; broker {broker_state()}"
+        assert messages, f"no mail in {self.folder}: outbox {self._rows()}; broker {broker_state()}"
         return messages[-1]
 
     def _rows(self) -> list[tuple]:
@@ -200,7 +200,11 @@ def broker_state() -> dict:
     broker = dramatiq.get_broker()
     queues = getattr(broker, "queues", {})
     dead = getattr(broker, "dead_letters", [])
+    from tasks import runtime
+
+    db, settings = runtime.current()
     return {
+        "jobs use": (db.url, str(settings.instance_path)),
         "waiting": {name: queue.qsize() for name, queue in queues.items()},
         "failed": [(m.actor_name, m.args, repr(getattr(m, "_exception", None))) for m in dead],
     }
