@@ -183,3 +183,21 @@ def test_a_request_commits_on_success_and_rolls_back_on_failure(app):
     assert response.status_code == 500
     assert "系統發生錯誤" in response.get_data(as_text=True)
     assert _count_rows(app) == 1
+
+
+def test_a_reading_session_reads_and_refuses_to_write(db):
+    """Database.reading(): on PostgreSQL it reads without a transaction, so a flush (which
+    would commit at once) is refused; on SQLite it is the ordinary session."""
+    from domain.accounts import Facility
+
+    session = db.reading()
+    try:
+        assert session.scalar(text("SELECT 1")) == 1
+        session.add(Facility(code="read-only", name_zh="唯讀", name_en="Read only"))
+        if db.engine.dialect.name == "postgresql":
+            with pytest.raises(RuntimeError, match="reading only"):
+                session.flush()
+        else:
+            session.flush()
+    finally:
+        db.remove()
