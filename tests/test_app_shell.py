@@ -4,9 +4,11 @@ transaction and the error pages."""
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 
 import pytest
 from flask import Flask, abort, request
+from flask_babel import format_datetime
 from flask_wtf import FlaskForm
 from sqlalchemy import text
 from wtforms import StringField
@@ -15,6 +17,7 @@ from wtforms.validators import DataRequired
 from domain.settings import Settings
 from webapp import create_app
 from webapp.extensions import get_db, limiter
+from webapp.i18n import local_day
 
 
 def build_app(tmp_path, database_url: str = "sqlite://") -> Flask:
@@ -121,6 +124,19 @@ def test_an_unknown_language_is_not_found(client):
     assert client.get("/lang/fr").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2026, 3, 1, 15, 59, tzinfo=UTC),  # 23:59 in Taipei
+        datetime(2026, 3, 1, 16, 0, tzinfo=UTC),  # already the next day there
+        datetime(2026, 12, 31, 16, 30, tzinfo=UTC),  # and the next year
+    ],
+)
+def test_local_day_writes_the_day_as_datetimeformat_does(app, moment):
+    with app.test_request_context("/"):
+        assert local_day(moment) == format_datetime(moment, "yyyy-MM-dd")
+
+
 def test_pages_carry_the_security_headers(client):
     headers = client.get("/").headers
     assert "script-src 'self'" in headers["Content-Security-Policy"]
@@ -183,3 +199,21 @@ def test_a_request_commits_on_success_and_rolls_back_on_failure(app):
     assert response.status_code == 500
     assert "系統發生錯誤" in response.get_data(as_text=True)
     assert _count_rows(app) == 1
+
+
+def test_a_reading_session_reads_and_refuses_to_write(db):
+    """Database.reading(): on PostgreSQL it reads without a transaction, so a flush (which
+    would commit at once) is refused; on SQLite it is the ordinary session."""
+    from domain.accounts import Facility
+
+    session = db.reading()
+    try:
+        assert session.scalar(text("SELECT 1")) == 1
+        session.add(Facility(code="read-only", name_zh="唯讀", name_en="Read only"))
+        if db.engine.dialect.name == "postgresql":
+            with pytest.raises(RuntimeError, match="reading only"):
+                session.flush()
+        else:
+            session.flush()
+    finally:
+        db.remove()

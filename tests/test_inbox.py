@@ -347,3 +347,25 @@ def test_inbox_queries_are_answered_from_the_human_task_indexes(db, session, sce
         # PostgreSQL picks by cost, and on a table of a few rows either index is cheapest;
         # bench/inbox.py shows the search index chosen at 10,000 open / 200,000 done tasks.
         assert all("ix_human_task_search" in p for p in searches), searches
+
+
+def test_a_search_counts_and_lists_menus_in_one_statement_read_from_indexes(db, session, scene):
+    """The search's counts and the menus are one round trip; each part reads a human_task index."""
+    captured = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many):
+        captured.append((statement, parameters))
+
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        tab_counts_and_choices(session, query(SUPERVISOR, search="0609"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    [(statement, parameters)] = captured
+    plan = explain(connection, statement, parameters)
+    assert "SCAN human_task\n" not in plan + "\n" and "Seq Scan" not in plan, plan
+    if connection.dialect.name == "sqlite":
+        assert "ix_human_task_search" in plan and "ix_human_task_tabs" in plan, plan

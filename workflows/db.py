@@ -79,18 +79,45 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+READS_ONLY = "reads_only"  # Session.info key set by Database.reading()
+
+
+def _refuse_writes(session: Session, _context, _instances) -> None:
+    """A session that reads without a transaction would commit each flush at once: refuse it."""
+    if session.info.get(READS_ONLY):
+        raise RuntimeError("this session was opened for reading only; write in a transaction")
+
+
 class Database:
     """An engine plus a thread-local session registry."""
 
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self.sessions = scoped_session(sessionmaker(bind=self.engine, expire_on_commit=False))
+        factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        event.listen(factory, "before_flush", _refuse_writes)
+        self.sessions = scoped_session(factory)
 
     @property
     def session(self) -> Session:
         """The session of the current thread (request, job or command)."""
         return self.sessions()
+
+    def reading(self) -> Session:
+        """The thread's session for a request that only reads; on PostgreSQL, in autocommit.
+
+        Under READ COMMITTED, PostgreSQL's default, each statement takes its own snapshot even
+        inside a transaction, so autocommit reads the same rows and saves the BEGIN and COMMIT
+        round trips (on a busy server every round trip waits for the backend to be scheduled).
+        The session then refuses to flush. SQLite keeps its transaction: its calls are
+        in-process, and its isolation level must stay as `_sqlite_pragmas` set it. A session
+        already in a transaction stays in it.
+        """
+        session = self.session
+        if self.engine.dialect.name == "postgresql" and not session.in_transaction():
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            session.info[READS_ONLY] = True
+        return session
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ColumnElement, Select, func, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, func, literal, null, select, union_all
 from sqlalchemy.orm import Session
 
 from .models import HumanTask, TaskStatus
@@ -59,9 +59,13 @@ class InboxQuery:
 
 @dataclass(frozen=True)
 class Page:
-    """One page of inbox rows and how many rows the whole list holds."""
+    """One page of inbox rows and how many rows the whole list holds.
 
-    rows: list[HumanTask]
+    Each row holds every human_task column under its attribute name, read-only: a page is only
+    shown, and plain rows load in half the time of ORM objects.
+    """
+
+    rows: list[Row]
     total: int
     page: int
     per_page: int
@@ -166,7 +170,13 @@ def _page(q: InboxQuery) -> Select:
         conditions = [HumanTask.id.in_(union_all(*(select(s.c.id) for s in per_lane)))]
     else:
         conditions.append(HumanTask.lane.in_(lanes))
-    return select(HumanTask).where(*conditions).order_by(*order).limit(q.per_page).offset(offset)
+    return (
+        select(*HumanTask.__table__.columns)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(q.per_page)
+        .offset(offset)
+    )
 
 
 def list_tasks(session: Session, q: InboxQuery, total: int | None = None) -> Page:
@@ -175,7 +185,7 @@ def list_tasks(session: Session, q: InboxQuery, total: int | None = None) -> Pag
         total = session.scalar(
             select(func.count()).select_from(HumanTask).where(*_scope(q), *_tab(q))
         )
-    return Page(list(session.scalars(_page(q)).all()), total, q.page, q.per_page)
+    return Page(list(session.execute(_page(q)).all()), total, q.page, q.per_page)
 
 
 def _counters(q: InboxQuery) -> list:
@@ -211,7 +221,7 @@ def tab_counts_and_choices(session: Session, q: InboxQuery) -> tuple[dict[str, i
     menus for free, and the counts of a process or task filter are sums of its groups.
     """
     if q.search:
-        return tab_counts(session, q), filter_choices(session, q.facility_id, q.lanes)
+        return _searched_counts_and_choices(session, q)
     keys = (HumanTask.process_id, HumanTask.bpmn_id, HumanTask.title)
     rows = session.execute(
         select(*keys, *_counters(q))
@@ -225,3 +235,26 @@ def tab_counts_and_choices(session: Session, q: InboxQuery) -> tuple[dict[str, i
                 counts[tab] += number
     choices = sorted({tuple(r[:3]) for r in rows}, key=lambda c: (c[0], c[2], c[1]))
     return counts, choices
+
+
+def _searched_counts_and_choices(
+    session: Session, q: InboxQuery
+) -> tuple[dict[str, int], list[Choice]]:
+    """A search's tab counts and the menus, which a search does not narrow, in one statement.
+
+    Each branch of the UNION ALL reads its own index (the counts the call-number range, the
+    menus the covering one), as tab_counts and filter_choices do, in one round trip instead of
+    two. The counts come as the one row without a process id.
+    """
+    menus = (
+        select(HumanTask.process_id, HumanTask.bpmn_id, HumanTask.title, *[literal(0)] * len(TABS))
+        .where(*_open(q.facility_id), HumanTask.lane.in_(sorted(q.lanes)))
+        .distinct()
+    )
+    counts = select(null(), null(), null(), *_counters(q)).where(*_scope(q))
+    both = union_all(menus, counts)
+    process_id, bpmn_id, title = list(both.selected_columns)[:3]
+    rows = session.execute(both.order_by(process_id, title, bpmn_id)).all()
+    [numbers] = [r[3:] for r in rows if r[0] is None]
+    choices = [tuple(r[:3]) for r in rows if r[0] is not None]
+    return dict(zip(TABS, numbers, strict=True)), choices

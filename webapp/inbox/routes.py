@@ -30,8 +30,13 @@ def staff_actor() -> Actor:
 
 @bp.get("/inbox")
 def inbox() -> str:
-    """One page of a tab, with the counts of every tab under the same filters."""
-    actor, session = staff_actor(), get_db().session
+    """One page of a tab, with the counts of every tab under the same filters.
+
+    The page only reads, so its session reads without a transaction (see Database.reading);
+    it is opened before the login check, which is the request's first query.
+    """
+    session = get_db().reading()
+    actor = staff_actor()
     filters = InboxFilters.from_args(request.args)
     query = filters.query(actor)
     counts, choices = tab_counts_and_choices(session, query)

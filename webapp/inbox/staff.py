@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from domain.accounts import Account, AccountStatus
@@ -36,8 +36,8 @@ def colleagues(session: Session, facility_id: int, lanes: frozenset[str]) -> lis
     return [Colleague(*row) for row in rows]
 
 
-def fits(colleague: Colleague, row: HumanTask) -> bool:
-    """True when the colleague's role may work the task's lane."""
+def fits(colleague: Colleague, row: HumanTask | Row) -> bool:
+    """True when the colleague's role may work the task's lane (a task or an inbox page row)."""
     return colleague.role in LANE_ROLES.get(row.lane, frozenset())
 
 
