@@ -24,24 +24,19 @@ import re
 import statistics
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from time import perf_counter
 
-import psycopg
 from sqlalchemy import event, select
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _common import make_app, postgres_database, sqlite_url  # noqa: E402
 from _inbox_fill import fill  # noqa: E402
 
 from domain.accounts import Account  # noqa: E402
 from domain.demo import STAFF_PASSWORD  # noqa: E402
-from domain.settings import Settings  # noqa: E402
-from webapp import create_app  # noqa: E402
-from webapp.migrate import upgrade_database  # noqa: E402
 from workflows import Actor, clock  # noqa: E402
 from workflows.inbox import InboxQuery, list_tasks, tab_counts_and_choices  # noqa: E402
 
@@ -153,42 +148,6 @@ def figures(times: list[float]) -> str:
     return f"{statistics.median(times):7.2f} / {statistics.quantiles(times, n=10)[-1]:7.2f}"
 
 
-def make_app(url: str, folder: str):
-    """The web app on `url`, schema from the migrations, no background threads."""
-    upgrade_database(url)
-    settings = Settings.from_env(
-        env={"INSTANCE_PATH": folder, "DATABASE_URL": url, "TICK_SECONDS": "0"}
-    )
-    return create_app(settings, START_BACKGROUND=False)
-
-
-@contextmanager
-def sqlite_url() -> Iterator[str]:
-    with tempfile.TemporaryDirectory() as folder:
-        yield f"sqlite:///{folder}/bench.db"
-
-
-@contextmanager
-def postgres_url(url: str) -> Iterator[str | None]:
-    """A fresh database `bench_inbox` on the server of `url`; never touches `url`'s own tables."""
-    server = make_url(url)
-    conninfo = server.set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        admin = psycopg.connect(conninfo, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL skipped: {server.render_as_string()} unreachable ({exc})")
-        yield None
-        return
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-        try:
-            yield server.set(database=PG_DATABASE).render_as_string(hide_password=False)
-        finally:
-            if not os.environ.get("BENCH_KEEP"):
-                admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-
-
 def report(app, call: str, heading: str) -> bool:
     """Measure and print one set of figures; True when every median meets the target."""
     load = "/".join(f"{x:.1f}" for x in os.getloadavg())
@@ -225,7 +184,7 @@ def main() -> None:
     verdicts = []
     with sqlite_url() as url:
         verdicts += run("sqlite", url)
-    with postgres_url(PG_URL) as url:
+    with postgres_database(PG_URL, PG_DATABASE) as url:
         if url is not None:
             verdicts += run("postgresql", url)
     print(f"\ntarget: median <= {TARGET_MS:.0f} ms for every figure")
