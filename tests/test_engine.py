@@ -286,3 +286,21 @@ def test_inbox_rows_carry_the_subject_set_by_an_operation(db):
     engine.complete(session, compose.task_guid, FAMILY, {"message": "x"})
     [review] = open_tasks(session, instance)
     assert (review.subject_label, review.search_key) == ("0609 李〇〇", "0609")
+
+
+def test_a_task_page_reads_then_completes_with_one_load_and_never_reuses_a_run(db, monkeypatch):
+    session = db.session
+    engine = make_engine(session)
+    instance = engine.start(session, "test_review", FAMILY, {"max_chars": 100}, facility_id=1)
+    [compose] = open_tasks(session, instance)
+    loads = []
+    original = engine.runner.serializer.loads
+    monkeypatch.setattr(
+        engine.runner.serializer, "loads", lambda *a, **k: loads.append(1) or original(*a, **k)
+    )
+    assert engine.task_data(session, compose)["max_chars"] == 100
+    engine.complete(session, compose.task_guid, FAMILY, {"message": "hi"})
+    assert len(loads) == 1  # the page's read and the completion shared one load
+    [review] = open_tasks(session, instance)
+    assert engine.task_data(session, review)["message"] == "hi"
+    assert len(loads) == 2  # the state changed: loaded afresh, never the workflow that ran

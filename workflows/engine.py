@@ -250,8 +250,8 @@ class WorkflowEngine(AssignmentMixin):
     def task_data(self, session: Session, row: HumanTask) -> dict:
         """The data a ready task holds (what its form and page show)."""
         instance = session.get(ProcessInstance, row.instance_id)
-        task = self.runner.load(session, instance).get_task_from_id(UUID(row.task_guid))
-        return dict(task.data)
+        workflow = self.runner.load(session, instance, keep=True)  # complete() may reuse it
+        return dict(workflow.get_task_from_id(UUID(row.task_guid)).data)
 
     @staticmethod
     def _locked(session: Session, step) -> None:

@@ -25,6 +25,8 @@ from .serializer import InstanceSerializer
 from .versions import VersionStore
 
 log = logging.getLogger(__name__)
+# session.info key: instance id -> (state string, workflow) kept by load(keep=True).
+LOADED_KEY = "familybook.loaded_workflows"
 
 
 def _writes_data(task) -> bool:
@@ -49,8 +51,25 @@ class InstanceRunner:
             process.spec, process.subprocess_specs, script_engine=self.script_engine
         )
 
-    def load(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:
-        """The instance's workflow, on the version it started with, with our script engine."""
+    def load(
+        self, session: Session, instance: ProcessInstance, *, keep: bool = False
+    ) -> BpmnWorkflow:
+        """The instance's workflow, on the version it started with, with our script engine.
+
+        `keep` lets the next load in this session reuse the object (a task page reads the task
+        data, then completes the task): reused only while the stored state is the very string
+        it was made from, and handed out once, so a workflow that was run is never reused.
+        """
+        kept = session.info.setdefault(LOADED_KEY, {})
+        hit = kept.pop(instance.id, None)
+        workflow = hit[1] if hit is not None and hit[0] is instance.state else None
+        if workflow is None:
+            workflow = self._deserialize(session, instance)
+        if keep:
+            kept[instance.id] = (instance.state, workflow)
+        return workflow
+
+    def _deserialize(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:
         version = self.versions.get(session, instance.version_hash)
         process = version.get(instance.process_id, instance.variant)
         workflow = self.serializer.loads(instance.state, process.spec, process.subprocess_specs)
