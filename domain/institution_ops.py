@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from workflows.operations import context, operation
 
+from . import links
 from .audit import record_step
 from .institution_posts import InstitutionPost, InstitutionPostStatus, month_of
+from .notify import notify_institution_post
 
 
 @operation
@@ -53,3 +55,7 @@ def publish_institution_post(post_id: int) -> None:
     row = ctx.session.get(InstitutionPost, post_id)
     row.status = InstitutionPostStatus.PUBLISHED
     row.published_at, row.published_month = ctx.now, month_of(ctx.now)
+    # Families who opted in hear of it (the notice is opt-in: see notice preferences).
+    notify_institution_post(
+        ctx.session, row.facility_id, row.title, links.url(f"/institution-book/{row.id}")
+    )

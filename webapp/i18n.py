@@ -102,6 +102,12 @@ def local_day(moment: datetime) -> str:
     return moment.astimezone(get_timezone()).date().isoformat()
 
 
+def facility_name(facility) -> str:
+    """A facility's name for the page's reader: Chinese, or its Latin-script (English) name for
+    readers of English, Vietnamese and Indonesian."""
+    return facility.name_zh if str(get_locale()) == "zh_Hant" else facility.name_en
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selector and give templates `html_lang`, the choices and
     the `local_day` filter."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort
-from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -11,6 +10,7 @@ from domain.accounts import Facility
 from domain.roster import Inmate, Restriction
 
 from ..extensions import get_db
+from ..i18n import facility_name as facility_name
 
 
 def own_inmate(inmate_id: int) -> Inmate:
@@ -27,11 +27,6 @@ def own_restriction(inmate: Inmate, restriction_id: int) -> Restriction:
     if restriction is None or restriction.inmate_id != inmate.id:
         abort(404)
     return restriction
-
-
-def facility_name(facility: Facility) -> str:
-    """The facility's name in the page's language."""
-    return facility.name_en if str(get_locale()) == "en" else facility.name_zh
 
 
 def other_facilities() -> list[tuple[str, str]]:

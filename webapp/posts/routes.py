@@ -18,6 +18,7 @@ from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskSta
 from ..access import family_only
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
+from ..i18n import facility_name
 from ..taskpages.flow import LANDINGS, after_completion
 from . import bp
 from .texts import REFUSAL_REASONS
@@ -128,7 +129,7 @@ def _book_choices(session, books):
     for book in books:
         inmate = session.get(Inmate, book.inmate_id)
         facility = session.get(Facility, inmate.facility_id)
-        yield book, f"{inmate.display_label} · {facility.name_zh}"
+        yield book, f"{inmate.display_label} · {facility_name(facility)}"
 
 
 def _tab_counts(session) -> dict[str, int]:
