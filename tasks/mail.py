@@ -36,8 +36,9 @@ def send_notification(notification_id: int) -> None:
             select(Notification).where(Notification.id == notification_id).with_for_update()
         ).one_or_none()
         if row is None:
-            # Its transaction rolled back after all (e.g. a savepoint): nothing to send.
-            log.info("notification %s does not exist; nothing to send", notification_id)
+            # Ids are handed over only after their transaction committed, so this should not
+            # happen: warn, so a job running against the wrong database shows in the logs.
+            log.warning("notification %s not found; nothing sent", notification_id)
             return
         if row.status != NotificationStatus.QUEUED:
             return
