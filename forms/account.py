@@ -9,13 +9,11 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, PasswordField, StringField, TelField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
     Length,
-    Optional,
-    Regexp,
     ValidationError,
 )
 
@@ -30,10 +28,11 @@ from .account_fields import (
     ID_MESSAGES,
     TAIPEI,
     NewPasswordMixin,
-    digits_only,
     email_field,
+    mobile_field,
     new_password_field,
     password_confirm_field,
+    phone_field,
     strip,
 )
 
@@ -94,27 +93,8 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
         invalid_value_message=_l("Enter the date as YYYY-MM-DD."),
         render_kw={"autocomplete": "bday"},
     )
-    mobile = TelField(
-        _l("Mobile phone"),
-        filters=[digits_only],
-        validators=[
-            DataRequired(_l("Enter your mobile number.")),
-            Regexp(r"^09[0-9]{8}$", message=_l("Enter a mobile number like 0912345678.")),
-        ],
-        render_kw={"autocomplete": "tel", "inputmode": "numeric"},
-    )
-    phone = TelField(
-        _l("Phone (optional)"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Regexp(
-                r"^[0-9+()# -]{6,30}$",
-                message=_l("Enter a phone number with digits, and - ( ) # + only."),
-            ),
-        ],
-        render_kw={"autocomplete": "tel"},
-    )
+    mobile = mobile_field()
+    phone = phone_field()
     password = new_password_field()
     password_confirm = password_confirm_field()
 

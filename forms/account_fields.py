@@ -10,8 +10,16 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import EmailField, PasswordField, TelField
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from domain import national_id, passwords
 
@@ -57,6 +65,35 @@ def email_field() -> EmailField:
             Email(_l("Enter an e-mail address like name@example.com.")),
         ],
         render_kw={"autocomplete": "email"},
+    )
+
+
+def mobile_field() -> TelField:
+    """A Taiwanese mobile number, digits only (SMS notices go to it)."""
+    return TelField(
+        _l("Mobile phone"),
+        filters=[digits_only],
+        validators=[
+            DataRequired(_l("Enter your mobile number.")),
+            Regexp(r"^09[0-9]{8}$", message=_l("Enter a mobile number like 0912345678.")),
+        ],
+        render_kw={"autocomplete": "tel", "inputmode": "numeric"},
+    )
+
+
+def phone_field() -> TelField:
+    """An optional landline, as people write it."""
+    return TelField(
+        _l("Phone (optional)"),
+        filters=[strip],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^[0-9+()# -]{6,30}$",
+                message=_l("Enter a phone number with digits, and - ( ) # + only."),
+            ),
+        ],
+        render_kw={"autocomplete": "tel"},
     )
 
 

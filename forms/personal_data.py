@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, TelField
-from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
+from wtforms import BooleanField, PasswordField
+from wtforms.validators import DataRequired, ValidationError
 
 from domain.passwords import verify_password
 
-from .account_fields import digits_only, email_field, strip
+from .account_fields import email_field, mobile_field, phone_field
 
 
 def _current_password() -> PasswordField:
@@ -24,27 +24,8 @@ class ContactDetailsForm(FlaskForm):
     """Mobile and phone (at once) and the e-mail address (once the new address confirms it)."""
 
     email = email_field()
-    mobile = TelField(
-        _l("Mobile phone"),
-        filters=[digits_only],
-        validators=[
-            DataRequired(_l("Enter your mobile number.")),
-            Regexp(r"^09[0-9]{8}$", message=_l("Enter a mobile number like 0912345678.")),
-        ],
-        render_kw={"autocomplete": "tel", "inputmode": "numeric"},
-    )
-    phone = TelField(
-        _l("Phone (optional)"),
-        filters=[strip],
-        validators=[
-            Optional(),
-            Regexp(
-                r"^[0-9+()# -]{6,30}$",
-                message=_l("Enter a phone number with digits, and - ( ) # + only."),
-            ),
-        ],
-        render_kw={"autocomplete": "tel"},
-    )
+    mobile = mobile_field()
+    phone = phone_field()
     password = _current_password()
 
     def __init__(self, *args, account=None, **kwargs):
