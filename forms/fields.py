@@ -14,7 +14,7 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import StopValidation
 
-from domain.file_checks import DEFAULT_MAX_BYTES, FileRefused, Refusal, check_upload
+from domain.file_checks import DEFAULT_MAX_BYTES, FileRefused, Refusal, check_upload, read_limited
 
 DEFAULT_MAX_TOTAL_BYTES = 20 * 1024 * 1024  # all files of one application together
 MEGABYTE = 1024 * 1024
@@ -66,6 +66,22 @@ def upload_size(upload: FileStorage) -> int:
     return size
 
 
+def judge_upload(field, max_bytes: int, judge, message):
+    """What `judge` makes of the chosen file's bytes (read up to `max_bytes`), or None when no
+    file was chosen. A FileRefused becomes the field's error, worded by `message(code)`; the
+    stream is rewound either way, so the view can read it again."""
+    upload = field.data
+    if not chosen(upload):
+        return None
+    upload.stream.seek(0)
+    try:
+        return judge(read_limited(upload.stream, max_bytes))
+    except FileRefused as refused:
+        raise StopValidation(message(refused.code)) from None
+    finally:
+        upload.stream.seek(0)
+
+
 class ProofFile:
     """Validator: the chosen file must be a JPG, PNG or PDF by content, of at most `max_bytes`.
 
@@ -78,16 +94,14 @@ class ProofFile:
 
     def __call__(self, _form, field) -> None:
         """Check the file's content; a refusal becomes the field's error."""
-        upload = field.data
-        if not chosen(upload):
-            return
-        upload.stream.seek(0)
-        try:
-            field.content_type = check_upload(upload.stream, self.max_bytes)
-        except FileRefused as refused:
-            raise StopValidation(refusal_message(refused.code, self.max_bytes)) from None
-        finally:
-            upload.stream.seek(0)
+        judged = judge_upload(
+            field,
+            self.max_bytes,
+            lambda data: check_upload(data, self.max_bytes),
+            lambda code: refusal_message(code, self.max_bytes),
+        )
+        if judged is not None:
+            field.content_type = judged
 
 
 class ProofFileField(FileField):

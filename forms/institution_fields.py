@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms.validators import StopValidation
 
-from domain.file_checks import PDF, FileRefused, Refusal, check_upload, read_limited
+from domain.file_checks import PDF, FileRefused, Refusal, check_upload
 from domain.photos import ANIMATED, process_photo
 
-from .fields import chosen, refusal_message
+from .fields import judge_upload, refusal_message
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
@@ -30,24 +29,20 @@ def photo_refusal(code: str):
     return refusal_message(code, PHOTO_MAX_BYTES)
 
 
+def _clean_photo(data: bytes):
+    """The re-encoded photo; FileRefused for a PDF or anything that is no usable photo."""
+    if check_upload(data, PHOTO_MAX_BYTES) == PDF:
+        raise FileRefused(Refusal.NOT_ALLOWED_TYPE, "a PDF is no photo")
+    return process_photo(data)
+
+
 class InstitutionPhoto:
     """Validator: a whole, still JPG or PNG of at most 10 MB; leaves the clean copy in `content`."""
 
     def __call__(self, _form, field) -> None:
-        upload = field.data
-        if not chosen(upload):
-            return
-        upload.stream.seek(0)
-        try:
-            data = read_limited(upload.stream, PHOTO_MAX_BYTES)
-            if check_upload(data, PHOTO_MAX_BYTES) == PDF:
-                raise FileRefused(Refusal.NOT_ALLOWED_TYPE, "a PDF is no photo")
-            processed = process_photo(data)
-        except FileRefused as refused:
-            raise StopValidation(photo_refusal(refused.code)) from None
-        finally:
-            upload.stream.seek(0)
-        field.content, field.content_type = processed.photo, processed.content_type
+        processed = judge_upload(field, PHOTO_MAX_BYTES, _clean_photo, photo_refusal)
+        if processed is not None:
+            field.content, field.content_type = processed.photo, processed.content_type
 
 
 class InstitutionPhotoField(FileField):

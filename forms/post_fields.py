@@ -14,12 +14,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import SelectChoice
-from wtforms.validators import StopValidation
 
-from domain.file_checks import FileRefused, Refusal, check_upload, read_limited
+from domain.file_checks import Refusal, check_upload
 from domain.photos import ANIMATED, MAX_PIXELS, PhotoRefused, process_photo
 
-from .fields import chosen, refusal_message
+from .fields import judge_upload, refusal_message
 
 POST_MAX_BYTES = 20 * 1024 * 1024  # all attachments of a post together (design §2)
 PDF_SIGNATURE = b"%PDF-"
@@ -58,17 +57,9 @@ class PostFile:
     """
 
     def __call__(self, _form, field) -> None:
-        upload = field.data
-        if not chosen(upload):
-            return
-        upload.stream.seek(0)
-        try:
-            data = read_limited(upload.stream, POST_MAX_BYTES)
-            field.content = _acceptable(data)
-        except FileRefused as refused:
-            raise StopValidation(photo_refusal_message(refused.code)) from None
-        finally:
-            upload.stream.seek(0)
+        content = judge_upload(field, POST_MAX_BYTES, _acceptable, photo_refusal_message)
+        if content is not None:
+            field.content = content
 
 
 def _acceptable(data: bytes) -> bytes:
