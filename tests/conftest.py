@@ -125,9 +125,13 @@ def mail_worker():
 def app(db, tmp_path, mail_worker):
     """The web app on the test database, with its mail in tmp_path/mail, no background tick."""
     from domain.settings import Settings
+    from tasks.worker import drain
     from webapp import create_app
     from webapp.extensions import limiter
 
+    # Work left by another module (a delayed retry) finishes before this app becomes the one
+    # the jobs run against: a stale job must never run with this test's database and folder.
+    drain()
     settings = Settings.from_env(
         env={
             "INSTANCE_PATH": str(tmp_path),
@@ -139,8 +143,6 @@ def app(db, tmp_path, mail_worker):
     application = create_app(settings, TESTING=True, START_BACKGROUND=False)
     limiter.reset()
     yield application
-    from tasks.worker import drain
-
     drain()  # jobs of this test still hold connections of this app's engine
     application.extensions["db"].dispose()
 
