@@ -7,6 +7,10 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from workflows.models import ProcessInstance
+
+from .extensions import get_db
+
 
 def family_only(view):
     """Families only; anyone else gets a 404 (the page does not exist for them)."""
@@ -19,6 +23,14 @@ def family_only(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def own_instance(instance_id: int):
+    """A process instance the signed-in family started; 404 for anyone else's (or none)."""
+    instance = get_db().session.get(ProcessInstance, instance_id)
+    if instance is None or instance.owner_account_id != current_user.id:
+        abort(404)
+    return instance
 
 
 def staff_only(*roles: str):

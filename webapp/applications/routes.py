@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -12,7 +12,7 @@ from domain.applications import Application, applications_of
 from domain.roster import Inmate
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 
-from ..access import family_only
+from ..access import family_only, own_instance
 from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS
 from ..taskpages.starting import start_from_first_form
@@ -54,10 +54,7 @@ def new():
 @family_only
 def outcome(instance_id: int):
     """Where the family lands after the last step: why nothing was filed, or the status page."""
-    session = get_db().session
-    instance = session.get(ProcessInstance, instance_id)
-    if instance is None or instance.owner_account_id != current_user.id:
-        abort(404)
+    instance = own_instance(instance_id)
     reason = _ineligibility_reason(instance)
     if reason is None:
         flash(

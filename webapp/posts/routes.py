@@ -15,7 +15,7 @@ from domain.roster import Inmate
 from forms.post import NewPostForm
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 
-from ..access import family_only
+from ..access import family_only, own_instance
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
 from ..i18n import facility_name
@@ -84,10 +84,7 @@ def new():
 @family_only
 def outcome(instance_id: int):
     """Where the family lands: why nothing was filed, or the list with a confirmation."""
-    session = get_db().session
-    instance = session.get(ProcessInstance, instance_id)
-    if instance is None or instance.owner_account_id != current_user.id:
-        abort(404)
+    instance = own_instance(instance_id)
     refusal = _refusal(instance)
     if refusal is None:
         flash(_("Your post has been sent. The facility reviews it before it is delivered."))
