@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from . import links
 from .accounts import Account, AccountStatus, find_by_email
-from .notifications import mask_destination, queue_mail
-from .privacy_mail_texts import email_change_link, email_changed, email_taken
+from .notifications import mask_destination
+from .notify import notify_address
 
 
 class EmailChangeFailed(Exception):
@@ -30,19 +30,11 @@ def request_email_change(session: Session, account: Account, new_email: str) -> 
     if new_email == account.email:
         return
     if find_by_email(session, new_email) is not None:
-        subject, body = email_taken(links.url("/login"))
-        queue_mail(session, to=new_email, subject=subject, body=body, category="account")
+        notify_address(session, new_email, "email_taken", {"link": links.url("/login")})
         return
     token = links.email_change_token(account.id, account.email, new_email)
-    subject, body = email_change_link(account.name, links.url("/account/email/" + token))
-    queue_mail(
-        session,
-        to=new_email,
-        subject=subject,
-        body=body,
-        category="account",
-        account_id=account.id,
-    )
+    values = {"name": account.name, "link": links.url("/account/email/" + token)}
+    notify_address(session, new_email, "email_change_link", values, account)
 
 
 def confirm_email_change(session: Session, token: str) -> Account:
@@ -58,13 +50,6 @@ def confirm_email_change(session: Session, token: str) -> Account:
         raise EmailChangeFailed()
     account.email = new_email
     session.flush()
-    subject, body = email_changed(account.name, mask_destination(new_email))
-    queue_mail(
-        session,
-        to=old_email,
-        subject=subject,
-        body=body,
-        category="account",
-        account_id=account.id,
-    )
+    values = {"name": account.name, "address": mask_destination(new_email)}
+    notify_address(session, old_email, "email_changed", values, account)
     return account

@@ -36,6 +36,9 @@ KINDS: dict[str, NoticeKind] = {
         NoticeKind("registration_conflict_email", ACCOUNT, ("name", "link")),
         NoticeKind("registration_conflict_id", ACCOUNT, ("name", "link")),
         NoticeKind("password_reset", ACCOUNT, ("name", "link")),
+        NoticeKind("email_change_link", ACCOUNT, ("name", "link")),
+        NoticeKind("email_taken", ACCOUNT, ("link",)),
+        NoticeKind("email_changed", ACCOUNT, ("name", "address")),
         NoticeKind("application_received", APPLICATION, ("name", "label", "facility", "link")),
         NoticeKind("application_approved", APPLICATION, ("name", "label", "facility", "link")),
         NoticeKind(

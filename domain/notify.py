@@ -61,9 +61,14 @@ def notify_account(
     return rows
 
 
-def notify_address(session: Session, to: str, kind_key: str, values: Values) -> Notification:
-    """E-mail a notice to an address with no account of its own (e.g. a failed registration)."""
-    rendered = render(session, kind_key, None, values)
+def notify_address(
+    session: Session, to: str, kind_key: str, values: Values, account: Account | None = None
+) -> Notification:
+    """E-mail a notice to one address: one with no account (a failed registration), or an
+    account's other address (a new one to confirm, the old one after a change), when `account`
+    is given the notice is in its record and its language."""
+    locale = (account.locale if account is not None else None) or "zh_Hant"
+    rendered = render(session, kind_key, None, values, locale)
     return queue_notice(
         session,
         channel="email",
@@ -71,6 +76,7 @@ def notify_address(session: Session, to: str, kind_key: str, values: Values) -> 
         subject=rendered.subject,
         body=rendered.body,
         category=kind_key,
+        account_id=account.id if account is not None else None,
     )
 
 

@@ -122,3 +122,10 @@ def test_reset_goes_back_to_the_national_wording(app):
         rendered = render(session, "inmate_reply", facility_ids(app)["dunpin-school"], values)
     assert "收容人回覆" in rendered.subject
     assert admin.get("/notices/templates/nonsense").status_code == 404
+
+
+def test_every_notice_kind_has_a_name_on_the_pages():
+    from domain.notice_kinds import KINDS
+    from webapp.notices.labels import KIND_LABELS
+
+    assert set(KIND_LABELS) == set(KINDS)

@@ -101,6 +101,12 @@ def test_a_new_email_counts_only_after_its_link_and_the_old_address_is_told(app,
     assert told["To"] == FAMILY[0] and "n***s@example.tw" in told.get_body(("plain",)).get_content()
     assert other_browser.post(path, data={"csrf_token": token}).status_code == 400  # used
     assert logged_in(app, new, FAMILY[1])
+    from domain.notifications import Notification
+
+    kinds = read(
+        app, select(Notification.category).where(Notification.account_id == world.account_id)
+    )
+    assert {"email_change_link", "email_changed"} <= set(kinds)  # both in the family's record
 
 
 def test_an_altered_or_old_email_link_changes_nothing(app, world):

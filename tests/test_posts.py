@@ -11,7 +11,7 @@ from domain.photos import PhotoRefused
 from domain.posts import PostStatus
 from domain.roster import TAIPEI, Inmate, Restriction, local_today
 from tests.application_support import field_error, open_tasks, png
-from tests.conftest import read
+from tests.conftest import broker_state, read
 from tests.post_support import (
     compose,
     decide,
@@ -62,7 +62,7 @@ def test_photo_is_prepared_before_review(app, mailbox):
     assert response.status_code == 302
     photo_jobs_done(app)
     [post] = posts(app)
-    assert post.status == PostStatus.PENDING
+    assert post.status == PostStatus.PENDING, (post.status, post.photo_error, broker_state())
     assert post.photo_file_id and post.thumbnail_file_id and post.upload_file_id
     assert review_task(app)
     reviewer = staff(app, "reviewer", "dunpin")
