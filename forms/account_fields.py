@@ -23,6 +23,8 @@ from wtforms.validators import (
 
 from domain import national_id, passwords
 
+from .fields import strip
+
 TAIPEI = ZoneInfo("Asia/Taipei")
 EARLIEST_BIRTHDAY = date(1900, 1, 1)
 
@@ -42,11 +44,6 @@ PASSWORD_MESSAGES = {
         "The password must not contain your e-mail address or the part before the @."
     ),
 }
-
-
-def strip(value):
-    """Drop the spaces people paste around a value."""
-    return value.strip() if isinstance(value, str) else value
 
 
 def digits_only(value):

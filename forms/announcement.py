@@ -16,11 +16,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 from domain.announcements import BODY_MAX, TITLE_MAX
 from domain.roster import TAIPEI
 
+from .fields import strip
+
 FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def taipei_local(moment: datetime) -> datetime:
@@ -38,12 +36,12 @@ class AnnouncementForm(FlaskForm):
 
     title = StringField(
         _l("Title"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Enter a title.")), Length(max=TITLE_MAX)],
     )
     body = TextAreaField(
         _l("Content"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Write the content.")), Length(max=BODY_MAX)],
     )
     publish_at = DateTimeLocalField(

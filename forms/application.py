@@ -41,11 +41,7 @@ from .application_fields import (
     compose_reason,
     store_proofs,
 )
-from .fields import ProofFileField, total_size_error
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from .fields import ProofFileField, strip, total_size_error
 
 
 @register_form("ApplicationTargetForm")
@@ -55,7 +51,7 @@ class ApplicationTargetForm(FlaskForm):
     facility = SelectField(_l("Correctional facility"), validators=[InputRequired()])
     call_number = StringField(
         _l("Call number of the person in custody"),
-        filters=[_strip],
+        filters=[strip],
         validators=[
             DataRequired(_l("Enter the call number.")),
             Length(max=20),
@@ -134,7 +130,7 @@ class ApplicationDetailsForm(_ProofsMixin, FlaskForm):
     )
     organisation = StringField(
         _l("Your organisation (special project)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=200)],
     )
 
@@ -170,7 +166,7 @@ class ApplicationCorrectionForm(_ProofsMixin, FlaskForm):
 
     note = TextAreaField(
         _l("What did you correct?"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Say what you corrected.")), Length(max=1000)],
     )
 
@@ -198,10 +194,10 @@ class ApplicationReviewForm(FlaskForm):
         _l("Reason"), choices=REVIEW_REASONS, default="", validators=[Optional()]
     )
     reason = TextAreaField(
-        _l("Reason in your words"), filters=[_strip], validators=[Length(max=1000)]
+        _l("Reason in your words"), filters=[strip], validators=[Length(max=1000)]
     )
     suggested_steps = TextAreaField(
-        _l("Suggested steps for the family"), filters=[_strip], validators=[Length(max=1000)]
+        _l("Suggested steps for the family"), filters=[strip], validators=[Length(max=1000)]
     )
 
     def validate_reason(self, field) -> None:

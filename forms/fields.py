@@ -22,6 +22,11 @@ MEGABYTE = 1024 * 1024
 ACCEPT = "image/jpeg,image/png,application/pdf,.jpg,.jpeg,.png,.pdf"
 
 
+def strip(value):
+    """Drop the spaces people paste around a value (a field filter)."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def megabytes(size: int) -> str:
     """A byte limit as people read it: 10485760 -> '10'."""
     return f"{size / MEGABYTE:g}"

@@ -18,12 +18,8 @@ from domain.files import storage_dir_for, store_bytes, store_upload
 from domain.institution_posts import BODY_MAX, TITLE_MAX
 
 from . import register_form
-from .fields import ProofFileField, chosen
+from .fields import ProofFileField, chosen, strip
 from .institution_fields import ATTACHMENT_MAX_BYTES, PHOTO_MAX_BYTES, InstitutionPhotoField
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _session():
@@ -40,12 +36,12 @@ class InstitutionPostForm(FlaskForm):
 
     title = StringField(
         _l("Title"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Enter a title.")), Length(max=TITLE_MAX)],
     )
     body = TextAreaField(
         _l("Content"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Write the content.")), Length(max=BODY_MAX)],
     )
     photo = InstitutionPhotoField(_l("Photo (JPG or PNG, up to 10 MB)"))
@@ -125,7 +121,7 @@ class InstitutionPostApprovalForm(FlaskForm):
         validators=[InputRequired(_l("Choose approve or send back."))],
     )
     reason = TextAreaField(
-        _l("Reason for sending it back"), filters=[_strip], validators=[Length(max=1000)]
+        _l("Reason for sending it back"), filters=[strip], validators=[Length(max=1000)]
     )
 
     def validate_reason(self, field) -> None:

@@ -19,6 +19,8 @@ from domain.notice_kinds import (
 from domain.notice_preferences import BOTH, EMAIL, OFF, SMS, choices_for
 from domain.notice_render import placeholders_in
 
+from .fields import strip
+
 GROUP_LABELS = {
     ACCOUNT: _l("Registration and account"),
     APPLICATION: _l("Service applications"),
@@ -59,31 +61,27 @@ for _group in FAMILY_GROUPS:
     )
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class TemplateForm(FlaskForm):
     """A facility's wording of one notice, in both languages; placeholders checked per field."""
 
     subject_zh = StringField(
         _l("Subject (Traditional Chinese)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Enter the subject.")), Length(max=200)],
     )
     body_zh = TextAreaField(
         _l("Text (Traditional Chinese)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Enter the text.")), Length(max=5000)],
     )
     subject_en = StringField(
         _l("Subject (English)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Enter the subject.")), Length(max=200)],
     )
     body_en = TextAreaField(
         _l("Text (English)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Enter the text.")), Length(max=5000)],
     )
 

@@ -21,6 +21,7 @@ from domain.suspensions import active_suspension
 
 from . import register_form
 from .application_fields import compose_reason
+from .fields import strip
 from .post_fields import (
     POST_MAX_BYTES,
     POST_REASON_TEXT,
@@ -28,10 +29,6 @@ from .post_fields import (
     PostFileField,
     photo_refusal_message,
 )
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class GraphemeLength:
@@ -62,11 +59,11 @@ class PostComposeForm(FlaskForm):
 
     title = StringField(
         _l("Title"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Enter a title.")), GraphemeLength(TITLE_MAX)],
     )
     body = TextAreaField(
-        _l("Message"), filters=[_strip], validators=[DataRequired(_l("Write your message."))]
+        _l("Message"), filters=[strip], validators=[DataRequired(_l("Write your message."))]
     )
     photo = PostFileField(_l("Photo (JPG or PNG) or one PDF, up to 20 MB"))
 
@@ -138,7 +135,7 @@ class PostReviewForm(FlaskForm):
         _l("Reason"), choices=POST_REASONS, default="", validators=[Optional()]
     )
     reason = TextAreaField(
-        _l("Reason in your words"), filters=[_strip], validators=[Length(max=1000)]
+        _l("Reason in your words"), filters=[strip], validators=[Length(max=1000)]
     )
 
     def prepare(self, task_data: dict) -> None:
@@ -167,7 +164,7 @@ class PostDeliveryForm(FlaskForm):
         _l("The post has been delivered to the person."),
         validators=[DataRequired(_l("Tick to confirm the delivery."))],
     )
-    note = StringField(_l("Note"), filters=[_strip], validators=[Optional(), Length(max=200)])
+    note = StringField(_l("Note"), filters=[strip], validators=[Optional(), Length(max=200)])
 
     def task_data(self) -> dict:
         return {"delivery": {"via": "staff", "note": self.note.data or ""}}

@@ -18,11 +18,7 @@ from wtforms.validators import (
 
 from . import register_form
 from .application_fields import store_proofs
-from .fields import ProofFileField, chosen
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from .fields import ProofFileField, chosen, strip
 
 
 class LiftSuspensionForm(FlaskForm):
@@ -30,7 +26,7 @@ class LiftSuspensionForm(FlaskForm):
 
     reason = TextAreaField(
         _l("Why is it lifted early?"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Give the reason.")), Length(max=500)],
     )
 
@@ -48,7 +44,7 @@ class SpecialProjectForm(FlaskForm):
     )
     reason = TextAreaField(
         _l("Reason"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Give the reason.")), Length(max=500)],
     )
 
@@ -63,7 +59,7 @@ class InmateReplyForm(FlaskForm):
 
     body = TextAreaField(
         _l("The reply"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(_l("Type the reply.")), Length(max=1000)],
     )
     scan = ProofFileField(_l("Scanned page (JPG, PNG or PDF; optional)"))
