@@ -33,6 +33,8 @@ def prepare_post_photo(post_id: int) -> None:
     with db.transaction() as session:
         post = session.get(Post, post_id)
         if post is None or post.status != PostStatus.PROCESSING:
+            # A redelivered message after the first one finished; anything else is a bug.
+            log.info("post %s is not waiting for its photo (%s)", post_id, post and post.status)
             return
         source = session.get(StoredFile, post.upload_file_id)
         data, limits = source.read(storage_dir), _limits(post)

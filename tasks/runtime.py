@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from datetime import timedelta
 
 from sqlalchemy import event, select
@@ -33,6 +34,8 @@ _lock = threading.Lock()
 _db: Database | None = None
 _settings: Settings | None = None
 _engine = None
+_dispatching: weakref.WeakSet = weakref.WeakSet()  # session factories with the outbox hand-off
+_dispatch_lock = threading.Lock()  # apart from _lock: get_db() installs while holding that
 
 
 def configure(
@@ -118,13 +121,16 @@ def install_outbox_dispatch(db: Database) -> None:
     outer transaction drops them all. Calling this twice is harmless.
     """
     factory = db.sessions.session_factory
-    for name, listener in (
-        ("after_commit", _after_commit),
-        ("after_soft_rollback", _after_soft_rollback),
-        ("after_transaction_end", _after_transaction_end),
-    ):
-        if not event.contains(factory, name, listener):
-            event.listen(factory, name, listener)
+    with _dispatch_lock:
+        # Not event.contains(): it keys on id() of the session class, and a new Database can
+        # get the id of a collected one's class, so it answered "yes" for a factory never
+        # listened to; that Database's jobs were then silently never sent.
+        if factory in _dispatching:
+            return
+        _dispatching.add(factory)
+    event.listen(factory, "after_commit", _after_commit)
+    event.listen(factory, "after_soft_rollback", _after_soft_rollback)
+    event.listen(factory, "after_transaction_end", _after_transaction_end)
 
 
 def _after_commit(session: Session) -> None:

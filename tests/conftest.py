@@ -3,13 +3,16 @@ emptied after every test, and the application clock put back to real time."""
 
 from __future__ import annotations
 
+import collections
 import email
 import os
+import threading
 import time
 from email import policy
 from pathlib import Path
 
 import pytest
+from dramatiq import Middleware
 from sqlalchemy import select, text
 
 if os.environ.get("TEST_BROKER_URL"):
@@ -117,7 +120,9 @@ def mail_worker():
 
     from tasks.worker import start_embedded_worker
 
-    dramatiq.get_broker().flush_all()
+    broker = dramatiq.get_broker()
+    broker.flush_all()
+    broker.add_middleware(JOURNAL)
     return start_embedded_worker(worker_threads=2, worker_timeout=20)
 
 
@@ -195,21 +200,78 @@ def _sent_order(path: Path) -> tuple[str, int]:
     return stamp, int(number)
 
 
-def broker_state() -> dict:
-    """What the job queue holds, for a failure message: waiting and failed messages."""
+class JobJournal(Middleware):
+    """The last few hundred job events (sent, started, done, failed, skipped), with the database
+    each job ran against: when a test's job seems lost, its failure message says what happened."""
+
+    def __init__(self, size: int = 300):
+        self.events: collections.deque = collections.deque(maxlen=size)
+
+    def _note(self, what: str, message, detail: str = "") -> None:
+        from tasks import runtime
+
+        db, _ = runtime.current()
+        self.events.append(
+            (
+                round(time.monotonic(), 3),
+                what,
+                message.actor_name,
+                message.args,
+                message.message_id[:8],
+                threading.current_thread().name,
+                db.url[-30:],
+                detail,
+            )
+        )
+
+    def after_enqueue(self, broker, message, delay) -> None:
+        self._note("sent" if delay is None else f"delayed {delay} ms", message)
+
+    def before_process_message(self, broker, message) -> None:
+        self._note("started", message)
+
+    def after_process_message(self, broker, message, *, result=None, exception=None) -> None:
+        self._note("done" if exception is None else "raised", message, repr(exception or ""))
+
+    def after_skip_message(self, broker, message) -> None:
+        self._note("skipped", message)
+
+    def after_nack(self, broker, message) -> None:
+        self._note("dead-lettered", message)
+
+    def recent(self, count: int = 25) -> list[tuple]:
+        return list(self.events)[-count:]
+
+
+JOURNAL = JobJournal()
+
+
+def _journal(broker) -> JobJournal:
+    """The journal on the broker (this module may be imported twice: as pytest's conftest and
+    as `tests.conftest` by a test module, each with its own JOURNAL)."""
+    found = [m for m in broker.middleware if type(m).__name__ == "JobJournal"]
+    return found[0] if found else JOURNAL
+
+
+def broker_state() -> str:
+    """What the job queue holds and did lately, for a failure message (pytest shortens a
+    dict in an assertion, so this is text, one journal event per line)."""
     import dramatiq
+
+    from tasks import runtime
 
     broker = dramatiq.get_broker()
     queues = getattr(broker, "queues", {})
     dead = getattr(broker, "dead_letters", [])
-    from tasks import runtime
-
     db, settings = runtime.current()
-    return {
-        "jobs use": (db.url, str(settings.instance_path)),
-        "waiting": {name: queue.qsize() for name, queue in queues.items()},
-        "failed": [(m.actor_name, m.args, repr(getattr(m, "_exception", None))) for m in dead],
-    }
+    lines = [
+        f"jobs use {db.url} and {settings.instance_path}",
+        f"waiting { ({name: queue.qsize() for name, queue in queues.items()}) }",
+        f"failed {[(m.actor_name, m.args, repr(getattr(m, '_exception', None))) for m in dead]}",
+        f"journal (now {time.monotonic():.3f}):",
+        *(f"  {event}" for event in _journal(broker).recent()),
+    ]
+    return "\n".join(lines)
 
 
 @pytest.fixture

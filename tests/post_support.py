@@ -125,6 +125,7 @@ def photo_jobs_done(app, timeout: float = 30.0) -> None:
 
     from domain.posts import PostStatus
     from tasks.worker import drain
+    from tests.conftest import broker_state
 
     deadline = time.monotonic() + timeout
     while True:
@@ -133,5 +134,7 @@ def photo_jobs_done(app, timeout: float = 30.0) -> None:
         waiting = [p.id for p in posts(app) if p.status == PostStatus.PROCESSING]
         if not waiting:
             return
-        assert time.monotonic() < deadline, f"photo jobs still waiting for posts {waiting}"
+        assert time.monotonic() < deadline, (
+            f"photo jobs still waiting for posts {waiting}; broker {broker_state()}"
+        )
         time.sleep(0.1)
