@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from datetime import timedelta
@@ -61,6 +62,29 @@ def test_complete_runs_script_and_reaches_reviewer_with_due_date(db):
     assert [(h.bpmn_id, h.actor, h.data) for h in history] == [
         ("compose", "account:7", {"message": "你好👋"})
     ]
+
+
+def test_a_task_page_deserializes_the_workflow_once_for_reading_and_completing(db, monkeypatch):
+    session = db.session
+    engine = make_engine(session)
+    instance = engine.start(session, "test_review", FAMILY, {"max_chars": 100}, facility_id=1)
+    session.commit()
+    guid, instance_id = open_tasks(session, instance)[0].task_guid, instance.id
+    db.remove()  # a new request: nothing of the start is in its session
+    del instance
+    loads = []
+    deserialize = engine.runner._deserialize
+    monkeypatch.setattr(
+        engine.runner, "_deserialize", lambda s, i: loads.append(i.id) or deserialize(s, i)
+    )
+    session = db.session
+    row = engine.task_for(session, guid, FAMILY)
+    assert engine.task_data(session, row)["max_chars"] == 100
+    gc.collect()  # the page holds the task row only; the instance row must not be lost
+    engine.complete(session, guid, FAMILY, {"message": "hello"})
+    assert loads == [instance_id]
+    engine.task_data(session, open_tasks(session, session.get(ProcessInstance, instance_id))[0])
+    assert loads == [instance_id, instance_id]  # a workflow that ran is never handed out again
 
 
 def test_lane_facility_and_owner_decide_who_may_work(db):

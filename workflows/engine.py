@@ -28,8 +28,7 @@ from .operations import OPERATIONS, OperationRegistry, correlation_key
 from .permissions import may_work
 from .projection import first_form_key
 from .redaction import redact
-from .runner import InstanceRunner
-from .scripting import make_script_engine
+from .runner import READ_KEY, InstanceRunner
 from .versions import VersionStore
 
 
@@ -61,7 +60,7 @@ class WorkflowEngine(AssignmentMixin):
     ) -> None:
         self.operations = operations
         self.versions = VersionStore(operations.names, form_keys)
-        self.runner = InstanceRunner(self.versions, make_script_engine(operations))
+        self.runner = InstanceRunner(self.versions, operations)
         self.runner.spawn = self._spawn
 
     # -- starting and completing -------------------------------------------------------------
@@ -212,21 +211,34 @@ class WorkflowEngine(AssignmentMixin):
     # -- reading tasks -----------------------------------------------------------------------
 
     def task_for(self, session: Session, task_guid: str, actor: Actor) -> HumanTask:
-        """A task the actor may work; TaskNotFound for anything else (callers answer 404)."""
-        row = session.scalar(select(HumanTask).where(HumanTask.task_guid == task_guid))
-        if row is None or not may_work(row, actor):
-            raise TaskNotFound(task_guid)
+        """A task the actor may work; TaskNotFound for anything else (callers answer 404).
+
+        Its instance and open rows are read along and kept for this transaction, so the
+        completion that usually follows (a task page's POST) does not read them again.
+        """
+        row, instance, open_rows = self._read_task(session, task_guid, actor)
+        if row.status == TaskStatus.OPEN:
+            read = session.info.setdefault(READ_KEY, {})
+            read[task_guid] = (session.get_transaction(), row, instance, open_rows)
         return row
 
-    def _load_for_completion(self, session: Session, task_guid: str, actor: Actor):
+    def _read_task(self, session: Session, task_guid: str, actor: Actor):
         """The task, its instance and the instance's open tasks, in one query (the hot path)."""
         found = session.execute(_COMPLETION_QUERY, {"task_guid": task_guid}).all()
         if not found or not may_work(found[0][0], actor):
             raise TaskNotFound(task_guid)
-        row, instance = found[0][0], found[0][1]
+        return found[0][0], found[0][1], [r[2] for r in found if r[2] is not None]
+
+    def _load_for_completion(self, session: Session, task_guid: str, actor: Actor):
+        """What task_for read in this transaction (nothing was saved since), or a fresh read."""
+        read = session.info.get(READ_KEY, {}).pop(task_guid, None)
+        if read is not None and read[0] is session.get_transaction():
+            row, instance, open_rows = read[1:]
+        else:
+            row, instance, open_rows = self._read_task(session, task_guid, actor)
         if row.status != TaskStatus.OPEN:
             raise TaskAlreadyCompleted()
-        return row, instance, [r[2] for r in found if r[2] is not None]
+        return row, instance, open_rows
 
     def next_task(self, session: Session, instance_id: int, actor: Actor) -> HumanTask | None:
         """The next open task of this instance for this actor: the next page of a wizard."""

@@ -7,6 +7,7 @@ while it runs an instance.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -97,15 +98,24 @@ class OperationRegistry:
 
     def __init__(self) -> None:
         self._ops: dict[str, Callable] = {}
+        self._pure: set[str] = set()
+        self._touching: dict[str, bool] = {}  # script source -> whether it calls a non-pure op
 
-    def register(self, func: Callable | None = None, *, name: str | None = None):
-        """Decorator: `@operation` or `@operation(name="...")`."""
+    def register(self, func: Callable | None = None, *, name: str | None = None, pure=False):
+        """Decorator: `@operation`, `@operation(name="...")`, `@operation(pure=True)`.
+
+        `pure`: the operation only computes from its arguments (no database, no context), so
+        a script calling nothing else needs no savepoint.
+        """
 
         def add(f: Callable) -> Callable:
             key = name or f.__name__
             if key in self._ops and self._ops[key] is not f:
                 raise ValueError(f"operation {key!r} registered twice")
             self._ops[key] = f
+            if pure:
+                self._pure.add(key)
+            self._touching.clear()
             return f
 
         return add(func) if func is not None else add
@@ -116,6 +126,23 @@ class OperationRegistry:
 
     def as_globals(self) -> dict[str, Callable]:
         return dict(self._ops)
+
+    def touches_database(self, source: str) -> bool:
+        """Whether a script may reach the database: it names an operation that is not pure.
+
+        Any mention counts, not only a call (a script could pass an operation along); a script
+        that does not parse is treated as touching it (validation refuses it anyway).
+        """
+        known = self._touching.get(source)
+        if known is None:
+            try:
+                names = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
+            except SyntaxError:
+                names = set(self._ops)
+            known = self._touching[source] = any(
+                n in self._ops and n not in self._pure for n in names
+            )
+        return known
 
 
 OPERATIONS = OperationRegistry()

@@ -1,8 +1,9 @@
 """Load, step and save one instance: the mechanics under every engine operation.
 
-Each script-running task gets a SAVEPOINT, so a failing operation leaves no half-written rows
-while the tasks that ran before it keep theirs; the instance is then saved in ERROR state and
-marked as an incident, never left to stall silently.
+Each task whose scripts may write (they name an operation not declared pure) gets a SAVEPOINT,
+so a failing operation leaves no half-written rows while the tasks that ran before it keep
+theirs; the instance is then saved in ERROR state and marked as an incident, never left to
+stall silently.
 """
 
 from __future__ import annotations
@@ -19,30 +20,38 @@ from . import writes
 from .actors import Actor
 from .clock import clock
 from .models import InstanceStatus, ProcessInstance
-from .operations import OperationContext, running
+from .operations import OperationContext, OperationRegistry, running
 from .projection import next_timer_at, reconcile
+from .scripting import make_script_engine
 from .serializer import InstanceSerializer
 from .versions import VersionStore
 
 log = logging.getLogger(__name__)
-# session.info key: instance id -> (state string, workflow) kept by load(keep=True).
+# session.info key: instance id -> (row, state string, workflow) kept by load(keep=True).
 LOADED_KEY = "familybook.loaded_workflows"
+# session.info key: task guid -> (transaction, task row, instance, open rows) read by the
+# engine's task_for; any save forgets them all (the open rows may have changed).
+READ_KEY = "familybook.read_tasks"
 
 
-def _writes_data(task) -> bool:
-    """Tasks that may call operations (and so write rows) get a savepoint of their own."""
-    spec = task.task_spec
-    return isinstance(spec, ScriptEngineTask) or bool(
-        getattr(spec, "prescript", None) or getattr(spec, "postscript", None)
-    )
+def _scripts(spec) -> list[str] | None:
+    """The scripts a task runs (a script task's own, a pre- or postscript); None when it runs
+    engine code we cannot read (a service task)."""
+    scripts = [getattr(spec, "prescript", None), getattr(spec, "postscript", None)]
+    if isinstance(spec, ScriptEngineTask):
+        if not isinstance(getattr(spec, "script", None), str):
+            return None
+        scripts.append(spec.script)
+    return [s for s in scripts if s]
 
 
 class InstanceRunner:
     """Turns instance rows into running workflows and back."""
 
-    def __init__(self, versions: VersionStore, script_engine) -> None:
+    def __init__(self, versions: VersionStore, operations: OperationRegistry) -> None:
         self.versions = versions
-        self.script_engine = script_engine
+        self.operations = operations
+        self.script_engine = make_script_engine(operations)
         self.serializer = InstanceSerializer()
         self.spawn = None  # the engine's way to start a process from an operation
 
@@ -62,11 +71,12 @@ class InstanceRunner:
         """
         kept = session.info.setdefault(LOADED_KEY, {})
         hit = kept.pop(instance.id, None)
-        workflow = hit[1] if hit is not None and hit[0] is instance.state else None
-        if workflow is None:
-            workflow = self._deserialize(session, instance)
+        fresh = hit is not None and hit[0] is instance and hit[1] is instance.state
+        workflow = hit[2] if fresh else self._deserialize(session, instance)
         if keep:
-            kept[instance.id] = (instance.state, workflow)
+            # The row is kept too: the session's identity map holds rows weakly, and a row
+            # collected in between comes back as a new object with a new state string.
+            kept[instance.id] = (instance, instance.state, workflow)
         return workflow
 
     def _deserialize(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:
@@ -110,7 +120,7 @@ class InstanceRunner:
 
         def before(task):
             nonlocal savepoint
-            if _writes_data(task):
+            if self._may_write(task):
                 savepoint = session.begin_nested()
 
         def after(task):
@@ -134,6 +144,13 @@ class InstanceRunner:
             return exc
         return None
 
+    def _may_write(self, task) -> bool:
+        """Whether a task's scripts may write rows: then it runs in a savepoint of its own, so
+        a failure undoes its writes (and, on PostgreSQL, a failed statement leaves the
+        transaction usable for saving the incident). Pure computations need none."""
+        scripts = _scripts(task.task_spec)
+        return scripts is None or any(self.operations.touches_database(s) for s in scripts)
+
     def save(
         self,
         session: Session,
@@ -149,6 +166,7 @@ class InstanceRunner:
         The instance row goes first (on PostgreSQL in the same statement as the inbox writes):
         its version check fails when another request saved the instance meanwhile.
         """
+        session.info.pop(READ_KEY, None)
         now = clock.now()
         values = {
             "state": self.serializer.dumps(workflow),
