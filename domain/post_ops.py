@@ -7,7 +7,9 @@ contact book, the posts so far, suspensions, restrictions and special projects.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+
+from sqlalchemy import Select, bindparam, select
 
 from workflows.operations import context, operation
 
@@ -19,20 +21,41 @@ from .file_checks import PDF
 from .files import StoredFile
 from .notifications import register_for_dispatch
 from .notify import notify_account
-from .posts import POST_PHOTO_JOB, Post, PostStatus, next_allowed_at, rejections_since
-from .roster import TAIPEI, Inmate, active_restriction, local_today
-from .special_projects import project_in_force
+from .posting_standing import Book, Standing, read_standing
+from .posts import POST_PHOTO_JOB, Post, PostStatus, allowed_after, rejections_since
+from .roster import TAIPEI, Inmate, local_today
 from .suspensions import active_suspension, last_lifted_at
 
 POSTS_LINK = "/posts"
 
 
-def _book(book_id: int, account_id: int) -> ContactBook | None:
-    """The family's active contact book with this id, or None."""
-    book = context().session.get(ContactBook, book_id)
-    if book is None or book.account_id != account_id or book.status != "active":
-        return None
-    return book
+def _book(book_id: int, account_id: int, *, lock: bool = False) -> Book | None:
+    """The family's active contact book with this id and its person's facility, or None.
+
+    `lock` locks the book row (PostgreSQL: FOR UPDATE; SQLite: one writer at a time), so of
+    several submissions at once exactly one finds the interval free.
+    """
+    found = (
+        context()
+        .session.execute(_book_statement(lock), {"book_id": book_id, "account_id": account_id})
+        .one_or_none()
+    )
+    return Book(*found) if found is not None else None
+
+
+@cache
+def _book_statement(lock: bool) -> Select:
+    """Built once (a post's filing is the hot path; building cost more than running)."""
+    query = (
+        select(ContactBook.id, ContactBook.account_id, Inmate.facility_id, ContactBook.inmate_id)
+        .join(Inmate, Inmate.id == ContactBook.inmate_id)
+        .where(
+            ContactBook.id == bindparam("book_id"),
+            ContactBook.account_id == bindparam("account_id"),
+            ContactBook.status == "active",
+        )
+    )
+    return query.with_for_update(of=ContactBook) if lock else query
 
 
 @operation
@@ -59,29 +82,30 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _refusal(account_id: int, book: ContactBook | None, policy: dict, exclude=None):
-    """Why this family may not post in this book now, and until when: (code, until) or None."""
+def _standing(book: Book, policy: dict, exclude: int | None = None) -> Standing:
     ctx = context()
-    if book is None:
-        return "book_inactive", None
-    inmate = ctx.session.get(Inmate, book.inmate_id)
-    suspension = active_suspension(ctx.session, account_id, inmate.facility_id)
-    if suspension is not None:
-        return "suspended", suspension.ends_at
-    restriction = active_restriction(ctx.session, inmate.id, local_today())
-    if restriction is not None:
-        return "restricted", None
-    project = project_in_force(ctx.session, account_id, inmate.facility_id, ctx.now)
-    if project is not None and project.no_interval:
-        return None
-    allowed_at = next_allowed_at(
+    return read_standing(
         ctx.session,
-        book.id,
-        policy["interval_days"],
-        policy["rejected_uses_interval"],
+        book,
+        today=local_today(),
+        now=ctx.now,
+        rejected_uses_interval=policy["rejected_uses_interval"],
         exclude=exclude,
     )
-    if allowed_at is not None and allowed_at > ctx.now:
+
+
+def _refusal(book: Book | None, standing: Standing | None, policy: dict):
+    """Why this family may not post in this book now, and until when: (code, until) or None."""
+    if book is None or standing is None:
+        return "book_inactive", None
+    if standing.suspended_until is not None:
+        return "suspended", standing.suspended_until
+    if standing.restricted:
+        return "restricted", None
+    if standing.project_id is not None and standing.project_no_interval:
+        return None
+    allowed_at = allowed_after(standing.last_post_at, policy["interval_days"])
+    if allowed_at is not None and allowed_at > context().now:
         return "interval", allowed_at
     return None
 
@@ -91,22 +115,24 @@ def check_posting(account_id: int, book_id: int, policy: dict) -> dict:
     """Whether the family may post now; the compose page shows the rest before they type."""
     ctx = context()
     book = _book(book_id, account_id)
-    refusal = _refusal(account_id, book, policy)
+    standing = _standing(book, policy) if book is not None else None
+    refusal = _refusal(book, standing, policy)
     result = {"allowed": refusal is None, "reason": None, "until": None}
     if refusal is not None:
         result["reason"], result["until"] = refusal[0], _iso(refusal[1])
     if book is None:
         return result
-    facility_id = ctx.session.get(Inmate, book.inmate_id).facility_id
-    project = project_in_force(ctx.session, account_id, facility_id, ctx.now)
-    since = last_lifted_at(ctx.session, account_id, facility_id)
-    later = next_allowed_at(
-        ctx.session, book.id, policy["interval_days"], policy["rejected_uses_interval"]
-    )
+    since = last_lifted_at(ctx.session, account_id, book.facility_id)
+    later = allowed_after(standing.last_post_at, policy["interval_days"])
+    in_project = standing.project_id is not None
     result.update(
-        rejections=rejections_since(ctx.session, account_id, facility_id, since),
-        max_chars=(project.max_chars if project and project.max_chars else policy["max_chars"]),
-        special_project=project is not None,
+        rejections=rejections_since(ctx.session, account_id, book.facility_id, since),
+        max_chars=(
+            standing.project_max_chars
+            if in_project and standing.project_max_chars
+            else policy["max_chars"]
+        ),
+        special_project=in_project,
         next_after_this=_iso(later if later and later > ctx.now else ctx.now),
     )
     return result
@@ -116,24 +142,19 @@ def check_posting(account_id: int, book_id: int, policy: dict) -> dict:
 def file_post(account_id: int, book_id: int, post: dict, policy: dict, post_id=None) -> dict:
     """File the post, or refile it after a refused photo; {'filed', 'reason', 'post_id'}.
 
-    The contact book row is locked first, so of several submissions at once exactly one finds
-    the interval free (PostgreSQL: FOR UPDATE; SQLite: one writer at a time).
+    The contact book row is locked first (see _book).
     """
     ctx = context()
-    book = ctx.session.scalars(
-        select(ContactBook).where(ContactBook.id == book_id).with_for_update()
-    ).one_or_none()
-    if book is None or book.account_id != account_id or book.status != "active":
-        book = None
-    refusal = _refusal(account_id, book, policy, exclude=post_id)
+    book = _book(book_id, account_id, lock=True)
+    standing = _standing(book, policy, exclude=post_id) if book is not None else None
+    refusal = _refusal(book, standing, policy)
     if refusal is not None:
         until = _iso(refusal[1])
         return {"filed": False, "reason": refusal[0], "until": until, "post_id": post_id}
     row = ctx.session.get(Post, post_id) if post_id else None
     if row is None:
-        inmate = ctx.session.get(Inmate, book.inmate_id)
-        row = Post(account_id=account_id, book_id=book.id, inmate_id=inmate.id)
-        row.facility_id = inmate.facility_id
+        row = Post(account_id=account_id, book_id=book.id, inmate_id=book.inmate_id)
+        row.facility_id = book.facility_id
     _fill(row, post, policy)
     ctx.session.add(row)
     ctx.session.flush()

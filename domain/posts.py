@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import regex
-from sqlalchemy import ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import ForeignKey, Integer, Select, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from workflows.db import Base, UTCDateTime
@@ -86,16 +86,24 @@ def holding_statuses(rejected_uses_interval: bool) -> tuple[str, ...]:
     return PostStatus.HOLDING
 
 
-def last_counted_post(
-    session: Session, book_id: int, rejected_uses_interval: bool, exclude: int | None = None
-) -> Post | None:
-    """The newest post of this book that counts for the interval (`exclude`: the one refiled)."""
+def last_counted_post_query(
+    book_id: int, rejected_uses_interval: bool, exclude: int | None = None
+) -> Select:
+    """SELECT of the newest post of this book that counts for the interval (`exclude`: the
+    one being refiled)."""
     query = select(Post).where(
         Post.book_id == book_id, Post.status.in_(holding_statuses(rejected_uses_interval))
     )
     if exclude is not None:
         query = query.where(Post.id != exclude)
-    return session.scalar(query.order_by(Post.submitted_at.desc(), Post.id.desc()).limit(1))
+    return query.order_by(Post.submitted_at.desc(), Post.id.desc()).limit(1)
+
+
+def last_counted_post(
+    session: Session, book_id: int, rejected_uses_interval: bool, exclude: int | None = None
+) -> Post | None:
+    """The newest post of this book that counts for the interval (`exclude`: the one refiled)."""
+    return session.scalar(last_counted_post_query(book_id, rejected_uses_interval, exclude))
 
 
 def next_allowed_at(
@@ -107,9 +115,14 @@ def next_allowed_at(
 ) -> datetime | None:
     """When this book may post again; None when it may post now (or has never posted)."""
     last = last_counted_post(session, book_id, rejected_uses_interval, exclude)
-    if last is None or interval_days <= 0:
+    return allowed_after(last.submitted_at if last is not None else None, interval_days)
+
+
+def allowed_after(last_post_at: datetime | None, interval_days: int) -> datetime | None:
+    """When the interval after the last counted post ends; None when there is nothing to wait."""
+    if last_post_at is None or interval_days <= 0:
         return None
-    return last.submitted_at + timedelta(days=interval_days)
+    return last_post_at + timedelta(days=interval_days)
 
 
 def rejections_since(session: Session, account_id: int, facility_id: int, since) -> int:

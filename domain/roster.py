@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Integer,
+    Select,
     String,
     UniqueConstraint,
     and_,
@@ -135,14 +136,19 @@ def _in_force(on: date):
     )
 
 
-def active_restriction(session: Session, inmate_id: int, on: date) -> Restriction | None:
-    """The restriction in force for the person on `on` (the earliest started), if any."""
-    return session.scalar(
+def active_restriction_query(inmate_id: int, on: date) -> Select:
+    """SELECT of the restriction in force for the person on `on` (the earliest started)."""
+    return (
         select(Restriction)
         .where(Restriction.inmate_id == inmate_id, _in_force(on))
         .order_by(Restriction.starts_on, Restriction.id)
         .limit(1)
     )
+
+
+def active_restriction(session: Session, inmate_id: int, on: date) -> Restriction | None:
+    """The restriction in force for the person on `on` (the earliest started), if any."""
+    return session.scalar(active_restriction_query(inmate_id, on))
 
 
 def active_restrictions(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Text, select
+from sqlalchemy import Boolean, ForeignKey, Integer, Select, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from workflows.db import Base, UTCDateTime
@@ -33,11 +33,9 @@ class SpecialProject(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-def project_in_force(
-    session: Session, account_id: int, facility_id: int, now: datetime
-) -> SpecialProject | None:
-    """The grant in force for this family at this facility now (the latest granted), if any."""
-    return session.scalar(
+def project_in_force_query(account_id: int, facility_id: int, now: datetime) -> Select:
+    """SELECT of the grant in force for this family at this facility now (the latest)."""
+    return (
         select(SpecialProject)
         .where(
             SpecialProject.account_id == account_id,
@@ -49,6 +47,13 @@ def project_in_force(
         .order_by(SpecialProject.granted_at.desc())
         .limit(1)
     )
+
+
+def project_in_force(
+    session: Session, account_id: int, facility_id: int, now: datetime
+) -> SpecialProject | None:
+    """The grant in force for this family at this facility now (the latest granted), if any."""
+    return session.scalar(project_in_force_query(account_id, facility_id, now))
 
 
 def projects_of_facility(session: Session, facility_id: int) -> list[SpecialProject]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, Select, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from workflows.db import Base, UTCDateTime
@@ -38,11 +38,14 @@ def active_key(account_id: int, facility_id: int) -> str:
     return f"{account_id}:{facility_id}"
 
 
+def active_suspension_query(key) -> Select:
+    """SELECT of the suspension in force under `key` (see active_key; a value or a bindparam)."""
+    return select(Suspension).where(Suspension.active_key == key)
+
+
 def active_suspension(session: Session, account_id: int, facility_id: int) -> Suspension | None:
     """The suspension in force for this family at this facility, if any."""
-    return session.scalar(
-        select(Suspension).where(Suspension.active_key == active_key(account_id, facility_id))
-    )
+    return session.scalar(active_suspension_query(active_key(account_id, facility_id)))
 
 
 def last_lifted_at(session: Session, account_id: int, facility_id: int) -> datetime | None:
