@@ -8,6 +8,7 @@ A full decode is what catches truncated images; Pillow's decompression-bomb guar
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import pypdf
@@ -86,6 +87,19 @@ def check_upload(data: bytes | BinaryIO, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     else:
         _check_image(data, PILLOW_FORMATS[content_type])
     return content_type
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Bytes `check_upload` accepted, with their type: stored without decoding them again."""
+
+    data: bytes
+    content_type: str
+
+
+def checked_upload(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> Checked:
+    """`check_upload`, keeping the verdict with the bytes (a form checks, the view stores)."""
+    return Checked(bytes(data), check_upload(data, max_bytes))
 
 
 def _check_image(data: bytes, pillow_format: str) -> None:

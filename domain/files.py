@@ -27,7 +27,16 @@ from workflows.db import Base, UTCDateTime
 from .file_access import FileAccessPolicy as FileAccessPolicy
 from .file_access import may_view as may_view
 from .file_access import register_file_access
-from .file_checks import ALLOWED_TYPES, DEFAULT_MAX_BYTES, EXTENSIONS, check_upload, read_limited
+from .file_checks import (
+    ALLOWED_TYPES,
+    DEFAULT_MAX_BYTES,
+    EXTENSIONS,
+    Checked,
+    FileRefused,
+    Refusal,
+    check_upload,
+    read_limited,
+)
 from .file_store import TEMPORARY_PREFIX, blob_path, read_blob, stale_blobs, write_blob
 from .file_store import storage_dir_for as storage_dir_for
 
@@ -91,17 +100,23 @@ def clean_name(name: str | None) -> str:
 def store_bytes(
     session: Session,
     storage_dir: Path,
-    data: bytes,
+    data: bytes | Checked,
     *,
     original_name: str | None,
     owner_account_id: int | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> StoredFile:
-    """Check the content, write it once to disk and add its row (flush, never commit).
+    """Check the content (unless `check_upload` already did), write it once to disk and add
+    its row (flush, never commit).
 
     Raises FileRefused when the content is not an acceptable JPEG, PNG or PDF.
     """
-    content_type = check_upload(data, max_bytes)
+    if isinstance(data, Checked):
+        data, content_type = data.data, data.content_type
+        if len(data) > max_bytes:
+            raise FileRefused(Refusal.TOO_LARGE, f"larger than {max_bytes} bytes")
+    else:
+        content_type = check_upload(data, max_bytes)
     sha256 = hashlib.sha256(data).hexdigest()
     write_blob(blob_path(storage_dir, sha256), data)
     row = StoredFile(

@@ -15,7 +15,7 @@ from flask_wtf.file import FileField
 from PIL import Image
 from wtforms import SelectChoice
 
-from domain.file_checks import Refusal, check_upload
+from domain.file_checks import Checked, Refusal, checked_upload
 from domain.photos import ANIMATED, MAX_PIXELS, PhotoRefused, process_photo
 
 from .fields import judge_upload, refusal_message
@@ -62,15 +62,14 @@ class PostFile:
             field.content = content
 
 
-def _acceptable(data: bytes) -> bytes:
+def _acceptable(data: bytes) -> bytes | Checked:
     """The bytes to store for this upload, or FileRefused with the reason."""
     if data and pillow_heif.is_supported(data):
         # Converted now: what we store and show is only ever JPEG, PNG or PDF.
         return process_photo(data, long_edge=4096).photo
     if not data.startswith(PDF_SIGNATURE):
         _still_and_small(data)  # from the header, before anything decodes
-    check_upload(data, POST_MAX_BYTES)
-    return data
+    return checked_upload(data, POST_MAX_BYTES)  # decoded once: storing it will not again
 
 
 def _still_and_small(data: bytes) -> None:
@@ -96,4 +95,4 @@ class PostFileField(FileField):
         kwargs["render_kw"] = {"accept": PHOTO_ACCEPT, **(kwargs.get("render_kw") or {})}
         super().__init__(label, [*(validators or []), PostFile()], **kwargs)
         self.type = "FileField"
-        self.content: bytes | None = None
+        self.content: bytes | Checked | None = None

@@ -20,7 +20,7 @@ from wtforms import StringField
 
 from domain import file_access
 from domain.accounts import Account
-from domain.file_checks import FileRefused, check_upload
+from domain.file_checks import Checked, FileRefused, check_upload, checked_upload
 from domain.files import (
     StoredFile,
     blob_path,
@@ -176,6 +176,27 @@ def test_same_content_is_written_once_but_each_upload_has_its_row(db, tmp_path, 
     rows = db.session.scalars(select(StoredFile).order_by(StoredFile.id)).all()
     assert [r.original_name for r in rows] == ["a.jpg", "b.jpg"]
     db.remove()
+
+
+def test_content_a_form_already_checked_is_stored_without_decoding_it_again(
+    db, tmp_path, owner, monkeypatch
+):
+    import domain.files
+
+    storage, data = storage_dir_for(tmp_path), image_bytes("JPEG")
+    verdict = checked_upload(data, 10 * MB)
+    assert verdict == Checked(data, "image/jpeg")
+    decoded = []
+    monkeypatch.setattr(domain.files, "check_upload", lambda *a: decoded.append(a) or "x")
+    with db.transaction() as session:
+        row = store_bytes(session, storage, verdict, original_name="a.jpg", owner_account_id=owner)
+        with pytest.raises(FileRefused) as refused:  # the size limit still holds
+            store_bytes(
+                session, storage, verdict, original_name="a", owner_account_id=owner, max_bytes=10
+            )
+    db.remove()
+    assert decoded == [] and refused.value.code == "too_large"
+    assert (row.content_type, row.read(storage)) == ("image/jpeg", data)
 
 
 def test_names_are_kept_for_display_only(db, tmp_path, owner):
