@@ -29,6 +29,7 @@ from .permissions import may_work
 from .projection import first_form_key
 from .redaction import redact
 from .runner import READ_KEY, InstanceRunner
+from .scripting import make_script_engine
 from .versions import VersionStore
 
 
@@ -60,7 +61,7 @@ class WorkflowEngine(AssignmentMixin):
     ) -> None:
         self.operations = operations
         self.versions = VersionStore(operations.names, form_keys)
-        self.runner = InstanceRunner(self.versions, operations)
+        self.runner = InstanceRunner(self.versions, make_script_engine(operations))
         self.runner.spawn = self._spawn
 
     # -- starting and completing -------------------------------------------------------------

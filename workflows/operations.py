@@ -7,7 +7,6 @@ while it runs an instance.
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,12 +14,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from .actors import Actor
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from .models import ProcessInstance
+
+
+# The instance columns operations set (correlation, subject, owner); the step's save writes them.
+INSTANCE_FIELDS = (
+    "correlation_key",
+    "subject_key",
+    "subject_label",
+    "search_key",
+    "owner_account_id",
+    "facility_id",
+)
 
 
 @dataclass
@@ -36,13 +48,11 @@ class OperationContext:
 
     def correlate(self, **keys) -> None:
         """Let later events find this instance by these keys (e.g. account_id=7)."""
-        self.instance.correlation_key = correlation_key(keys)
+        self._set(correlation_key=correlation_key(keys))
 
     def set_subject(self, key: str, label: str, search_key: str | None = None) -> None:
         """Say what the instance is about: found by `key`, shown as `label`, searched by term."""
-        self.instance.subject_key = key
-        self.instance.subject_label = label
-        self.instance.search_key = search_key
+        self._set(subject_key=key, subject_label=label, search_key=search_key)
 
     def start_process(
         self, process_id: str, data: dict, *, facility_id: int | None = None, variant: str = ""
@@ -62,9 +72,23 @@ class OperationContext:
     def set_owner(self, account_id: int | None = None, facility_id: int | None = None) -> None:
         """Hand the instance's family tasks to an account, or its staff tasks to a facility."""
         if account_id is not None:
-            self.instance.owner_account_id = account_id
+            self._set(owner_account_id=account_id)
         if facility_id is not None:
-            self.instance.facility_id = facility_id
+            self._set(facility_id=facility_id)
+
+    def snapshot(self) -> dict:
+        """The instance columns operations set, as they stand (see restore)."""
+        return {key: getattr(self.instance, key) for key in INSTANCE_FIELDS}
+
+    def restore(self, snapshot: dict) -> None:
+        """Put back what a failed step set (its savepoint's rollback does not see them)."""
+        self._set(**snapshot)
+
+    def _set(self, **values) -> None:
+        # Recorded as the row's state, not as changes to flush: the step's save writes every
+        # column of the instance in its one UPDATE, so a flush in between would only add one.
+        for key, value in values.items():
+            set_committed_value(self.instance, key, value)
 
 
 def correlation_key(keys: dict) -> str:
@@ -98,24 +122,15 @@ class OperationRegistry:
 
     def __init__(self) -> None:
         self._ops: dict[str, Callable] = {}
-        self._pure: set[str] = set()
-        self._touching: dict[str, bool] = {}  # script source -> whether it calls a non-pure op
 
-    def register(self, func: Callable | None = None, *, name: str | None = None, pure=False):
-        """Decorator: `@operation`, `@operation(name="...")`, `@operation(pure=True)`.
-
-        `pure`: the operation only computes from its arguments (no database, no context), so
-        a script calling nothing else needs no savepoint.
-        """
+    def register(self, func: Callable | None = None, *, name: str | None = None):
+        """Decorator: `@operation` or `@operation(name="...")`."""
 
         def add(f: Callable) -> Callable:
             key = name or f.__name__
             if key in self._ops and self._ops[key] is not f:
                 raise ValueError(f"operation {key!r} registered twice")
             self._ops[key] = f
-            if pure:
-                self._pure.add(key)
-            self._touching.clear()
             return f
 
         return add(func) if func is not None else add
@@ -126,23 +141,6 @@ class OperationRegistry:
 
     def as_globals(self) -> dict[str, Callable]:
         return dict(self._ops)
-
-    def touches_database(self, source: str) -> bool:
-        """Whether a script may reach the database: it names an operation that is not pure.
-
-        Any mention counts, not only a call (a script could pass an operation along); a script
-        that does not parse is treated as touching it (validation refuses it anyway).
-        """
-        known = self._touching.get(source)
-        if known is None:
-            try:
-                names = {n.id for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Name)}
-            except SyntaxError:
-                names = set(self._ops)
-            known = self._touching[source] = any(
-                n in self._ops and n not in self._pure for n in names
-            )
-        return known
 
 
 OPERATIONS = OperationRegistry()

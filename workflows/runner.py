@@ -1,9 +1,8 @@
 """Load, step and save one instance: the mechanics under every engine operation.
 
-Each task whose scripts may write (they name an operation not declared pure) gets a SAVEPOINT,
-so a failing operation leaves no half-written rows while the tasks that ran before it keep
-theirs; the instance is then saved in ERROR state and marked as an incident, never left to
-stall silently.
+Each script-running task gets a SAVEPOINT, so a failing operation leaves no half-written rows
+while the tasks that ran before it keep theirs; the instance is then saved in ERROR state and
+marked as an incident, never left to stall silently.
 """
 
 from __future__ import annotations
@@ -20,9 +19,8 @@ from . import writes
 from .actors import Actor
 from .clock import clock
 from .models import InstanceStatus, ProcessInstance
-from .operations import OperationContext, OperationRegistry, running
+from .operations import OperationContext, running
 from .projection import next_timer_at, reconcile
-from .scripting import make_script_engine
 from .serializer import InstanceSerializer
 from .versions import VersionStore
 
@@ -34,24 +32,23 @@ LOADED_KEY = "familybook.loaded_workflows"
 READ_KEY = "familybook.read_tasks"
 
 
-def _scripts(spec) -> list[str] | None:
-    """The scripts a task runs (a script task's own, a pre- or postscript); None when it runs
-    engine code we cannot read (a service task)."""
-    scripts = [getattr(spec, "prescript", None), getattr(spec, "postscript", None)]
-    if isinstance(spec, ScriptEngineTask):
-        if not isinstance(getattr(spec, "script", None), str):
-            return None
-        scripts.append(spec.script)
-    return [s for s in scripts if s]
+def _writes_data(task) -> bool:
+    """Tasks that may call operations (and so write rows) get a savepoint of their own.
+
+    Free when the task touches no table: SQLAlchemy emits SAVEPOINT only before a statement.
+    """
+    spec = task.task_spec
+    return isinstance(spec, ScriptEngineTask) or bool(
+        getattr(spec, "prescript", None) or getattr(spec, "postscript", None)
+    )
 
 
 class InstanceRunner:
     """Turns instance rows into running workflows and back."""
 
-    def __init__(self, versions: VersionStore, operations: OperationRegistry) -> None:
+    def __init__(self, versions: VersionStore, script_engine) -> None:
         self.versions = versions
-        self.operations = operations
-        self.script_engine = make_script_engine(operations)
+        self.script_engine = script_engine
         self.serializer = InstanceSerializer()
         self.spawn = None  # the engine's way to start a process from an operation
 
@@ -111,17 +108,17 @@ class InstanceRunner:
             session=session, instance=instance, actor=actor, now=clock.now(), spawn=self.spawn
         )
         with running(ctx):
-            return self._run(session, workflow, first_task)
+            return self._run(ctx, workflow, first_task)
 
     def _run(
-        self, session: Session, workflow: BpmnWorkflow, first_task
+        self, ctx: OperationContext, workflow: BpmnWorkflow, first_task
     ) -> WorkflowException | None:
-        savepoint = None
+        savepoint, snapshot = None, None
 
         def before(task):
-            nonlocal savepoint
-            if self._may_write(task):
-                savepoint = session.begin_nested()
+            nonlocal savepoint, snapshot
+            if _writes_data(task):
+                savepoint, snapshot = ctx.session.begin_nested(), ctx.snapshot()
 
         def after(task):
             nonlocal savepoint
@@ -141,15 +138,9 @@ class InstanceRunner:
                 # Also when a failed flush has already deactivated it: only its rollback makes
                 # the session usable again, so the incident can still be saved.
                 savepoint.rollback()
+                ctx.restore(snapshot)
             return exc
         return None
-
-    def _may_write(self, task) -> bool:
-        """Whether a task's scripts may write rows: then it runs in a savepoint of its own, so
-        a failure undoes its writes (and, on PostgreSQL, a failed statement leaves the
-        transaction usable for saving the incident). Pure computations need none."""
-        scripts = _scripts(task.task_spec)
-        return scripts is None or any(self.operations.touches_database(s) for s in scripts)
 
     def save(
         self,
