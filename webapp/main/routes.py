@@ -12,6 +12,7 @@ from domain.announcements import current_announcements
 
 from ..extensions import get_db
 from ..i18n import LANGUAGES, remember_language, safe_next
+from ..posts.overview import active_books, book_lines, tab_counts
 from . import bp
 
 HOME_ANNOUNCEMENTS = 10
@@ -19,9 +20,26 @@ HOME_ANNOUNCEMENTS = 10
 
 @bp.route("/")
 def home() -> str:
-    """What the service is and how to start, with the current announcements (before login too)."""
+    """What the service is and how to start, with the current announcements (before login too);
+    a logged-in family also sees its contact books and how its posts stand."""
     announcements, facilities = _announcements()
-    return render_template("main/home.html", announcements=announcements, facilities=facilities)
+    return render_template(
+        "main/home.html",
+        announcements=announcements,
+        facilities=facilities,
+        family=_family_overview(),
+    )
+
+
+def _family_overview() -> dict | None:
+    """The logged-in family's books (with any suspension) and post counts, else None."""
+    if not (current_user.is_authenticated and current_user.role == "family"):
+        return None
+    session = get_db().session
+    return {
+        "books": book_lines(session, active_books(session, current_user.id)),
+        "counts": tab_counts(session, current_user.id),
+    }
 
 
 def _announcements() -> tuple[list, dict]:

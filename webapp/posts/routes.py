@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from domain.accounts import Facility
-from domain.applications import ContactBook
-from domain.posts import Post, PostStatus, posts_of
+from domain.posts import PostStatus, posts_of
 from domain.replies import replies_in
 from domain.roster import Inmate
 from forms.post import NewPostForm
@@ -18,17 +17,12 @@ from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskSta
 from ..access import family_only, own_instance
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
-from ..i18n import facility_name
 from ..taskpages.flow import LANDINGS, after_completion
 from . import bp
+from .overview import TABS, active_books, book_lines, tab_counts
 from .texts import REFUSAL_REASONS
 
 PROCESS = "post_review"
-TABS = {
-    "pending": (PostStatus.PROCESSING, PostStatus.PENDING, PostStatus.PHOTO_REFUSED),
-    "approved": (PostStatus.APPROVED,),
-    "rejected": (PostStatus.REJECTED,),
-}
 
 
 @bp.route("/posts")
@@ -40,15 +34,16 @@ def index():
         tab = "pending"
     session = get_db().session
     posts = posts_of(session, current_user.id, TABS[tab])
+    books = active_books(session, current_user.id)
     return render_template(
         "posts/index.html",
         tab=tab,
         posts=posts,
-        counts=_tab_counts(session),
+        counts=tab_counts(session, current_user.id),
         labels=_recipient_labels(session, {p.inmate_id for p in posts}),
         retry_tasks=_retry_tasks(session, posts),
-        replies=replies_in(session, [b.id for b in _books(session)]),
-        has_books=bool(_books(session)),
+        replies=replies_in(session, [b.id for b in books]),
+        has_books=bool(books),
     )
 
 
@@ -57,9 +52,9 @@ def index():
 def new():
     """Choose the person (one active contact book each); the post process starts on POST."""
     session = get_db().session
-    books = _books(session)
+    books = active_books(session, current_user.id)
     form = NewPostForm()
-    form.book.choices = [(str(b.id), label) for b, label in _book_choices(session, books)]
+    form.book.choices = [(str(line.book.id), line.label) for line in book_lines(session, books)]
     if len(books) == 1 and not form.is_submitted():
         form.book.data = str(books[0].id)
     if not form.validate_on_submit():
@@ -110,33 +105,6 @@ def _refusal(instance: ProcessInstance):
         if found.get("reason"):
             return found["reason"], found.get("until")
     return "book_inactive", None
-
-
-def _books(session) -> list[ContactBook]:
-    return list(
-        session.scalars(
-            select(ContactBook)
-            .where(ContactBook.account_id == current_user.id, ContactBook.status == "active")
-            .order_by(ContactBook.id)
-        )
-    )
-
-
-def _book_choices(session, books):
-    for book in books:
-        inmate = session.get(Inmate, book.inmate_id)
-        facility = session.get(Facility, inmate.facility_id)
-        yield book, f"{inmate.display_label} · {facility_name(facility)}"
-
-
-def _tab_counts(session) -> dict[str, int]:
-    rows = session.execute(
-        select(Post.status, func.count(Post.id))
-        .where(Post.account_id == current_user.id)
-        .group_by(Post.status)
-    ).all()
-    by_status = dict(rows)
-    return {tab: sum(by_status.get(s, 0) for s in statuses) for tab, statuses in TABS.items()}
 
 
 def _recipient_labels(session, inmate_ids) -> dict[int, str]:

@@ -1,0 +1,67 @@
+"""A family's contact books and posts at a glance: for the post pages and the home page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from domain.accounts import Facility
+from domain.applications import ContactBook
+from domain.posts import Post, PostStatus
+from domain.roster import Inmate
+from domain.suspensions import active_suspension
+
+from ..i18n import facility_name
+
+# The family's post tabs: 待審核 / 審核通過 / 審核未通過 (a refused photo waits with the family).
+TABS = {
+    "pending": (PostStatus.PROCESSING, PostStatus.PENDING, PostStatus.PHOTO_REFUSED),
+    "approved": (PostStatus.APPROVED,),
+    "rejected": (PostStatus.REJECTED,),
+}
+
+
+@dataclass(frozen=True)
+class BookLine:
+    """One active contact book as the family sees it."""
+
+    book: ContactBook
+    label: str  # "2302 劉〇〇 · 雲林第二監獄"
+    suspended_until: datetime | None
+
+
+def active_books(session: Session, account_id: int) -> list[ContactBook]:
+    """The family's active contact books, oldest first."""
+    return list(
+        session.scalars(
+            select(ContactBook)
+            .where(ContactBook.account_id == account_id, ContactBook.status == "active")
+            .order_by(ContactBook.id)
+        )
+    )
+
+
+def book_lines(session: Session, books: list[ContactBook]) -> list[BookLine]:
+    """Each book with the person (call number, masked name), facility and any suspension."""
+    lines = []
+    for book in books:
+        inmate = session.get(Inmate, book.inmate_id)
+        facility = session.get(Facility, inmate.facility_id)
+        suspension = active_suspension(session, book.account_id, facility.id)
+        label = f"{inmate.display_label} · {facility_name(facility)}"
+        lines.append(BookLine(book, label, suspension.ends_at if suspension else None))
+    return lines
+
+
+def tab_counts(session: Session, account_id: int) -> dict[str, int]:
+    """How many of the family's posts each tab holds."""
+    rows = session.execute(
+        select(Post.status, func.count(Post.id))
+        .where(Post.account_id == account_id)
+        .group_by(Post.status)
+    ).all()
+    by_status = dict(rows)
+    return {tab: sum(by_status.get(s, 0) for s in statuses) for tab, statuses in TABS.items()}
