@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from domain.demo import FAMILY_EMAIL, FAMILY_PASSWORD, STAFF_PASSWORD, seed_demo
 from tests.conftest import read
 from tests.test_inbox import add_task, dummy_instance
 from tests.web_support import csrf_token, login
+from webapp.inbox.filters import PROCESS_LABELS
 from workflows import clock
 from workflows.models import HumanTask
 
@@ -257,3 +259,13 @@ def test_inbox_in_traditional_chinese(client, demo, tasks):
     page = client.get("/inbox").get_data(as_text=True)
     for words in ("待辦工作", "指派給我", "未指派", "全部", "呼號", "已逾期"):
         assert words in page, words
+
+
+def test_every_process_has_a_name_staff_can_read():
+    bpmn = Path(__file__).resolve().parent.parent / "bpmn"
+    ids = {
+        match
+        for path in bpmn.rglob("*.bpmn")
+        for match in re.findall(r'<bpmn:process id="([^"]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert ids and ids <= set(PROCESS_LABELS), sorted(ids - set(PROCESS_LABELS))

@@ -15,10 +15,15 @@ MAX_PAGE = 10_000  # a deeper offset is a typo or a probe, never a reviewer pagi
 
 TAB_LABELS = {"mine": _l("Assigned to me"), "unassigned": _l("Unassigned"), "all": _l("All open")}
 SORT_LABELS = {"due": _l("By due date"), "age": _l("Oldest first")}
-# Process ids as staff read them; a process missing here shows its id.
+# Process ids as staff read them (a test checks every process in bpmn/ has one).
 PROCESS_LABELS = {
     "service_application": _l("Service application"),
     "registration": _l("Registration"),
+    "post_review": _l("Family contact book"),
+    "suspension": _l("Suspension"),
+    "inmate_reply": _l("Inmate reply"),
+    "institution_post": _l("Institution contact book"),
+    "proof_retention": _l("Retention of proofs"),
 }
 
 
