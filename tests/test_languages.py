@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired
 from domain.accounts import Account, ConsentRecord
 from tests.conftest import read
 from tests.web_support import DETAILS, login, mailed_path, register, submit, verify
+from webapp.i18n import bpmn_label
 
 SWITCH = re.compile(
     r'<a href="/lang/(\w+)[^"]*" lang="([\w-]+)" hreflang="([\w-]+)"[^>]*>([^<]+)</a>'
@@ -137,3 +138,20 @@ def test_password_reset_mail_leads_with_the_family_language(app, client, mailbox
     assert "Atur ulang kata sandi / 重設密碼" in message["Subject"]
     body = message.get_body(("plain",)).get_content()
     assert body.startswith("Yth. 王小明,") and "重設密碼" not in body.split("---")[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "shown"),
+    [
+        ("審核家庭聯絡簿 Review the post", "zh_Hant", "審核家庭聯絡簿"),
+        ("審核家庭聯絡簿 Review the post", "en", "Review the post"),
+        ("審核家庭聯絡簿 Review the post", "vi", "Review the post"),
+        ("發佈規則 Posting policy (DMN)", "zh_Hant", "發佈規則"),
+        ("Review", "zh_Hant", "Review"),  # one language only: as it is
+        ("審核", "en", "審核"),
+        (None, "en", ""),
+    ],
+)
+def test_a_bilingual_bpmn_name_shows_the_readers_part(app, name, language, shown):
+    with app.test_request_context("/", headers={"Accept-Language": language.replace("_", "-")}):
+        assert bpmn_label(name) == shown

@@ -7,6 +7,7 @@ mapping from browser tags to our four catalogs (zh_Hant, en, vi, id) is done her
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -102,6 +103,22 @@ def local_day(moment: datetime) -> str:
     return moment.astimezone(get_timezone()).date().isoformat()
 
 
+# A BPMN name written as "<Chinese> <English>" (審核家庭聯絡簿 Review the post): process owners
+# name elements in both languages; each reader is shown one.
+_BILINGUAL = re.compile(
+    r"^(?P<zh>[^A-Za-z]*[\u3400-\u9fff\uf900-\ufaff][^A-Za-z]*?)\s+(?P<en>[A-Za-z].*)$"
+)
+
+
+def bpmn_label(name: str | None) -> str:
+    """The reader's part of a bilingual BPMN name: the Chinese for zh-Hant, the English for
+    everyone else. A name in one language only is shown as it is."""
+    match = _BILINGUAL.match(name or "")
+    if match is None:
+        return name or ""
+    return match["zh"] if str(get_locale()) == "zh_Hant" else match["en"]
+
+
 def facility_name(facility) -> str:
     """A facility's name for the page's reader: Chinese, or its Latin-script (English) name for
     readers of English, Vietnamese and Indonesian."""
@@ -110,9 +127,10 @@ def facility_name(facility) -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selector and give templates `html_lang`, the choices and
-    the `local_day` filter."""
+    the `local_day` and `bpmn_label` filters."""
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(local_day)
+    app.add_template_filter(bpmn_label)
 
     @app.before_request
     def use_wtforms_catalog() -> None:
