@@ -4,16 +4,10 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
 from ..main.navigation import add_nav_item
+from .access import is_inbox_user
 
 # The inbox's own stylesheet, so the layout's CSS stays free of inbox rules.
 bp = Blueprint("inbox", __name__, static_folder="static", static_url_path="/inbox/static")
-
-INBOX_ROLES = frozenset({"reviewer", "supervisor", "facility_admin"})
-
-
-def is_inbox_user(user) -> bool:
-    """Staff of one facility in a role that works tasks; families and others never see it."""
-    return bool(user.is_authenticated and user.role in INBOX_ROLES and user.facility_id is not None)
 
 
 @bp.record_once

@@ -14,7 +14,8 @@ from ..actors import current_actor
 from ..audit_trail import audit
 from ..extensions import get_db, get_engine
 from ..i18n import safe_next
-from . import bp, is_inbox_user
+from . import bp
+from .access import is_inbox_user
 from .filters import SORT_LABELS, TAB_LABELS, InboxFilters, process_label
 from .staff import colleagues, fits, may_take, names
 

@@ -9,9 +9,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from domain.accounts import Facility
 from domain.announcements import current_announcements
+from workflows.inbox import TABS, tab_counts_and_choices
 
+from ..actors import current_actor
 from ..extensions import get_db
 from ..i18n import LANGUAGES, remember_language, safe_next
+from ..inbox.access import is_inbox_user
+from ..inbox.filters import TAB_LABELS, InboxFilters
 from ..posts.overview import active_books, book_lines, tab_counts
 from . import bp
 
@@ -28,6 +32,7 @@ def home() -> str:
         announcements=announcements,
         facilities=facilities,
         family=_family_overview(),
+        work=_work_overview(),
     )
 
 
@@ -40,6 +45,15 @@ def _family_overview() -> dict | None:
         "books": book_lines(session, active_books(session, current_user.id)),
         "counts": tab_counts(session, current_user.id),
     }
+
+
+def _work_overview() -> dict | None:
+    """For staff with an inbox: how many open tasks each of its tabs holds, else None."""
+    if not is_inbox_user(current_user):
+        return None
+    query = InboxFilters().query(current_actor())
+    counts, _choices = tab_counts_and_choices(get_db().session, query)
+    return {"tabs": [(tab, TAB_LABELS[tab], counts[tab]) for tab in TABS]}
 
 
 def _announcements() -> tuple[list, dict]:

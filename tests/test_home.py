@@ -1,5 +1,6 @@
-"""A logged-in family's home page shows its contact books, any suspension, and how its posts
-stand, with the way to write one; a family without a book is pointed to its applications."""
+"""The home page after login: a family sees its contact books, any suspension, how its posts
+stand and the way to write one (without a book: its applications); staff see their inbox's
+tabs with counts; the "how it works" steps are for visitors and families who have not started."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from domain.accounts import Account, Facility
 from domain.suspensions import Suspension, active_key
 from tests.application_support import FAMILY, logged_in, seed
-from tests.post_support import family_with_book, send_post
+from tests.post_support import family_with_book, send_post, staff
 from workflows import clock
 
 
@@ -60,3 +61,13 @@ def test_a_family_without_a_book_is_pointed_to_its_applications(app):
 def test_a_visitor_sees_how_it_works(client):
     page = home(client)
     assert "使用步驟" in page and 'href="/register"' in page and 'id="books-title"' not in page
+
+
+def test_staff_see_their_inbox_tabs_with_counts(app):
+    family, book_id = family_with_book(app, "dunpin-school", "1201")
+    assert send_post(family, book_id).status_code == 302
+    page = home(staff(app, "reviewer", "dunpin"))
+    assert 'id="work-title"' in page and "未指派 (1)" in page and "指派給我 (0)" in page
+    assert "使用步驟" not in page and 'id="books-title"' not in page
+    other = home(staff(app, "reviewer", "yunlin"))  # another facility's task is not counted
+    assert "未指派 (0)" in other
