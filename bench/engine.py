@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import os
 import statistics
-import tempfile
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from time import perf_counter
 from uuid import UUID
 
+from _engine_db import postgres_schema, sqlite_database
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import create_engine, event, func, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import event, func, select
 
-from workflows import Actor, Base, Database, WorkflowEngine, clock
+from workflows import Actor, WorkflowEngine, clock
 from workflows.models import (
     HumanTask,
     InstanceStatus,
@@ -268,50 +265,13 @@ def report(db_name: str, results) -> None:
         )
 
 
-@contextmanager
-def sqlite_database():
-    with tempfile.TemporaryDirectory() as folder:
-        db = Database(f"sqlite:///{folder}/bench.db")
-        Base.metadata.create_all(db.engine, tables=ENGINE_TABLES)
-        try:
-            yield db
-        finally:
-            db.dispose()
-
-
-@contextmanager
-def postgres_database(url: str):
-    """The engine's tables in a schema of their own, dropped afterwards; None if unreachable."""
-    schema = f"bench_engine_{os.getpid()}"
-    admin = create_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except OperationalError as exc:
-        admin.dispose()
-        shown = make_url(url).render_as_string(hide_password=True)
-        print(f"PostgreSQL skipped: {shown} unreachable ({str(exc).splitlines()[0]})")
-        yield None
-        return
-    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
-    db = Database(scoped.render_as_string(hide_password=False))
-    try:
-        Base.metadata.create_all(db.engine, tables=ENGINE_TABLES)
-        yield db
-    finally:
-        db.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
 def main() -> None:
     print(f"median / p90 in ms over {RUNS} runs (after {WARMUP} warm-up runs)")
     print(f"{'step':<24} {'db':<10} {'engine p50 / p90':>16}   {'bare p50 / p90':>14}   ratio")
     notes = []
     for name, opener in [
-        ("sqlite", sqlite_database),
-        ("postgresql", lambda: postgres_database(PG_URL)),
+        ("sqlite", lambda: sqlite_database(ENGINE_TABLES)),
+        ("postgresql", lambda: postgres_schema(PG_URL, ENGINE_TABLES)),
     ]:
         with opener() as db:
             if db is None:
