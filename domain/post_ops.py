@@ -82,7 +82,10 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _standing(book: Book, policy: dict, exclude: int | None = None) -> Standing:
+def _standing(book: Book | None, policy: dict, exclude: int | None = None) -> Standing | None:
+    """The family's standing for this book (None when the book is not theirs or not active)."""
+    if book is None:
+        return None
     ctx = context()
     return read_standing(
         ctx.session,
@@ -94,9 +97,9 @@ def _standing(book: Book, policy: dict, exclude: int | None = None) -> Standing:
     )
 
 
-def _refusal(book: Book | None, standing: Standing | None, policy: dict):
+def _refusal(standing: Standing | None, policy: dict):
     """Why this family may not post in this book now, and until when: (code, until) or None."""
-    if book is None or standing is None:
+    if standing is None:
         return "book_inactive", None
     if standing.suspended_until is not None:
         return "suspended", standing.suspended_until
@@ -115,8 +118,8 @@ def check_posting(account_id: int, book_id: int, policy: dict) -> dict:
     """Whether the family may post now; the compose page shows the rest before they type."""
     ctx = context()
     book = _book(book_id, account_id)
-    standing = _standing(book, policy) if book is not None else None
-    refusal = _refusal(book, standing, policy)
+    standing = _standing(book, policy)
+    refusal = _refusal(standing, policy)
     result = {"allowed": refusal is None, "reason": None, "until": None}
     if refusal is not None:
         result["reason"], result["until"] = refusal[0], _iso(refusal[1])
@@ -146,8 +149,8 @@ def file_post(account_id: int, book_id: int, post: dict, policy: dict, post_id=N
     """
     ctx = context()
     book = _book(book_id, account_id, lock=True)
-    standing = _standing(book, policy, exclude=post_id) if book is not None else None
-    refusal = _refusal(book, standing, policy)
+    standing = _standing(book, policy, exclude=post_id)
+    refusal = _refusal(standing, policy)
     if refusal is not None:
         until = _iso(refusal[1])
         return {"filed": False, "reason": refusal[0], "until": until, "post_id": post_id}

@@ -99,25 +99,6 @@ def last_counted_post_query(
     return query.order_by(Post.submitted_at.desc(), Post.id.desc()).limit(1)
 
 
-def last_counted_post(
-    session: Session, book_id: int, rejected_uses_interval: bool, exclude: int | None = None
-) -> Post | None:
-    """The newest post of this book that counts for the interval (`exclude`: the one refiled)."""
-    return session.scalar(last_counted_post_query(book_id, rejected_uses_interval, exclude))
-
-
-def next_allowed_at(
-    session: Session,
-    book_id: int,
-    interval_days: int,
-    rejected_uses_interval: bool,
-    exclude: int | None = None,
-) -> datetime | None:
-    """When this book may post again; None when it may post now (or has never posted)."""
-    last = last_counted_post(session, book_id, rejected_uses_interval, exclude)
-    return allowed_after(last.submitted_at if last is not None else None, interval_days)
-
-
 def allowed_after(last_post_at: datetime | None, interval_days: int) -> datetime | None:
     """When the interval after the last counted post ends; None when there is nothing to wait."""
     if last_post_at is None or interval_days <= 0:

@@ -49,13 +49,6 @@ def project_in_force_query(account_id: int, facility_id: int, now: datetime) -> 
     )
 
 
-def project_in_force(
-    session: Session, account_id: int, facility_id: int, now: datetime
-) -> SpecialProject | None:
-    """The grant in force for this family at this facility now (the latest granted), if any."""
-    return session.scalar(project_in_force_query(account_id, facility_id, now))
-
-
 def projects_of_facility(session: Session, facility_id: int) -> list[SpecialProject]:
     """Every grant of a facility, newest first."""
     return list(
