@@ -9,7 +9,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from domain.accounts import Facility
 from domain.announcements import current_announcements
-from workflows.inbox import TABS, tab_counts_and_choices
+from workflows.inbox import TABS as TASK_TABS
+from workflows.inbox import tab_counts as task_tab_counts
 
 from ..actors import current_actor
 from ..extensions import get_db
@@ -51,9 +52,8 @@ def _work_overview() -> dict | None:
     """For staff with an inbox: how many open tasks each of its tabs holds, else None."""
     if not is_inbox_user(current_user):
         return None
-    query = InboxFilters().query(current_actor())
-    counts, _choices = tab_counts_and_choices(get_db().session, query)
-    return {"tabs": [(tab, TAB_LABELS[tab], counts[tab]) for tab in TABS]}
+    counts = task_tab_counts(get_db().session, InboxFilters().query(current_actor()))
+    return {"tabs": [(tab, TAB_LABELS[tab], counts[tab]) for tab in TASK_TABS]}
 
 
 def _announcements() -> tuple[list, dict]:
