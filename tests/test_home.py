@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from domain.accounts import Account, Facility
+from domain.roster import TAIPEI
 from domain.suspensions import Suspension, active_key
 from tests.application_support import FAMILY, logged_in, seed
 from tests.post_support import family_with_book, send_post, staff
@@ -48,7 +49,10 @@ def test_a_suspended_family_sees_until_when(app):
             )
         )
     database.remove()
-    assert "停權至" in home(family)
+    until = (now + timedelta(days=31)).astimezone(TAIPEI).date().isoformat()
+    assert f"停權至 {until}" in home(family)
+    # The post page's chooser says it too, before the family starts writing.
+    assert f"停權至 {until}" in family.get("/posts/new").get_data(as_text=True)
 
 
 def test_a_family_without_a_book_is_pointed_to_its_applications(app):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -54,7 +55,7 @@ def new():
     session = get_db().session
     books = active_books(session, current_user.id)
     form = NewPostForm()
-    form.book.choices = [(str(line.book.id), line.label) for line in book_lines(session, books)]
+    form.book.choices = [(str(line.book.id), _choice(line)) for line in book_lines(session, books)]
     if len(books) == 1 and not form.is_submitted():
         form.book.data = str(books[0].id)
     if not form.validate_on_submit():
@@ -105,6 +106,14 @@ def _refusal(instance: ProcessInstance):
         if found.get("reason"):
             return found["reason"], found.get("until")
     return "book_inactive", None
+
+
+def _choice(line) -> str:
+    """A book in the chooser; a suspension shows before the family starts writing."""
+    if line.suspended_until is None:
+        return line.label
+    until = format_date(line.suspended_until, "yyyy-MM-dd")
+    return f"{line.label} · {_('Suspended until %(date)s', date=until)}"
 
 
 def _recipient_labels(session, inmate_ids) -> dict[int, str]:
