@@ -126,6 +126,25 @@ def test_a_png_with_a_damaged_checksum_is_corrupt():
     assert refusal(bytes(data)) == "corrupt"
 
 
+def noisy_jpeg() -> bytes:
+    """A JPEG whose compressed data fills most of the file (noise does not compress)."""
+    out = io.BytesIO()
+    Image.effect_noise((800, 600), 40).convert("RGB").save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("cut", [2, 100], ids=["end marker missing", "last scan bytes missing"])
+def test_a_jpeg_cut_short_is_corrupt_though_checked_at_reduced_scale(cut):
+    assert refusal(noisy_jpeg()[:-cut]) == "corrupt"
+
+
+def test_a_jpeg_with_garbage_in_its_compressed_data_is_corrupt():
+    data = bytearray(noisy_jpeg())
+    middle = len(data) // 2
+    data[middle : middle + 2000] = bytes(0 if i % 7 == 0 else 0xFF for i in range(2000))
+    assert refusal(bytes(data)) == "corrupt"
+
+
 def test_over_the_limit_is_refused_before_decoding():
     big = b"\xff\xd8\xff" + bytes(10 * MB)
     assert refusal(big) == "too_large"
