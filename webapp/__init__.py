@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from domain.settings import Settings
+from forms.fields import DEFAULT_MAX_TOTAL_BYTES
 from workflows.db import Database
 
 from . import i18n
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
         RATELIMIT_STORAGE_URI=settings.ratelimit_storage_uri,
     )
     app.config.update(overrides)
+    # What a form's files may weigh together; the pages' upload script refuses more up front.
+    app.jinja_env.globals["upload_limit_bytes"] = DEFAULT_MAX_TOTAL_BYTES
     app.extensions["settings"] = settings
     app.extensions["db"] = Database(settings.database_url)
 

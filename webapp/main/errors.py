@@ -25,7 +25,10 @@ MESSAGES = {
     ),
     413: (
         _l("The upload is too large"),
-        _l("Attachments may be at most 20 MB in total. Please choose a smaller file."),
+        _l(
+            "Attachments may be at most 20 MB in total. What you typed is still in the form: "
+            "go back with your browser's Back button and choose a smaller file."
+        ),
     ),
     429: (
         _l("Too many attempts"),
