@@ -7,6 +7,7 @@ contact book, the posts so far, suspensions, restrictions and special projects.
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from functools import cache
 
 from sqlalchemy import Select, bindparam, select
@@ -23,7 +24,7 @@ from .notifications import register_for_dispatch
 from .notify import notify_account
 from .posting_standing import Book, Standing, read_standing
 from .posts import POST_PHOTO_JOB, Post, PostStatus, allowed_after, rejections_since
-from .roster import TAIPEI, Inmate, local_today
+from .roster import TAIPEI, Inmate, local_today, restrictions_lift_on
 from .suspensions import active_suspension, last_lifted_at
 
 POSTS_LINK = "/posts"
@@ -97,14 +98,14 @@ def _standing(book: Book | None, policy: dict, exclude: int | None = None) -> St
     )
 
 
-def _refusal(standing: Standing | None, policy: dict):
+def _refusal(book: Book | None, standing: Standing | None, policy: dict):
     """Why this family may not post in this book now, and until when: (code, until) or None."""
     if standing is None:
         return "book_inactive", None
     if standing.suspended_until is not None:
         return "suspended", standing.suspended_until
     if standing.restricted:
-        return "restricted", None
+        return "restricted", _restriction_lifted_at(book)
     if standing.project_id is not None and standing.project_no_interval:
         return None
     allowed_at = allowed_after(standing.last_post_at, policy["interval_days"])
@@ -113,20 +114,25 @@ def _refusal(standing: Standing | None, policy: dict):
     return None
 
 
+def _restriction_lifted_at(book: Book) -> datetime | None:
+    """The start (in Taipei) of the first day no restriction covers; None when open-ended."""
+    day = restrictions_lift_on(context().session, book.inmate_id, local_today())
+    return datetime.combine(day, time(), TAIPEI) if day is not None else None
+
+
 @operation
 def check_posting(account_id: int, book_id: int, policy: dict) -> dict:
     """Whether the family may post now; the compose page shows the rest before they type."""
     ctx = context()
     book = _book(book_id, account_id)
     standing = _standing(book, policy)
-    refusal = _refusal(standing, policy)
+    refusal = _refusal(book, standing, policy)
     result = {"allowed": refusal is None, "reason": None, "until": None}
     if refusal is not None:
         result["reason"], result["until"] = refusal[0], _iso(refusal[1])
     if book is None:
         return result
     since = last_lifted_at(ctx.session, account_id, book.facility_id)
-    later = allowed_after(standing.last_post_at, policy["interval_days"])
     in_project = standing.project_id is not None
     result.update(
         rejections=rejections_since(ctx.session, account_id, book.facility_id, since),
@@ -136,7 +142,8 @@ def check_posting(account_id: int, book_id: int, policy: dict) -> dict:
             else policy["max_chars"]
         ),
         special_project=in_project,
-        next_after_this=_iso(later if later and later > ctx.now else ctx.now),
+        # This post will hold the interval from about now, as filing counts it.
+        next_after_this=_iso(allowed_after(ctx.now, policy["interval_days"])),
     )
     return result
 
@@ -150,10 +157,19 @@ def file_post(account_id: int, book_id: int, post: dict, policy: dict, post_id=N
     ctx = context()
     book = _book(book_id, account_id, lock=True)
     standing = _standing(book, policy, exclude=post_id)
-    refusal = _refusal(standing, policy)
+    refusal = _refusal(book, standing, policy)
     if refusal is not None:
         until = _iso(refusal[1])
-        return {"filed": False, "reason": refusal[0], "until": until, "post_id": post_id}
+        if post_id:
+            _close_unsent(post_id)
+        closed = bool(post_id)
+        return {
+            "filed": False,
+            "reason": refusal[0],
+            "until": until,
+            "post_id": post_id,
+            "closed": closed,
+        }
     row = ctx.session.get(Post, post_id) if post_id else None
     if row is None:
         row = Post(account_id=account_id, book_id=book.id, inmate_id=book.inmate_id)
@@ -167,6 +183,14 @@ def file_post(account_id: int, book_id: int, post: dict, policy: dict, post_id=N
         row.job_touched_at = ctx.now
         register_for_dispatch(ctx.session, row.id, POST_PHOTO_JOB)
     return {"filed": True, "reason": None, "until": None, "post_id": row.id, "photo": photo}
+
+
+def _close_unsent(post_id: int) -> None:
+    """A post back with its family (refused photo) that may not be filed again now is closed:
+    it leaves 待審核, and this process ends (the family sees why and the text it wrote)."""
+    row = context().session.get(Post, post_id)
+    row.status = PostStatus.WITHDRAWN
+    record_step("post.close_unsent", "post", row.id, row.facility_id)
 
 
 def _fill(row: Post, post: dict, policy: dict) -> None:

@@ -16,7 +16,10 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from workflows.db import Base, UTCDateTime
 
-TITLE_MAX = 50
+TITLE_MAX = 50  # characters as a person counts them
+# What the column holds, in code points (PostgreSQL's varchar counts these): a family emoji is
+# one character to a person and seven code points, so the form checks both.
+TITLE_STORED_MAX = 200
 # The job kind that prepares a filed post's photo (see tasks.posts); the post row is its outbox.
 POST_PHOTO_JOB = "post_photo"
 GRAPHEME = regex.compile(r"\X")
@@ -36,7 +39,9 @@ class PostStatus:
     APPROVED = "approved"  # 審核通過 (delivered once `delivered_at` is set: 已送達)
     REJECTED = "rejected"  # 審核未通過
     PHOTO_REFUSED = "photo_refused"  # the photo could not be used; back with the family
-    WITHDRAWN = "withdrawn"  # still open when its family deleted the account: never delivered
+    # Never delivered: still open when its family deleted the account, or back with the family
+    # (refused photo) and not allowed to be filed again (e.g. a newer post holds the interval).
+    WITHDRAWN = "withdrawn"
 
     # Statuses that hold the posting interval (a rejected post only if the policy says so).
     HOLDING = (PROCESSING, PENDING, APPROVED)
@@ -52,7 +57,7 @@ class Post(Base):
     book_id: Mapped[int] = mapped_column(ForeignKey("contact_book.id"), index=True)
     inmate_id: Mapped[int] = mapped_column(ForeignKey("inmate.id"), index=True)
     facility_id: Mapped[int] = mapped_column(ForeignKey("facility.id"), index=True)
-    title: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(TITLE_STORED_MAX))
     body: Mapped[str] = mapped_column(Text)
     # The family's upload as sent (a photo or a PDF), then what the photo job made of it.
     upload_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))

@@ -7,7 +7,7 @@ disciplinary punishment, isolation...) close the service while they are in force
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
@@ -149,6 +149,27 @@ def active_restriction_query(inmate_id: int, on: date) -> Select:
 def active_restriction(session: Session, inmate_id: int, on: date) -> Restriction | None:
     """The restriction in force for the person on `on` (the earliest started), if any."""
     return session.scalar(active_restriction_query(inmate_id, on))
+
+
+def restrictions_lift_on(session: Session, inmate_id: int, on: date) -> date | None:
+    """The first day from `on` that no restriction covers (restrictions that follow each other
+    close the service together); None while one without an end date is in force."""
+    rows = session.scalars(
+        select(Restriction)
+        .where(
+            Restriction.inmate_id == inmate_id,
+            or_(Restriction.ends_on.is_(None), Restriction.ends_on >= on),
+        )
+        .order_by(Restriction.starts_on, Restriction.id)
+    )
+    day = on
+    for row in rows:
+        if row.starts_on > day:
+            break
+        if row.ends_on is None:
+            return None
+        day = max(day, row.ends_on + timedelta(days=1))
+    return day
 
 
 def active_restrictions(

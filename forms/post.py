@@ -12,10 +12,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from domain.files import storage_dir_for, store_bytes
-from domain.posts import TITLE_MAX, Post, character_count
+from domain.posts import TITLE_MAX, TITLE_STORED_MAX, Post, character_count
 from domain.roster import active_restriction, local_today
 from domain.suspensions import active_suspension
 
@@ -49,6 +56,32 @@ class GraphemeLength:
             )
 
 
+class CodePointLength:
+    """At most `limit` code points: what the database column holds, whatever a person counts."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, _form, field) -> None:
+        if len(field.data or "") > self.limit:
+            raise ValidationError(
+                _l(
+                    "This title is too long to store: emoji and some symbols take the room of "
+                    "several characters. Please shorten it."
+                )
+            )
+
+
+class NoAttachment:
+    """The facility's policy allows no photo: any file sent is refused beside the field."""
+
+    def __call__(self, _form, field) -> None:
+        if field.data and getattr(field.data, "filename", ""):
+            raise StopValidation(
+                _l("This facility accepts no photo or PDF with a post. Please send the text alone.")
+            )
+
+
 def _session():
     return current_app.extensions["db"].session
 
@@ -60,7 +93,11 @@ class PostComposeForm(FlaskForm):
     title = StringField(
         _l("Title"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter a title.")), GraphemeLength(TITLE_MAX)],
+        validators=[
+            DataRequired(_l("Enter a title.")),
+            GraphemeLength(TITLE_MAX),
+            CodePointLength(TITLE_STORED_MAX),
+        ],
     )
     body = TextAreaField(
         _l("Message"), filters=[strip], validators=[DataRequired(_l("Write your message."))]
@@ -73,6 +110,10 @@ class PostComposeForm(FlaskForm):
         self.max_chars = int(posting.get("max_chars") or task_data.get("max_chars") or 100)
         self.body.validators = [*self.body.validators, GraphemeLength(self.max_chars)]
         self.body.render_kw = {"data-max-chars": self.max_chars, "maxlength": None}
+        # One attachment slot (a photo or a PDF); a policy of 0 photos closes it.
+        self.max_photos = int(task_data.get("max_photos", 1))
+        if self.max_photos <= 0:
+            self.photo.validators = [NoAttachment(), *self.photo.validators]
         self.recipient = task_data.get("opened", {}).get("recipient", "")
         self.posting = posting
         self.threshold = task_data.get("rejection_threshold")

@@ -85,9 +85,13 @@ def outcome(instance_id: int):
     if refusal is None:
         flash(_("Your post has been sent. The facility reviews it before it is delivered."))
         return redirect(url_for("posts.index"))
-    code, until = refusal
+    code, until, closed = refusal
     return render_template(
-        "posts/refused.html", reason=REFUSAL_REASONS.get(code, code), code=code, until=until
+        "posts/refused.html",
+        reason=REFUSAL_REASONS.get(code, code),
+        code=code,
+        until=until,
+        closed=closed,
     )
 
 
@@ -95,17 +99,19 @@ LANDINGS[PROCESS] = lambda instance: url_for("posts.outcome", instance_id=instan
 
 
 def _refusal(instance: ProcessInstance):
-    """(reason code, until ISO or None) when the process ended with nothing filed."""
+    """(reason code, until ISO or None, the closed post's text or None) when the process ended
+    with nothing filed; the text is of a post that was back with the family and is now closed."""
     if instance.status != InstanceStatus.COMPLETED:
         return None
     data = get_engine().final_data(instance)
-    if data.get("post_id") and (data.get("filing") or {}).get("filed"):
+    filing = data.get("filing") or {}
+    if data.get("post_id") and filing.get("filed"):
         return None
-    for step in ("filing", "posting"):
-        found = data.get(step) or {}
+    closed = data.get("post") if filing.get("closed") else None
+    for found in (filing, data.get("posting") or {}):
         if found.get("reason"):
-            return found["reason"], found.get("until")
-    return "book_inactive", None
+            return found["reason"], found.get("until"), closed
+    return "book_inactive", None, None
 
 
 def _choice(line) -> str:

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from domain.accounts import Account, Facility
 from domain.applications import ContactBook
-from domain.posts import Post, PostStatus, character_count
+from domain.posts import Post, character_count, rejections_since
 from domain.roster import Inmate, Restriction
-from domain.suspensions import active_suspension
+from domain.suspensions import active_suspension, last_lifted_at
 
 from ..taskpages.routes import TASK_CONTEXT
 from . import bp
@@ -54,7 +54,14 @@ def review_context(session, row, task_data: dict) -> dict:
         "facility": session.get(Facility, post.facility_id),
         "book": book,
         "history": history,
-        "rejected_count": sum(1 for p in history if p.status == PostStatus.REJECTED),
+        # Counted as the suspension counts them: at the facility, since the last suspension.
+        "rejections": rejections_since(
+            session,
+            post.account_id,
+            post.facility_id,
+            last_lifted_at(session, post.account_id, post.facility_id),
+        ),
+        "threshold": task_data.get("rejection_threshold"),
         "suspension": active_suspension(session, post.account_id, post.facility_id),
         "restrictions": list(
             session.scalars(

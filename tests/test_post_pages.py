@@ -1,0 +1,103 @@
+"""What the post pages tell the family and the reviewer: the next date, a restriction's end, the
+rejections toward a suspension, and a title the database can hold."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import select
+
+from domain.roster import Inmate, Restriction
+from tests.application_support import field_error
+from tests.conftest import read
+from tests.post_support import (
+    decide,
+    family_with_book,
+    posts,
+    review_task,
+    send_post,
+    staff,
+    start_post,
+)
+from workflows import clock
+from workflows.models import InstanceStatus, ProcessInstance
+
+FAMILY_EMOJI = (
+    "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # 1 character, 7 code points
+)
+
+
+def rules_box(page: str) -> str:
+    """The compose page's box of rules, above the form."""
+    return re.search(r'<section class="callout".*?</section>', page, re.S).group(0)
+
+
+def test_the_compose_page_shows_the_date_after_this_post(app):
+    family, book_id = family_with_book(app)  # Dunpin: one post per 2 days
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))  # 10:00 in Taipei
+    page = family.get(start_post(family, book_id).headers["Location"]).get_data(as_text=True)
+    assert "2026-12-03" in rules_box(page) and "2026-12-01" not in rules_box(page)
+    send_post(family, book_id)
+    clock.advance(timedelta(days=5))
+    page = family.get(start_post(family, book_id).headers["Location"]).get_data(as_text=True)
+    assert "2026-12-08" in rules_box(page)
+
+
+def add_restriction(app, starts_on: date, ends_on: date | None, call_number="1201") -> None:
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        inmate = session.scalar(select(Inmate).where(Inmate.call_number == call_number))
+        session.add(
+            Restriction(
+                inmate_id=inmate.id, kind="discipline", starts_on=starts_on, ends_on=ends_on
+            )
+        )
+    database.remove()
+
+
+def test_a_restriction_refusal_shows_the_day_it_ends(app):
+    family, book_id = family_with_book(app)
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+    add_restriction(app, date(2026, 11, 20), date(2026, 12, 5))
+    add_restriction(app, date(2026, 12, 6), date(2026, 12, 9))  # follows at once: one closure
+    page = family.get(start_post(family, book_id).headers["Location"]).get_data(as_text=True)
+    assert "限制" in page and "2026-12-10 00:00" in page
+
+
+def test_an_open_ended_restriction_gives_no_date(app):
+    family, book_id = family_with_book(app)
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+    add_restriction(app, date(2026, 11, 20), date(2026, 12, 5))
+    add_restriction(app, date(2026, 12, 3), None)
+    page = family.get(start_post(family, book_id).headers["Location"]).get_data(as_text=True)
+    assert "限制" in page and "2026-12-06" not in page and "起再次發佈" not in page
+
+
+def test_the_reviewer_sees_the_rejections_toward_a_suspension(app):
+    family, book_id = family_with_book(app)
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+    reviewer = staff(app, "reviewer", "dunpin")
+    for _ in range(2):
+        send_post(family, book_id)
+        assert decide(reviewer, review_task(app), "reject", "請勿談公務").status_code == 302
+    send_post(family, book_id)
+    page = reviewer.get(f"/tasks/{review_task(app)}").get_data(as_text=True)
+    assert "目前 2 次 / 門檻 3 次" in page  # Dunpin: suspended at 3 rejections
+
+
+def test_a_title_longer_than_the_column_is_refused_beside_the_field(app):
+    family, book_id = family_with_book(app)
+    title = FAMILY_EMOJI * 50  # 50 characters as a person counts them, 350 code points
+    response = send_post(family, book_id, title=title, body="我們都好")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and field_error(page, "title")
+    assert title in page and "我們都好" in page
+    assert posts(app) == []
+    assert not read(
+        app, select(ProcessInstance).where(ProcessInstance.status == InstanceStatus.INCIDENT)
+    )
+    accepted = send_post(family, book_id, title=FAMILY_EMOJI * 28)  # 196 code points
+    assert accepted.status_code == 302
+    [post] = posts(app)
+    assert post.title == FAMILY_EMOJI * 28
