@@ -187,3 +187,14 @@ def test_another_visitor_cannot_open_a_registration_task(app, client):
     task_url = submit(client, "/register", {"consent": "y"}).headers["Location"]
     assert client.get(task_url).status_code == 200
     assert app.test_client().get(task_url).status_code == 404
+
+
+def test_a_reset_password_may_not_contain_the_national_id(app, client, mailbox):
+    verify(client, mailed_path(_registered(client, mailbox)))
+    submit(client, "/password/forgot", {"email": "ming@example.tw"})
+    path = mailed_path(mailbox.last())
+    with_id = f"my id {DETAILS['national_id'].lower()} ok"
+    page = submit(client, path, {"password": with_id, "password_confirm": with_id})
+    assert page.status_code == 200 and "密碼不可包含您的身分證" in page.get_data(as_text=True)
+    assert login(app.test_client(), "ming@example.tw", with_id).status_code == 200
+    assert login(app.test_client(), "ming@example.tw", DETAILS["password"]).status_code == 302
