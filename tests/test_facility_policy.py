@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from workflows.operations import OperationRegistry
 from workflows.scripting import make_script_engine
@@ -62,3 +65,31 @@ def test_editing_the_table_changes_the_rule_without_code():
     )
     assert edited != text
     assert policy("taichung-detention", False, edited)["interval_days"] == 14
+
+
+@pytest.mark.parametrize(
+    "cell, text",
+    [
+        ("facility_policy_r3_o0", "len(().__class__.__base__.__subclasses__())"),
+        ("facility_policy_r3_o0", "len('{0.__class__}'.format(1))"),
+        ("facility_policy_r3_i0", "().__class__ != 1"),
+    ],
+)
+def test_a_rule_cell_cannot_reach_python_internals_at_run_time(cell, text):
+    """Validation refuses these cells; the engine refuses them too, should one get past it."""
+    original = (ROOT / "bpmn/facility_policy.dmn").read_text()
+    edited = re.sub(rf'(id="{cell}"><text>)[^<]*', lambda m: m[1] + escape(text), original)
+    assert edited != original
+    with pytest.raises(SpiffWorkflowException) as failure:
+        policy("taichung-detention", False, edited)
+    cause = failure.value
+    while cause.__context__ is not None:  # SpiffWorkflow wraps the error raised in the engine
+        cause = cause.__context__
+    assert isinstance(cause, ValueError) and "may not use" in str(cause)
+
+
+def test_a_script_cannot_reach_python_internals_at_run_time():
+    environment = make_script_engine(OperationRegistry()).environment
+    with pytest.raises(ValueError, match="may not use __subclasses__"):
+        environment.execute("n = len(object.__subclasses__())", {})
+    assert environment.evaluate("len(x) < 5", {"x": "abc"}) is True

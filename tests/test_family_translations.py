@@ -47,6 +47,7 @@ FAMILY_FACING = [
     "webapp/templates/auth/link_invalid.html",
     "webapp/templates/auth/link_resent.html",
     "webapp/templates/auth/login.html",
+    "webapp/templates/auth/logout.html",
     "webapp/templates/auth/registered.html",
     "webapp/templates/auth/reset.html",
     "webapp/templates/auth/reset_invalid.html",

@@ -37,8 +37,22 @@ def test_register_verify_login_logout(app, client, mailbox):
     assert consent.account_id == account.id and consent.notice_version == CURRENT_VERSION
     assert login(client, "ming@example.tw", DETAILS["password"]).status_code == 302
     assert "王小明" in client.get("/").get_data(as_text=True)
-    client.get("/logout")
+    assert submit(client, "/logout", {}).status_code == 302
     assert "王小明" not in client.get("/").get_data(as_text=True)
+
+
+def test_logout_needs_a_post_with_its_csrf_token(app, client, mailbox):
+    """A GET only asks (another site could embed /logout); a POST without the token is refused."""
+    verify(client, mailed_path(_registered(client, mailbox)))
+    assert login(client, "ming@example.tw", DETAILS["password"]).status_code == 302
+    page = client.get("/logout")
+    assert page.status_code == 200
+    assert 'method="post" action="/logout"' in page.get_data(as_text=True)
+    assert client.post("/logout").status_code == 400
+    assert "王小明" in client.get("/").get_data(as_text=True)
+    assert submit(client, "/logout", {}).status_code == 302
+    assert "王小明" not in client.get("/").get_data(as_text=True)
+    assert client.get("/logout").status_code == 302  # nothing to ask when logged out
 
 
 def test_national_id_is_encrypted_masked_and_never_stored_or_logged_in_clear(
@@ -187,3 +201,14 @@ def test_another_visitor_cannot_open_a_registration_task(app, client):
     task_url = submit(client, "/register", {"consent": "y"}).headers["Location"]
     assert client.get(task_url).status_code == 200
     assert app.test_client().get(task_url).status_code == 404
+
+
+def test_a_reset_password_may_not_contain_the_national_id(app, client, mailbox):
+    verify(client, mailed_path(_registered(client, mailbox)))
+    submit(client, "/password/forgot", {"email": "ming@example.tw"})
+    path = mailed_path(mailbox.last())
+    with_id = f"my id {DETAILS['national_id'].lower()} ok"
+    page = submit(client, path, {"password": with_id, "password_confirm": with_id})
+    assert page.status_code == 200 and "密碼不可包含您的身分證" in page.get_data(as_text=True)
+    assert login(app.test_client(), "ming@example.tw", with_id).status_code == 200
+    assert login(app.test_client(), "ming@example.tw", DETAILS["password"]).status_code == 302

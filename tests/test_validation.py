@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 
 from tests.engine_support import ENGINE_BPMN, make_engine
 from workflows import SpecInvalid
+from workflows.dmn_checks import check_dmn_files
 from workflows.specs import read_folder
 from workflows.validation import validate_files
 
@@ -94,3 +97,67 @@ def test_a_file_that_is_not_xml_is_named_with_its_line():
     problems = problems_after("</bpmn:scriptTask>", "</bpmn:scriptTsk>")
     [(file, element, reason)] = problems
     assert file == "review.bpmn" and element.startswith("line ") and "mismatch" in reason
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBCLASSES = "len(().__class__.__base__.__subclasses__())"
+
+
+def policy_files() -> dict[str, str]:
+    return {
+        "facility_policy.dmn": (ROOT / "bpmn/facility_policy.dmn").read_text(),
+        "policy_probe.bpmn": (ROOT / "tests/policy_bpmn/policy_probe.bpmn").read_text(),
+    }
+
+
+def dmn_problems_after(cell_id: str, new_text: str) -> list[tuple[str, str, str]]:
+    files = policy_files()
+    cell = re.compile(rf'(id="{cell_id}"[^>]*><text>)[^<]*(</text>)')
+    assert cell.search(files["facility_policy.dmn"]), cell_id
+    files["facility_policy.dmn"] = cell.sub(
+        lambda m: m[1] + escape(new_text) + m[2], files["facility_policy.dmn"]
+    )
+    _version, problems = validate_files(files, frozenset(), frozenset())
+    return problems
+
+
+@pytest.mark.parametrize(
+    "cell_id, text, reason",
+    [
+        ("facility_policy_r1_o0", SUBCLASSES, "may not use __class__"),
+        ("facility_policy_r1_o7", '"{0.__class__}".format(1)', "may not use format"),
+        ("facility_policy_r1_i0", '"a".__class__', "may not use __class__"),
+        ("facility_policy_r1_i0", "? == __builtins__", "may not use __builtins__"),
+        ("facility_policy_ie_facility", "facility.__dict__", "may not use __dict__"),
+        ("facility_policy_r1_o1", "open('/etc/passwd')", "open() is not a registered operation"),
+        ("facility_policy_r1_o1", "x = 1", "does not compile"),
+        ("facility_policy_r1_i1", "< <", "does not compile"),
+    ],
+)
+def test_each_dmn_cell_gets_the_script_check(cell_id, text, reason):
+    problems = dmn_problems_after(cell_id, text)
+    assert any(
+        file == "facility_policy.dmn" and el == cell_id and reason in why
+        for file, el, why in problems
+    ), problems
+
+
+@pytest.mark.parametrize(
+    "text", ['"a","b"', "< 5", "-", "1 < ? < 9", '? in ("x", "y")', "not True", ""]
+)
+def test_dmn_unary_tests_still_validate(text):
+    assert dmn_problems_after("facility_policy_r1_i1", text) == []
+
+
+def test_every_shipped_dmn_table_validates():
+    assert check_dmn_files(read_folder(ROOT / "bpmn"), frozenset()) == []
+
+
+def test_an_unknown_decision_is_reported_in_its_bpmn_file():
+    files = policy_files()
+    files["policy_probe.bpmn"] = files["policy_probe.bpmn"].replace(
+        ">facility_policy</spiffworkflow:calledDecisionId>",
+        ">no_such_table</spiffworkflow:calledDecisionId>",
+    )
+    _version, [(file, element, reason)] = validate_files(files, frozenset(), frozenset())
+    assert (file, element) == ("policy_probe.bpmn", "look_up_policy") and "no_such_table" in reason

@@ -5,7 +5,6 @@ Each problem is (file, element id, reason), so the message points at what to fix
 
 from __future__ import annotations
 
-import ast
 import re
 
 from lxml import etree
@@ -18,7 +17,8 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
 from .actors import LANE_ROLES
-from .scripting import SAFE_BUILTIN_NAMES
+from .dmn_checks import check_dmn_files
+from .script_checks import check_expression, check_script
 from .specs import ParsedVersion, parse_version
 
 Problem = tuple[str, str, str]
@@ -36,8 +36,8 @@ def validate_files(
     except ValidationException as exc:
         element = exc.id or _element_at(files.get(exc.file_name, ""), exc.line_number)
         reason = re.sub(r"\{[^}]*MODEL\}", "bpmn:", str(exc).splitlines()[0]).strip()
-        return None, [(exc.file_name or "?", element, reason)]
-    problems: list[Problem] = []
+        return None, [(exc.file_name or _file_with_id(files, exc.id), element, reason)]
+    problems: list[Problem] = check_dmn_files(files, operations)
     for key, process in version.processes.items():
         source = version.sources[key]
         for task_spec in _all_task_specs(process):
@@ -58,6 +58,18 @@ def _element_at(text: str, line) -> str:
         if node.sourceline == line and node.get("id"):
             return node.get("id")
     return f"line {line}"
+
+
+def _file_with_id(files: dict[str, str], element_id: str) -> str:
+    """The file holding the element (some parser errors name only the id), default files first."""
+    for path in sorted(files, key=lambda p: ("/" in p, p)):
+        try:
+            root = etree.fromstring(files[path].encode("utf-8"))
+        except etree.XMLSyntaxError:
+            continue
+        if element_id and root.xpath("//*[@id=$id]", id=element_id):
+            return path
+    return "?"
 
 
 def _all_task_specs(process):
@@ -108,37 +120,3 @@ def _check_events(event_definition, operations: frozenset[str]) -> list[str]:
             return [f'timer {expr!r} must be quoted: write "{expr}"']
         return check_expression(expr, operations)
     return []
-
-
-def check_expression(source: str, operations: frozenset[str]) -> list[str]:
-    """An expression must compile and use only safe names (no imports, no dunders)."""
-    try:
-        tree = ast.parse(source.strip(), mode="eval")
-    except SyntaxError as exc:
-        return [f"expression {source.strip()!r} does not compile: {exc.msg}"]
-    return _check_tree(tree, operations)
-
-
-def check_script(source: str, operations: frozenset[str]) -> list[str]:
-    """A script must compile and call only registered operations and safe builtins."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        return [f"script does not compile (line {exc.lineno}): {exc.msg}"]
-    return _check_tree(tree, operations)
-
-
-def _check_tree(tree: ast.AST, operations: frozenset[str]) -> list[str]:
-    allowed_calls = operations | set(SAFE_BUILTIN_NAMES)
-    reasons = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            reasons.append("scripts may not import")
-        elif isinstance(node, ast.Attribute) and node.attr.startswith("__"):
-            reasons.append(f"scripts may not use {node.attr}")
-        elif isinstance(node, ast.Name) and node.id.startswith("__"):
-            reasons.append(f"scripts may not use {node.id}")
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id not in allowed_calls:
-                reasons.append(f"{node.func.id}() is not a registered operation")
-    return reasons

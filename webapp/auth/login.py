@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from domain.accounts import AccountStatus, find_by_email, find_by_login_id
 from domain.passwords import hash_password, needs_rehash, verify_password
@@ -72,7 +72,14 @@ def login():
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    """Log out (the header's button posts; a typed /logout works too)."""
+    """Log out by POST with the CSRF token (the header's button); a GET only asks.
+
+    A GET must not log out: any other site could embed /logout in an image and end the session.
+    """
+    if request.method == "GET":
+        if not current_user.is_authenticated:
+            return redirect(url_for("main.home"))
+        return render_template("auth/logout.html")
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))

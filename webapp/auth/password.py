@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from domain import links
+from domain import crypto, links
 from domain.accounts import Account, AccountStatus, find_by_email
 from domain.notify import notify_account
 from domain.passwords import hash_password
@@ -40,13 +40,20 @@ def reset_password(token: str):
     account = _account_for(token)
     if account is None:
         return render_template("auth/reset_invalid.html"), 400
-    form = PasswordResetForm(email=account.email)
+    form = PasswordResetForm(email=account.email, national_id=_national_id(account))
     if not form.validate_on_submit():
         return render_template("auth/reset.html", form=form, token=token)
     account.password_hash = hash_password(form.password.data)
     account.password_changed_at = clock.now()  # voids this link and every open session
     flash(_("Your password has been changed. Please log in."), "success")
     return redirect(url_for("auth.login"))
+
+
+def _national_id(account: Account) -> str | None:
+    """The plain ID, only for the form's "must not contain" rule (staff accounts have none)."""
+    if not account.national_id_encrypted:
+        return None
+    return crypto.decrypt_id(account.national_id_encrypted)
 
 
 def _account_for(token: str) -> Account | None:
