@@ -19,6 +19,9 @@ from workflows.db import Base, UTCDateTime
 TITLE_MAX = 50
 # The job kind that prepares a filed post's photo (see tasks.posts); the post row is its outbox.
 POST_PHOTO_JOB = "post_photo"
+# A post's photo_error when its photo job kept failing (not a refused photo): the family is asked
+# to choose the photo again, with the message of a file that cannot be opened.
+PHOTO_JOB_FAILED = "failed"
 GRAPHEME = regex.compile(r"\X")
 
 
