@@ -14,7 +14,7 @@ STAFF_ROLES = frozenset({"reviewer", "supervisor", "facility_admin"})
 
 
 def post_file_access(session, file_id: int, viewer) -> bool | None:
-    """True for the poster and the facility's staff; None when no post holds the file."""
+    """True for the poster and the facility's staff (see _may_see); None when no post holds it."""
     posts = session.scalars(
         select(Post).where(
             or_(
@@ -27,11 +27,20 @@ def post_file_access(session, file_id: int, viewer) -> bool | None:
     ).all()
     if not posts:
         return None
-    return any(
-        (viewer.account_id is not None and viewer.account_id == p.account_id)
-        or (viewer.roles & STAFF_ROLES and viewer.facility_id == p.facility_id)
-        for p in posts
-    )
+    return any(_may_see(post, file_id, viewer) for post in posts)
+
+
+def _may_see(post: Post, file_id: int, viewer) -> bool:
+    """The poster sees every file of the post; staff only what they deliver.
+
+    The upload as sent (kept until its photo is prepared, or after a refused photo) may carry
+    EXIF and GPS: staff see the photo and thumbnail made from it, or the PDF attached.
+    """
+    if viewer.account_id is not None and viewer.account_id == post.account_id:
+        return True
+    if not (viewer.roles & STAFF_ROLES and viewer.facility_id == post.facility_id):
+        return False
+    return file_id in (post.photo_file_id, post.thumbnail_file_id, post.attachment_file_id)
 
 
 register_file_access(post_file_access)

@@ -22,6 +22,9 @@ TITLE_MAX = 50  # characters as a person counts them
 TITLE_STORED_MAX = 200
 # The job kind that prepares a filed post's photo (see tasks.posts); the post row is its outbox.
 POST_PHOTO_JOB = "post_photo"
+# A post's photo_error when its photo job kept failing (not a refused photo): the family is asked
+# to choose the photo again, with the message of a file that cannot be opened.
+PHOTO_JOB_FAILED = "failed"
 GRAPHEME = regex.compile(r"\X")
 
 

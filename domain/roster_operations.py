@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from .accounts import Facility
@@ -37,7 +37,8 @@ def transfer_inmate(
     """Move a person to another facility with their open work; return the instances moved.
 
     Contact books point at the person, not the facility, so they stay; open tasks (a pending
-    application, a post under review) go to the new facility's inbox.
+    application, a post under review or awaiting delivery) go to the new facility's inbox, and
+    the posts of those tasks with them, so their files are the new facility's staff's to see.
     """
     target = session.get(Facility, to_facility_id)
     if target is None:
@@ -56,6 +57,7 @@ def transfer_inmate(
         )
     inmate.facility_id = target.id
     _move_open_applications(session, inmate.id, target.id)
+    _move_open_posts(session, inmate.id, target.id)
     session.flush()
     return engine.move_subject(session, inmate.subject_key, target.id)
 
@@ -70,6 +72,25 @@ def _move_open_applications(session: Session, inmate_id: int, facility_id: int) 
             Application.inmate_id == inmate_id,
             Application.status.in_(
                 [ApplicationStatus.PENDING, ApplicationStatus.REJECTED, ApplicationStatus.APPROVED]
+            ),
+        )
+        .values(facility_id=facility_id)
+    )
+
+
+def _move_open_posts(session: Session, inmate_id: int, facility_id: int) -> None:
+    """Posts not yet decided or delivered go with the person: their files and their place in
+    the delivery list follow the open task to the new facility's staff."""
+    from .posts import Post, PostStatus
+
+    waiting = (PostStatus.PROCESSING, PostStatus.PENDING, PostStatus.PHOTO_REFUSED)
+    session.execute(
+        update(Post)
+        .where(
+            Post.inmate_id == inmate_id,
+            or_(
+                Post.status.in_(waiting),
+                and_(Post.status == PostStatus.APPROVED, Post.delivered_at.is_(None)),
             ),
         )
         .values(facility_id=facility_id)

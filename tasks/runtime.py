@@ -29,6 +29,9 @@ from workflows.db import Database
 log = logging.getLogger(__name__)
 
 PHOTO_JOB_PATIENCE = timedelta(minutes=10)
+# A photo job still unfinished this long after filing will not finish (its worker dies on it, or
+# its messages are lost each time): the post goes back to the family instead of waiting for ever.
+PHOTO_JOB_GIVE_UP = timedelta(hours=1)
 
 _lock = threading.Lock()
 _db: Database | None = None
@@ -210,12 +213,27 @@ def sweep_outbox(session: Session, older_than: timedelta = timedelta(minutes=2))
 def sweep_photo_jobs(session: Session, older_than: timedelta = PHOTO_JOB_PATIENCE) -> int:
     """Re-enqueue the photo jobs of posts still waiting after `older_than`; returns how many.
 
-    A photo job retries for a few minutes on its own; only a lost message waits this long.
+    A photo job retries for a few minutes on its own; only a lost message waits this long. A
+    post filed more than PHOTO_JOB_GIVE_UP ago is not re-sent: it goes back to the family.
     """
     now = clock.now()
     posts = stale_photo_jobs(session, now - older_than)
     for post in posts:
         post.job_touched_at = now
-        register_for_dispatch(session, post.id, POST_PHOTO_JOB)
+        if post.submitted_at < now - PHOTO_JOB_GIVE_UP:
+            _give_up(session, post.id)
+        else:
+            register_for_dispatch(session, post.id, POST_PHOTO_JOB)
     session.flush()
     return len(posts)
+
+
+def _give_up(session: Session, post_id: int) -> None:
+    """Send the post back to its family, in a savepoint: one failure must not stop the tick."""
+    from .posts import give_up_photo  # late, as in _actors: the actor needs the broker set up
+
+    try:
+        with session.begin_nested():
+            give_up_photo(session, post_id)
+    except Exception:
+        log.exception("could not end the photo job of post %s", post_id)

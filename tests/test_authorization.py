@@ -338,6 +338,14 @@ CASES = [
         refused=401,
     ),
     Case(
+        "feed attachment",
+        FEED + "/<int:post_id>/attachment",
+        "GET",
+        lambda w: f"{TAICHUNG_FEED}/{w.approved_post}/attachment",
+        {},
+        refused=401,
+    ),
+    Case(
         "feed sheet",
         FEED + "/<int:post_id>/sheet.pdf",
         "GET",

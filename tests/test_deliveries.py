@@ -32,6 +32,21 @@ def test_the_admin_sees_approved_posts_awaiting_delivery(app):
     assert 'href="/deliveries"' in admin.get("/").get_data(as_text=True)  # the header link
 
 
+def test_an_attached_pdf_is_linked_for_the_admin_to_download(app):
+    from tests.test_files import pdf_bytes
+
+    letter = pdf_bytes()
+    _family, post = approved_post(app, photo=(io.BytesIO(letter), "letter.pdf"))
+    admin = staff(app, "facility_admin", "dunpin")
+    page = admin.get("/deliveries").get_data(as_text=True)
+    link = f"/files/{post.attachment_file_id}?download=1"
+    assert f'href="{link}"' in page
+    with admin.get(link) as response:
+        assert response.status_code == 200 and response.data == letter
+    with staff(app, "facility_admin", "taichung").get(link) as response:
+        assert response.status_code == 404
+
+
 def test_the_sheet_holds_the_post_and_its_photo(app):
     _family, post = approved_post(app, photo=(io.BytesIO(png()), "kids.png"), body="弟弟長高了")
     assert post.photo_file_id

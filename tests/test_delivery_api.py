@@ -130,3 +130,35 @@ def test_ack_of_an_unknown_post_is_404(app, client):
     response = client.post(f"{DUNPIN_FEED}/999999/ack", headers=bearer(token))
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
     assert client.get(f"{DUNPIN_FEED}/999999/sheet.pdf", headers=bearer(token)).status_code == 404
+
+
+def test_an_attached_pdf_is_in_the_feed_for_its_facility_token_only(app, client):
+    from tests.test_files import pdf_bytes
+
+    letter = pdf_bytes()
+    _family, post = approved_post(app, photo=(io.BytesIO(letter), "letter.pdf"))
+    token = token_for(app, "dunpin-school")
+    [entry] = client.get(DUNPIN_FEED, headers=bearer(token)).get_json()["deliveries"]
+    assert entry["has_attachment"] is True and entry["photo_url"] is None
+    url = entry["attachment_url"]
+    assert url.endswith(f"/deliveries/{post.id}/attachment")
+    with client.get(url, headers=bearer(token)) as response:
+        assert response.status_code == 200 and response.data == letter
+        assert response.mimetype == "application/pdf"
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert response.headers["Content-Security-Policy"].startswith("sandbox")
+    assert client.get(url).status_code == 401
+    assert client.get(url, headers=bearer("fb_not-a-token")).status_code == 401
+    taichung = token_for(app, "taichung-detention")
+    assert client.get(url, headers=bearer(taichung)).status_code == 401
+    other = f"/api/v1/facilities/taichung-detention/deliveries/{post.id}/attachment"
+    assert client.get(other, headers=bearer(taichung)).status_code == 404
+
+
+def test_a_post_without_attachment_has_no_attachment_url(app, client):
+    _family, post = approved_post(app, photo=(io.BytesIO(png()), "kids.png"))
+    token = token_for(app, "dunpin-school")
+    [entry] = client.get(DUNPIN_FEED, headers=bearer(token)).get_json()["deliveries"]
+    assert entry["has_attachment"] is False and entry["attachment_url"] is None
+    attachment = f"{DUNPIN_FEED}/{post.id}/attachment"
+    assert client.get(attachment, headers=bearer(token)).status_code == 404

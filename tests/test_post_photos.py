@@ -7,6 +7,7 @@ import io
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
 from domain.posts import PostStatus
 from tests.application_support import field_error
@@ -94,3 +95,126 @@ def test_a_pdf_goes_to_review_as_an_attachment(app):
     assert response.status_code == 302
     [post] = posts(app)
     assert post.status == PostStatus.PENDING and post.attachment_file_id and not post.photo_file_id
+
+
+def lose_photo_jobs(monkeypatch) -> None:
+    """Every photo job handed to the broker from now on is lost (a broker that drops them)."""
+    import tasks.runtime
+    from domain.posts import POST_PHOTO_JOB
+
+    real = tasks.runtime.dispatch
+
+    def dispatch(row_id, kind=tasks.runtime.NOTICE_JOB):
+        return True if kind == POST_PHOTO_JOB else real(row_id, kind)
+
+    monkeypatch.setattr(tasks.runtime, "dispatch", dispatch)
+
+
+def expect_back_with_the_family(app, mailbox, body: str) -> None:
+    """The post went back as a photo that could not be used: told, text kept, field marked."""
+    from tests.application_support import open_tasks
+
+    [post] = posts(app)
+    assert post.status == PostStatus.PHOTO_REFUSED and post.photo_error == "failed"
+    assert "相片" in mailbox.last()["Subject"]
+    [task] = open_tasks(app, bpmn_id="compose")
+    family = logged_in_family(app)
+    page = family.get(f"/tasks/{task.task_guid}").get_data(as_text=True)
+    assert body in page and field_error(page, "photo")
+
+
+def logged_in_family(app):
+    from tests.application_support import FAMILY, logged_in
+
+    return logged_in(app, *FAMILY)
+
+
+def test_a_photo_job_whose_file_is_gone_ends_after_its_last_retry(app, mailbox, monkeypatch):
+    import tasks.posts
+    from domain.files import StoredFile, storage_dir_for
+    from tasks.posts import prepare_post_photo
+    from tests.conftest import read
+
+    lose_photo_jobs(monkeypatch)
+    family, book_id = family_with_book(app)
+    send_post(family, book_id, body=BODY, photo=(io.BytesIO(encode(marked((120, 80)))), "a.jpg"))
+    [post] = posts(app)
+    [upload] = read(app, select(StoredFile).where(StoredFile.id == post.upload_file_id))
+    upload.path(storage_dir_for(app.extensions["settings"].instance_path)).unlink()
+    monkeypatch.setattr(tasks.posts, "_last_attempt", lambda: True)
+    prepare_post_photo.send(post.id)
+    photo_jobs_done(app)
+    expect_back_with_the_family(app, mailbox, BODY)
+
+
+def test_a_photo_job_that_never_finishes_is_ended_by_the_sweep(app, mailbox, monkeypatch):
+    from datetime import timedelta
+
+    from tasks.runtime import PHOTO_JOB_GIVE_UP, PHOTO_JOB_PATIENCE
+    from webapp.ticking import tick_once
+    from workflows import clock
+
+    lose_photo_jobs(monkeypatch)
+    family, book_id = family_with_book(app)
+    send_post(family, book_id, body=BODY, photo=(io.BytesIO(encode(marked((120, 80)))), "a.jpg"))
+    clock.advance(PHOTO_JOB_PATIENCE + timedelta(minutes=1))
+    assert tick_once(app)[1] == 1  # sent again, and lost again
+    assert posts(app)[0].status == PostStatus.PROCESSING
+    clock.advance(PHOTO_JOB_GIVE_UP)
+    tick_once(app)
+    expect_back_with_the_family(app, mailbox, BODY)
+    clock.advance(PHOTO_JOB_GIVE_UP)
+    assert tick_once(app)[1] == 0  # nothing left to sweep
+
+
+def test_the_original_upload_is_erased_once_the_photo_is_prepared(app, monkeypatch):
+    import hashlib
+
+    from domain.file_store import blob_path
+    from domain.files import StoredFile, storage_dir_for
+    from tasks.posts import prepare_post_photo
+    from tests.conftest import read
+    from tests.post_support import review_task, staff
+    from tests.test_posts import status_of
+
+    lose_photo_jobs(monkeypatch)  # sent below by hand, once the upload's id is known
+    family, book_id = family_with_book(app)
+    original = encode(marked((120, 80)))
+    send_post(family, book_id, body=BODY, photo=(io.BytesIO(original), "gps.jpg"))
+    [post] = posts(app)
+    upload_id = post.upload_file_id
+    reviewer = staff(app, "reviewer", "dunpin")
+    assert status_of(reviewer, f"/files/{upload_id}") == 404  # staff never open it
+    assert status_of(family, f"/files/{upload_id}") == 200
+    prepare_post_photo.send(post.id)
+    photo_jobs_done(app)
+    [post] = posts(app)
+    assert post.status == PostStatus.PENDING and post.photo_file_id and post.upload_file_id is None
+    assert read(app, select(StoredFile).where(StoredFile.id == upload_id)) == []
+    storage = storage_dir_for(app.extensions["settings"].instance_path)
+    assert not blob_path(storage, hashlib.sha256(original).hexdigest()).exists()
+    page = reviewer.get(f"/tasks/{review_task(app)}").get_data(as_text=True)
+    assert f"/files/{post.photo_file_id}" in page and f"/files/{upload_id}" not in page
+    assert status_of(reviewer, f"/files/{post.photo_file_id}") == 200
+    assert status_of(reviewer, f"/files/{upload_id}") == 404
+    assert status_of(family, f"/files/{upload_id}") == 404
+
+
+def test_staff_never_open_the_upload_as_sent(app, monkeypatch):
+    import tasks.posts
+    from domain.photos import PhotoRefused
+    from tests.post_support import staff
+    from tests.test_posts import status_of
+
+    def refuse(*_args, **_kwargs):
+        raise PhotoRefused("corrupt", "damaged")
+
+    monkeypatch.setattr(tasks.posts, "process_photo", refuse)
+    family, book_id = family_with_book(app)
+    send_post(family, book_id, body=BODY, photo=(io.BytesIO(encode(marked((120, 80)))), "a.jpg"))
+    photo_jobs_done(app)
+    [post] = posts(app)
+    assert post.status == PostStatus.PHOTO_REFUSED and post.upload_file_id
+    for role in ("reviewer", "supervisor", "facility_admin"):
+        assert status_of(staff(app, role, "dunpin"), f"/files/{post.upload_file_id}") == 404
+    assert status_of(family, f"/files/{post.upload_file_id}") == 200

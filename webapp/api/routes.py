@@ -1,4 +1,4 @@
-"""The delivery feed of one facility: list, photo, sheet, and acknowledge (`ack`) one post.
+"""The delivery feed of one facility: list, photo, attachment, sheet, and acknowledge one post.
 
 `ack` completes the post's `deliver` task through the engine, as staff pressing "delivered"
 would, so the BPMN marks the post 已送達 and mails the family. It is idempotent: a repeated
@@ -20,6 +20,7 @@ from workflows import TaskAlreadyCompleted
 
 from ..deliveries.sheets import sheets_response
 from ..extensions import get_db, get_engine, get_settings
+from ..files.routes import CACHE_CONTROL, PDF_POLICY, content_disposition
 from . import api_error, bp
 from .auth import ApiCaller, facility_token_required
 
@@ -32,7 +33,7 @@ def _iso(moment) -> str | None:
 
 
 def _entry(code: str, post: Post, inmate: Inmate) -> dict:
-    """One post of the feed, with the URLs (same token) of its photo and sheet."""
+    """One post of the feed, with the URLs (same token) of its photo, attachment and sheet."""
 
     def link(endpoint: str) -> str:
         return url_for(endpoint, code=code, post_id=post.id, _external=True)
@@ -47,6 +48,7 @@ def _entry(code: str, post: Post, inmate: Inmate) -> dict:
         "approved_at": _iso(post.decided_at),
         "photo_url": link("api.delivery_photo") if post.photo_file_id else None,
         "has_attachment": post.attachment_file_id is not None,
+        "attachment_url": link("api.delivery_attachment") if post.attachment_file_id else None,
         "sheet_url": link("api.delivery_sheet"),
         "ack_url": link("api.delivery_ack"),
     }
@@ -67,21 +69,42 @@ def deliveries(caller: ApiCaller):
     )
 
 
-@bp.get(ITEM + "/photo")
-@facility_token_required
-def delivery_photo(caller: ApiCaller, post_id: int):
-    """The post's prepared photo (JPEG or PNG, EXIF stripped)."""
+def _post_file(facility_id: int, post_id: int, column: str, download: bool = False):
+    """The file in `column` of an approved post of this facility, sent; 404 without one.
+
+    `download`: a PDF, sent as a download named for the post and sandboxed if opened.
+    """
     session = get_db().session
-    post = approved_post(session, caller.facility.id, post_id)
-    stored = session.get(StoredFile, post.photo_file_id) if post and post.photo_file_id else None
+    post = approved_post(session, facility_id, post_id)
+    file_id = getattr(post, column) if post is not None else None
+    stored = session.get(StoredFile, file_id) if file_id else None
     data = read_or_none(stored, storage_dir_for(get_settings().instance_path))
     if data is None:
         return _not_found()
     response = send_file(
         io.BytesIO(data), mimetype=stored.content_type, etag=stored.sha256, conditional=True
     )
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if download:
+        name = f"post-{post_id}.pdf"
+        response.headers["Content-Disposition"] = content_disposition(name, attachment=True)
+        response.headers["Content-Security-Policy"] = PDF_POLICY
     return response
+
+
+@bp.get(ITEM + "/photo")
+@facility_token_required
+def delivery_photo(caller: ApiCaller, post_id: int):
+    """The post's prepared photo (JPEG or PNG, EXIF stripped)."""
+    return _post_file(caller.facility.id, post_id, "photo_file_id")
+
+
+@bp.get(ITEM + "/attachment")
+@facility_token_required
+def delivery_attachment(caller: ApiCaller, post_id: int):
+    """The PDF the family attached, as a download (sandboxed, should a browser open it)."""
+    return _post_file(caller.facility.id, post_id, "attachment_file_id", download=True)
 
 
 @bp.get(ITEM + "/sheet.pdf")
