@@ -139,6 +139,17 @@ def queue_notice(
     return row
 
 
+def settle(row: Notification, status: str) -> None:
+    """Record that a notice was sent or given up on.
+
+    A notice to no account (a failed registration's reply, a note to an address already
+    taken) is nobody's record: once settled, its address and text are emptied.
+    """
+    row.status = status
+    if row.account_id is None:
+        row.destination = row.subject = row.body = ""
+
+
 def _by_dedupe_key(session: Session, dedupe_key: str) -> Notification | None:
     """The notice already queued under this key, if any."""
     return session.scalars(

@@ -1,4 +1,4 @@
-"""The operations the registration BPMN calls: create, link, activate, expire, discard.
+"""The operations the registration BPMN calls: create, link, activate, expire, discard, forget.
 
 Each takes and returns plain data; the database is reached through the engine's context, so
 they run inside the transaction of the step that called them.
@@ -13,7 +13,11 @@ from workflows.operations import context, operation
 
 from . import links
 from .accounts import Account, AccountStatus, ConsentRecord, find_by_email
+from .notifications import Notification
 from .notify import notify_account, notify_address
+
+# What the details carry only for create_account: the instance lets them go once it has run.
+USED_UP = ("password_hash", "national_id_encrypted", "national_id_hash")
 
 
 def _conflict(session, registration: dict) -> str | None:
@@ -34,9 +38,12 @@ def create_account(registration: dict, consent: dict) -> dict:
 
     Returns {'account_id': id, 'conflict': None}, or {'account_id': None, 'conflict': why}
     when the e-mail or the ID is already registered (the visitor is not told which: the
-    address owner gets an e-mail instead).
+    address owner gets an e-mail instead). Either way the instance keeps none of the secrets
+    (USED_UP): the account row holds them now, and key rotation re-encrypts only that row.
     """
     ctx = context()
+    for key in USED_UP:
+        ctx.forget("registration", key)
     conflict = _conflict(ctx.session, registration)
     if conflict:
         return {"account_id": None, "conflict": conflict}
@@ -117,4 +124,15 @@ def discard_unverified_account(account_id: int) -> None:
     if account is None or account.status != AccountStatus.UNVERIFIED:
         return
     session.query(ConsentRecord).filter_by(account_id=account_id).delete()
+    # Its verification mails go too: nobody keeps a record of an account that never was (and
+    # a later account given the same id must not inherit them).
+    session.query(Notification).filter_by(account_id=account_id).delete()
     session.delete(account)
+
+
+@operation
+def forget_registration() -> None:
+    """The registration ends without an account to hold its details (taken address or ID,
+    never verified, never finished): the instance keeps nothing of them, neither in its
+    state nor in its history. Call it in the step that reaches the end event."""
+    context().erase_when_ended()

@@ -12,7 +12,7 @@ import dramatiq
 from dramatiq.middleware import CurrentMessage
 from sqlalchemy import select
 
-from domain.notifications import Notification, NotificationStatus
+from domain.notifications import Notification, NotificationStatus, settle
 from workflows.clock import clock
 
 from . import runtime
@@ -49,17 +49,17 @@ def send_notification(notification_id: int) -> None:
             _send(row, settings)
         except PermanentSmsError as exc:
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            row.status = NotificationStatus.FAILED
+            settle(row, NotificationStatus.FAILED)
             log.warning("notification %s refused for good", row.id)
             return
         except Exception as exc:
             failure = exc
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             if _last_attempt():
-                row.status = NotificationStatus.FAILED
+                settle(row, NotificationStatus.FAILED)
             log.warning("notification %s attempt %s failed", row.id, row.attempts)
         else:
-            row.status = NotificationStatus.SENT
+            settle(row, NotificationStatus.SENT)
             row.sent_at = now
             row.last_error = None
     if failure is not None:

@@ -13,9 +13,12 @@ FORM_KEYS = frozenset({"ComposeForm", "ReviewForm"})
 
 
 class Switch:
-    """Lets a test make an operation fail, then fix it (for incidents and retry)."""
+    """Lets a test make an operation fail, then fix it (for incidents and retry), or ask
+    what an instance must forget (workflows.forgetting)."""
 
     broken = False
+    forget: tuple[str, str] | None = None
+    erase = False
 
 
 def make_registry(switch: Switch) -> OperationRegistry:
@@ -25,6 +28,10 @@ def make_registry(switch: Switch) -> OperationRegistry:
     def count_chars(message: str) -> int:
         if switch.broken:
             raise RuntimeError("counter offline")
+        if switch.forget:
+            context().forget(*switch.forget)
+        if switch.erase:
+            context().erase_when_ended()
         return len(message)
 
     @registry.register

@@ -328,3 +328,33 @@ def test_a_task_page_reads_then_completes_with_one_load_and_never_reuses_a_run(d
     [review] = open_tasks(session, instance)
     assert engine.task_data(session, review)["message"] == "hi"
     assert len(loads) == 2  # the state changed: loaded afresh, never the workflow that ran
+
+
+def test_a_forgotten_key_leaves_every_task_and_the_instance_goes_on(db):
+    session = db.session
+    switch = Switch()
+    switch.forget = ("secret", "pin")
+    engine = make_engine(session, switch)
+    data = {"max_chars": 100, "secret": {"pin": "8731", "hint": "kept"}}
+    instance = engine.start(session, "test_review", FAMILY, data, facility_id=1)
+    [compose] = open_tasks(session, instance)
+    engine.complete(session, compose.task_guid, FAMILY, {"message": "hi"})
+    assert "8731" not in instance.state and "kept" in instance.state
+    [review] = open_tasks(session, instance)
+    assert engine.task_data(session, review)["secret"] == {"hint": "kept"}
+    engine.complete(session, review.task_guid, REVIEWER, {"verdict": "reject"})
+    assert instance.status == InstanceStatus.COMPLETED
+
+
+def test_erasure_asked_by_a_step_that_does_not_end_the_instance_erases_nothing(db, caplog):
+    session = db.session
+    switch = Switch()
+    switch.erase = True
+    engine = make_engine(session, switch)
+    instance = start_and_compose(session, engine, "keep me")
+    assert "keep me" in instance.state and "erasure asked for" in caplog.text
+    [review] = open_tasks(session, instance)  # the request applied to that step only
+    engine.complete(session, review.task_guid, REVIEWER, {"verdict": "reject"})
+    assert instance.status == InstanceStatus.COMPLETED and "keep me" in instance.state
+    history = session.scalars(select(TaskHistory)).all()
+    assert {"message": "keep me"} in [h.data for h in history]

@@ -67,10 +67,16 @@ def erase_instance_data(session: Session, instance_ids: Iterable[int], person_la
         return
     for instance in session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))):
         instance.state = ERASED_STATE
+    erase_history(session, ids, person_labels)
+    session.flush()
+
+
+def erase_history(session: Session, instance_ids: list[int], person_labels=None) -> None:
+    """Empty the history entries of these instances made by `person_labels` (None: all)."""
+    where = [TaskHistory.instance_id.in_(instance_ids)]
+    if person_labels is not None:
+        where.append(TaskHistory.actor.in_(list(person_labels)))
     session.execute(
-        update(TaskHistory)
-        .where(TaskHistory.instance_id.in_(ids), TaskHistory.actor.in_(list(person_labels)))
-        .values(data=ERASED_DATA),
+        update(TaskHistory).where(*where).values(data=ERASED_DATA),
         execution_options={"synchronize_session": "fetch"},
     )
-    session.flush()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm.attributes import set_committed_value
 
+from . import forgetting
 from .actors import Actor
 
 if TYPE_CHECKING:
@@ -75,6 +76,16 @@ class OperationContext:
             self._set(owner_account_id=account_id)
         if facility_id is not None:
             self._set(facility_id=facility_id)
+
+    def forget(self, variable: str, key: str) -> None:
+        """Drop `variable[key]` from all the instance holds when this step is saved (a secret
+        that has been used, such as a password hash once the account row has it)."""
+        forgetting.request(self.session, self.instance.id).fields.add((variable, key))
+
+    def erase_when_ended(self) -> None:
+        """Save the instance empty (state and history) if this step ends it: for a process
+        that ends with no record to keep, such as a registration that made no account."""
+        forgetting.request(self.session, self.instance.id).erase = True
 
     def snapshot(self) -> dict:
         """The instance columns operations set, as they stand (see restore)."""

@@ -7,6 +7,7 @@ marked as an incident, never left to stall silently.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from datetime import datetime
 
@@ -15,8 +16,9 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy.orm import Session
 
-from . import writes
+from . import forgetting, writes
 from .actors import Actor
+from .cancellation import ERASED_DATA, ERASED_STATE, erase_history
 from .clock import clock
 from .models import InstanceStatus, ProcessInstance
 from .operations import OperationContext, running
@@ -152,15 +154,19 @@ class InstanceRunner:
         completion: writes.Completion | None = None,
     ) -> None:
         """Write state, status, incident, next timer, the completed task and inbox rows; flush
-        (the caller commits).
+        (the caller commits). What operations asked to forget is dropped first, and an
+        instance to be erased is saved empty, with its history (workflows.forgetting).
 
         The instance row goes first (on PostgreSQL in the same statement as the inbox writes):
         its version check fails when another request saved the instance meanwhile.
         """
         session.info.pop(READ_KEY, None)
         now = clock.now()
+        erase = forgetting.apply(session, instance.id, workflow, error)
+        if erase and completion is not None:
+            completion = dataclasses.replace(completion, data=ERASED_DATA)
         values = {
-            "state": self.serializer.dumps(workflow),
+            "state": ERASED_STATE if erase else self.serializer.dumps(workflow),
             "serializer_version": self.serializer.version,
             "updated_at": now,
             "next_timer_at": None if error else next_timer_at(workflow),
@@ -169,6 +175,8 @@ class InstanceRunner:
         changes, new_rows = reconcile(session, instance, workflow, now, open_rows)
         writes.save_instance(session, instance, values, completion, new_rows)
         writes.update_tasks(session, changes)
+        if erase:
+            erase_history(session, [instance.id])
         session.flush()  # rows operations added, so the caller's queries see them
 
 

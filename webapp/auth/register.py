@@ -11,11 +11,14 @@ from domain.notice import CURRENT_VERSION, load_notice
 from workflows.models import HumanTask, TaskStatus
 
 from ..actors import current_actor
-from ..extensions import get_db
+from ..extensions import get_db, limiter
 from ..taskpages.starting import start_from_first_form
 from . import bp
 
 PROCESS = "registration"
+# Each accepted notice starts an instance that waits up to a day for the details: enough for a
+# household sharing an address, too few to fill the tables from one.
+STARTS_LIMIT = "10 per hour"
 
 
 @bp.app_context_processor
@@ -29,6 +32,7 @@ def notice_context() -> dict:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(STARTS_LIMIT, methods=["POST"], scope="register-start")
 def register():
     """Show the notice; accepting it starts the process and moves on to the details form.
 
