@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 
 from domain.file_checks import Checked, Refusal, checked_upload
 from domain.photos import ANIMATED, MAX_PIXELS, PhotoRefused, process_photo
+from domain.posts import PHOTO_JOB_FAILED
 
 from .fields import judge_upload, refusal_message
 
@@ -45,6 +46,11 @@ def photo_refusal_message(code: str):
     """The message beside the photo field for a refusal code."""
     if code == ANIMATED:
         return _l("Moving images cannot be printed. Please choose a still JPG or PNG photo.")
+    if code == PHOTO_JOB_FAILED:
+        return _l(
+            "We could not prepare this photo for printing. Your text is kept: please choose "
+            "the photo again, or another one."
+        )
     if code == Refusal.NOT_ALLOWED_TYPE:
         return _l("Only a JPG or PNG photo, or one PDF, can be sent; this file is none of them.")
     return refusal_message(code, POST_MAX_BYTES)

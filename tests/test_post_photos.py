@@ -120,7 +120,7 @@ def expect_back_with_the_family(app, mailbox, body: str) -> None:
     [task] = open_tasks(app, bpmn_id="compose")
     family = logged_in_family(app)
     page = family.get(f"/tasks/{task.task_guid}").get_data(as_text=True)
-    assert body in page and field_error(page, "photo")
+    assert body in page and "無法將這張相片處理" in field_error(page, "photo")
 
 
 def logged_in_family(app):
