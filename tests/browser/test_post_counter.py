@@ -57,3 +57,19 @@ def test_the_counter_marks_text_over_the_limit_and_the_server_refuses_it(app, li
     assert "101" in page.inner_text("#body-error")
     assert page.input_value("#body") == "想" * 101  # the text is kept
     assert posts(app) == []
+
+
+def test_without_intl_segmenter_the_counter_still_counts_as_a_person_does(app, live_server, page):
+    """Older browsers (Firefox before 125) have no Intl.Segmenter: the page's own rule."""
+    page.add_init_script("delete Intl.Segmenter;")
+    client, book_id = family_with_book(app, "taichung-detention", "0609")
+    task_url = start_post(client, book_id).headers["Location"]
+    log_in(page, live_server)
+    page.goto(live_server + task_url)
+    assert page.evaluate("typeof Intl.Segmenter") == "undefined"
+    skin_tone_wave = "\U0001f44b\U0001f3fd"
+    text = "爸爸好" + FAMILY_EMOJI * 3 + ACCENTED * 2 + "🇹🇼🇯🇵" + skin_tone_wave + "❤️"
+    page.fill("#body", text)
+    expected = character_count(text)
+    assert expected == 12
+    assert f"已輸入 {expected} 字" in page.locator("#body-counter").inner_text()

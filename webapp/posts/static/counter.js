@@ -6,8 +6,30 @@
   var segmenter = (typeof Intl !== "undefined" && Intl.Segmenter)
     ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
 
+  // Browsers without Intl.Segmenter (Firefox before 125): the common cases of UAX #29 by hand,
+  // so an emoji family, a flag or an accented letter still counts as one.
+  var EXTENDS = /^[\p{M}\u200d\ufe0e\ufe0f\u{1f3fb}-\u{1f3ff}]$/u;
+  var REGIONAL = /^[\u{1f1e6}-\u{1f1ff}]$/u;
+
+  function approximate(text) {
+    var n = 0, joined = false, flagHalf = false;
+    Array.from(text).forEach(function (ch) {
+      if (joined) { joined = false; return; }  // the character after a zero-width joiner
+      if (ch === "\u200d") { joined = true; return; }
+      if (EXTENDS.test(ch)) { return; }
+      if (REGIONAL.test(ch)) {
+        flagHalf = !flagHalf;
+        if (!flagHalf) { return; }  // the second letter of a flag
+      } else {
+        flagHalf = false;
+      }
+      n += 1;
+    });
+    return n;
+  }
+
   function count(text) {
-    if (!segmenter) { return Array.from(text).length; }
+    if (!segmenter) { return approximate(text); }
     var n = 0;
     for (var _ of segmenter.segment(text)) { n += 1; }
     return n;
