@@ -41,6 +41,24 @@ def test_register_verify_login_logout(app, client, mailbox):
     assert "王小明" not in client.get("/").get_data(as_text=True)
 
 
+def test_a_failed_activation_is_not_reported_as_verified(app, client, mailbox, monkeypatch):
+    register(client)
+    operations = app.extensions["engine"].runner.script_engine.environment.globals
+
+    def activate_account(account_id):
+        raise RuntimeError("activation offline")
+
+    monkeypatch.setitem(operations, "activate_account", activate_account)
+    response = verify(client, mailed_path(mailbox.last()))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "驗證成功" not in page
+    assert "尚未啟用" in page
+    [account] = accounts(app)
+    assert account.status == AccountStatus.UNVERIFIED
+    [instance] = read(app, select(ProcessInstance))
+    assert (instance.status, instance.incident_element) == ("incident", "activate")
+
+
 def test_national_id_is_encrypted_masked_and_never_stored_or_logged_in_clear(
     app, client, mailbox, caplog
 ):
