@@ -10,7 +10,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select, update
 
-from tests.engine_support import make_engine
+from tests.engine_support import Switch, make_engine
 from workflows import Actor, TaskAlreadyCompleted, TaskExpired, clock
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
 
@@ -93,6 +93,23 @@ def test_any_exception_in_an_element_is_an_incident_at_that_element(db, monkeypa
     monkeypatch.undo()
     engine.retry(session, instance.id)  # the failed element is re-run once fixed
     assert instance.status == InstanceStatus.RUNNING and instance.incident_error is None
+
+
+def test_a_write_that_fails_at_its_flush_is_an_incident_and_retry_runs_the_script_again(db):
+    session = db.session
+    switch = Switch()
+    engine = make_engine(session, switch)
+    switch.broken = True
+    instance = start_and_compose(session, engine, "test_flush", message="seen once")
+    assert (instance.status, instance.incident_element) == (InstanceStatus.INCIDENT, "f_note")
+    assert "IntegrityError" in instance.incident_error
+    assert session.scalar(select(func.count()).select_from(TaskHistory)) == 1  # the form's
+    session.commit()
+    switch.broken = False
+    engine.retry(session, instance.id)
+    assert instance.status == InstanceStatus.RUNNING
+    assert instance.subject_label == "seen once"  # the script ran again, not skipped
+    assert [t.bpmn_id for t in open_tasks(session, instance)] == ["f_review"]
 
 
 def test_one_failing_instance_does_not_stop_the_tick_for_the_others(db):

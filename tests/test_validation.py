@@ -11,7 +11,7 @@ from workflows import SpecInvalid
 from workflows.specs import read_folder
 from workflows.validation import validate_files
 
-OPERATIONS = frozenset({"count_chars", "correlate_on"})
+OPERATIONS = frozenset({"count_chars", "correlate_on", "note_seen"})
 FORMS = frozenset({"ComposeForm", "ReviewForm"})
 
 
@@ -26,7 +26,12 @@ def problems_after(old: str, new: str) -> list[tuple[str, str, str]]:
 def test_the_test_processes_are_valid():
     version, problems = validate_files(read_folder(ENGINE_BPMN), OPERATIONS, FORMS)
     assert problems == []
-    assert sorted(version.process_ids()) == ["test_in_place", "test_review", "test_unstorable"]
+    assert sorted(version.process_ids()) == [
+        "test_flush",
+        "test_in_place",
+        "test_review",
+        "test_unstorable",
+    ]
 
 
 @pytest.mark.parametrize(

@@ -27,10 +27,16 @@ DELIBERATE = (EngineError, StaleDataError)
 
 def step_error(exc: Exception, task) -> WorkflowException:
     """`exc` as a WorkflowException on the task that was running (marked failed, so a retry
-    re-runs it); SpiffWorkflow's own errors already are one."""
-    if isinstance(exc, WorkflowException) or task is None:
-        return exc if isinstance(exc, WorkflowException) else WorkflowException(str(exc))
-    if not task.has_state(TaskState.FINISHED_MASK):
+    re-runs it); SpiffWorkflow's own errors already are one, their task already failed."""
+    if isinstance(exc, WorkflowException):
+        return exc
+    if task is None:
+        error = WorkflowException(f"{type(exc).__name__}: {exc}")
+        error.error_type = type(exc).__name__
+        return error
+    if task.state != TaskState.ERROR:
+        # Also when it finished: a failed flush of its writes rolled them back, so it must run
+        # again (retry resets it and what followed it).
         task.error()
     return WorkflowTaskException(f"{type(exc).__name__}: {exc}", task=task, exception=exc)
 

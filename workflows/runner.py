@@ -121,10 +121,10 @@ class InstanceRunner:
 
         def after(task):
             nonlocal savepoint, current
-            current = None
             if savepoint is not None:
-                savepoint.commit()
+                savepoint.commit()  # flushes the task's writes: a failure is still this task's
                 savepoint = None
+            current = None
 
         try:
             if first_task is not None:
