@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from workflows import WorkflowEngine
+from workflows.models import TaskHistory
 from workflows.operations import OperationRegistry, context
 from workflows.specs import read_folder
 
@@ -37,6 +38,12 @@ def make_registry(switch: Switch) -> OperationRegistry:
     @registry.register
     def correlate_on(message: str) -> None:
         context().correlate(message=message)
+
+    @registry.register
+    def note_seen(message: str) -> None:
+        if switch.broken:  # a row that cannot be written: the flush after the script fails
+            context().session.add(TaskHistory())
+        context().set_subject("seen", message)
 
     return registry
 

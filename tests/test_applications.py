@@ -22,6 +22,7 @@ from tests.application_support import (
     png,
     seed,
     send_details,
+    upload,
 )
 from tests.conftest import read
 from tests.web_support import csrf_token
@@ -184,6 +185,26 @@ def test_unknown_or_other_facility_call_number_says_no_such_person(
     assert field_error(page, "call_number")
     assert "臺中" not in field_error(page, "call_number")
     assert f'value="{call_number}"' in page
+
+
+def test_a_correction_sent_after_its_deadline_is_refused_and_the_application_closed(app, family):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    decide(reviewer(app), task, "reject", reason="戶籍謄本模糊", suggested_steps="請重新上傳")
+    [correction] = open_tasks(app, lane="Family")
+    url = f"/tasks/{correction.task_guid}"
+    token = csrf_token(family, url)
+    clock.advance(timedelta(days=91))  # the 90 days passed; no tick has run yet
+    response = family.post(
+        url,
+        data={"csrf_token": token, "note": "太晚了", "relationship_proof": upload(png(), "p.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    assert "這項作業已經有人處理完成" in family.get(response.location).get_data(as_text=True)
+    assert open_tasks(app, lane="Family") == [] and open_tasks(app, lane="Reviewer") == []
+    [application] = applications(app)
+    assert (application.status, application.round) == ("closed", 1)  # the timer's step is kept
 
 
 def test_overdue_review_goes_to_supervisors_and_reviewer_can_still_decide(app, family, mailbox):

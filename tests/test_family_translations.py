@@ -53,6 +53,7 @@ FAMILY_FACING = [
     "webapp/templates/auth/reset_invalid.html",
     "webapp/templates/auth/verified.html",
     "webapp/templates/auth/verify.html",
+    "webapp/templates/auth/verify_stalled.html",
     "webapp/templates/base.html",
     "webapp/templates/errors/error.html",
     "webapp/templates/macros/forms.html",

@@ -31,7 +31,7 @@ def engine_with(session, script: str) -> WorkflowEngine:
     def fail() -> None:
         raise RuntimeError("the counter is offline")
 
-    files = read_folder(ENGINE_BPMN)
+    files = {"review.bpmn": read_folder(ENGINE_BPMN)["review.bpmn"]}  # the others need more ops
     assert SCRIPT in files["review.bpmn"]
     files["review.bpmn"] = files["review.bpmn"].replace(SCRIPT, script)
     engine = WorkflowEngine(ops, frozenset({"ComposeForm", "ReviewForm"}))

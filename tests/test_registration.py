@@ -55,6 +55,24 @@ def test_logout_needs_a_post_with_its_csrf_token(app, client, mailbox):
     assert client.get("/logout").status_code == 302  # nothing to ask when logged out
 
 
+def test_a_failed_activation_is_not_reported_as_verified(app, client, mailbox, monkeypatch):
+    register(client)
+    operations = app.extensions["engine"].runner.script_engine.environment.globals
+
+    def activate_account(account_id):
+        raise RuntimeError("activation offline")
+
+    monkeypatch.setitem(operations, "activate_account", activate_account)
+    response = verify(client, mailed_path(mailbox.last()))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "驗證成功" not in page
+    assert "尚未啟用" in page
+    [account] = accounts(app)
+    assert account.status == AccountStatus.UNVERIFIED
+    [instance] = read(app, select(ProcessInstance))
+    assert (instance.status, instance.incident_element) == ("incident", "activate")
+
+
 def test_national_id_is_encrypted_masked_and_never_stored_or_logged_in_clear(
     app, client, mailbox, caplog
 ):

@@ -1,7 +1,14 @@
 """One tick: fire due BPMN timers, re-send mail a broker outage held back, expire old proofs,
-and queue the reviewers' daily digest (once a day, however often it ticks)."""
+and queue the reviewers' daily digest (once a day, however often it ticks).
+
+Each job has its own transaction: one that fails is logged and retried next tick, and never
+keeps the others (timers, mail) from running.
+"""
 
 from __future__ import annotations
+
+import logging
+from collections.abc import Callable
 
 from flask import Flask
 
@@ -12,25 +19,37 @@ from tasks.runtime import sweep_outbox, sweep_photo_jobs
 from workflows.clock import clock
 from workflows.decisions import evaluate
 
+log = logging.getLogger(__name__)
 RETENTION_PROCESS = "proof_retention"
 
 
 def tick_once(app: Flask) -> tuple[list[int], int]:
     """Advance due instances, sweep the outbox and photo jobs, erase expired proofs and queue due
-    digests, in one transaction."""
+    digests; returns the advanced instance ids and how many messages were re-sent."""
     db, engine = app.extensions["db"], app.extensions["engine"]
     storage_dir = storage_dir_for(app.extensions["settings"].instance_path)
-    try:
-        with db.transaction() as session:
-            advanced = engine.tick(session)
-            swept = sweep_outbox(session) + sweep_photo_jobs(session)
 
-            def retention_days(code: str) -> int:
-                rules = evaluate(engine, session, RETENTION_PROCESS, {"facility": code}, code)
-                return int(rules["proof_retention_days"])
+    def retention_days(session, code: str) -> int:
+        rules = evaluate(engine, session, RETENTION_PROCESS, {"facility": code}, code)
+        return int(rules["proof_retention_days"])
 
-            expire_proofs(session, storage_dir, retention_days)
-            send_review_digests(session, clock.now())
-    finally:
-        db.remove()
+    def run(name: str, job: Callable, default):
+        try:
+            with db.transaction() as session:
+                return job(session)
+        except Exception as exc:  # the next tick retries it; the other jobs still run
+            # The job's name and the error's type only: messages may quote personal data.
+            log.error("tick job %s failed (%s)", name, type(exc).__name__)
+            return default
+        finally:
+            db.remove()
+
+    advanced = run("timers", engine.tick, [])
+    swept = run("outbox", sweep_outbox, 0) + run("photo jobs", sweep_photo_jobs, 0)
+    run(
+        "proof retention",
+        lambda s: expire_proofs(s, storage_dir, lambda code: retention_days(s, code)),
+        0,
+    )
+    run("review digests", lambda s: send_review_digests(s, clock.now()), 0)
     return advanced, swept

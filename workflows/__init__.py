@@ -14,6 +14,7 @@ from .errors import (
     InstanceNotFound,
     SpecInvalid,
     TaskAlreadyCompleted,
+    TaskExpired,
     TaskNotFound,
 )
 from .operations import OPERATIONS, context, operation
@@ -29,6 +30,7 @@ __all__ = [
     "InstanceNotFound",
     "SpecInvalid",
     "TaskAlreadyCompleted",
+    "TaskExpired",
     "TaskNotFound",
     "UTCDateTime",
     "WorkflowEngine",

@@ -8,6 +8,7 @@ the other gets TaskAlreadyCompleted.
 from __future__ import annotations
 
 import json
+import logging
 from datetime import datetime
 from uuid import UUID
 
@@ -22,7 +23,14 @@ from . import writes
 from .actors import SYSTEM, Actor
 from .assignment import AssignmentMixin
 from .clock import clock
-from .errors import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, TaskNotFound
+from .errors import (
+    EventNotExpected,
+    InstanceNotFound,
+    TaskAlreadyCompleted,
+    TaskExpired,
+    TaskNotFound,
+)
+from .incidents import incident
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .operations import OPERATIONS, OperationRegistry, correlation_key
 from .permissions import may_work
@@ -31,6 +39,8 @@ from .redaction import redact
 from .runner import READ_KEY, InstanceRunner
 from .scripting import make_script_engine
 from .versions import VersionStore
+
+log = logging.getLogger(__name__)
 
 
 def _completion_query():
@@ -108,12 +118,23 @@ class WorkflowEngine(AssignmentMixin):
     def complete(
         self, session: Session, task_guid: str, actor: Actor, data: dict | None = None
     ) -> ProcessInstance:
-        """Complete a ready user task with form data, then run until input is needed again."""
+        """Complete a ready user task with form data, then run until input is needed again.
+
+        Timers already due fire first: a task whose deadline passed before the tick ran is
+        refused with TaskExpired (its transaction holds the timer's step, to commit).
+        """
         row, instance, open_rows = self._load_for_completion(session, task_guid, actor)
         workflow = self.runner.load(session, instance)
         task = workflow.get_task_from_id(UUID(task_guid))
         if task.state != TaskState.READY:
             raise TaskAlreadyCompleted()
+        late = instance.next_timer_at is not None and instance.next_timer_at <= clock.now()
+        timer_error = self.runner.run(session, instance, workflow, actor) if late else None
+        if task.state != TaskState.READY:
+            self._locked(
+                session, lambda: self.runner.save(session, instance, workflow, timer_error)
+            )
+            raise TaskExpired()
         task.task_spec.add_data_from_form(task, data or {})
 
         def run_and_record():
@@ -122,7 +143,7 @@ class WorkflowEngine(AssignmentMixin):
             error = self.runner.run(session, instance, workflow, actor, task)
             completion = writes.Completion(row, actor.label, redact(data or {}), clock.now())
             others = [r for r in open_rows if r is not row]
-            self.runner.save(session, instance, workflow, error, others, completion)
+            self.runner.save(session, instance, workflow, timer_error or error, others, completion)
 
         self._locked(session, run_and_record)
         return instance
@@ -196,7 +217,28 @@ class WorkflowEngine(AssignmentMixin):
                     advanced.append(instance_id)
                 except StaleDataError:
                     continue  # another worker advanced it first
+                except Exception as exc:  # one broken instance must not stop the others
+                    self._fail(session, instance_id, exc)
             return advanced
+
+    def _fail(self, session: Session, instance_id: int, exc: Exception) -> None:
+        """Mark an instance whose step failed outside the runner's own incident handling (its
+        state could not even be loaded, say), so the next tick does not pick it again first."""
+        try:
+            with session.begin_nested():
+                # Re-read: the rolled-back savepoint may have left written values in the object.
+                instance = session.get(ProcessInstance, instance_id, populate_existing=True)
+                values = {"updated_at": clock.now(), "next_timer_at": None}
+                values.update(incident(instance, exc, clock.now()))
+                writes.save_instance(session, instance, values)
+        except Exception as failure:  # the others still advance; this one stays due
+            # Type names only: messages may quote task data.
+            log.error(
+                "instance %s: step failed (%s), incident not recorded (%s)",
+                instance_id,
+                type(exc).__name__,
+                type(failure).__name__,
+            )
 
     def retry(self, session: Session, instance_id: int, actor: Actor = SYSTEM) -> ProcessInstance:
         """Re-run the failed element of an incident, once its cause is fixed."""

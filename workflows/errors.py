@@ -16,6 +16,13 @@ class TaskAlreadyCompleted(EngineError):
         super().__init__(message)
 
 
+class TaskExpired(TaskAlreadyCompleted):
+    """The task's deadline passed before it was completed: its timer fired and cancelled it.
+
+    Unlike a lost race, the transaction holds that timer's step, so callers commit it.
+    """
+
+
 class EventNotExpected(EngineError):
     """An event was sent to an instance that is not waiting for it."""
 

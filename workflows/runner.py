@@ -2,14 +2,13 @@
 
 Each script-running task gets a SAVEPOINT, so a failing operation leaves no half-written rows
 while the tasks that ran before it keep theirs; the instance is then saved in ERROR state and
-marked as an incident, never left to stall silently.
+marked as an incident, never left to stall silently. Any exception counts (see incidents.py),
+and so does a state that cannot be written.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import logging
-from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -20,13 +19,13 @@ from . import forgetting, writes
 from .actors import Actor
 from .cancellation import ERASED_DATA, ERASED_STATE, erase_history
 from .clock import clock
+from .incidents import DELIBERATE, incident, step_error, unstorable_element
 from .models import InstanceStatus, ProcessInstance
 from .operations import OperationContext, running
 from .projection import next_timer_at, reconcile
 from .serializer import InstanceSerializer
 from .versions import VersionStore
 
-log = logging.getLogger(__name__)
 # session.info key: instance id -> (row, state string, workflow) kept by load(keep=True).
 LOADED_KEY = "familybook.loaded_workflows"
 # session.info key: task guid -> (transaction, task row, instance, open rows) read by the
@@ -115,18 +114,20 @@ class InstanceRunner:
     def _run(
         self, ctx: OperationContext, workflow: BpmnWorkflow, first_task
     ) -> WorkflowException | None:
-        savepoint, snapshot = None, None
+        savepoint, snapshot, current = None, None, None
 
         def before(task):
-            nonlocal savepoint, snapshot
+            nonlocal savepoint, snapshot, current
+            current = task
             if _writes_data(task):
                 savepoint, snapshot = ctx.session.begin_nested(), ctx.snapshot()
 
         def after(task):
-            nonlocal savepoint
+            nonlocal savepoint, current
             if savepoint is not None:
-                savepoint.commit()
+                savepoint.commit()  # flushes the task's writes: a failure is still this task's
                 savepoint = None
+            current = None
 
         try:
             if first_task is not None:
@@ -135,13 +136,15 @@ class InstanceRunner:
                 after(first_task)
             workflow.refresh_timers()  # a timer that is due fires before anything else
             workflow.do_engine_steps(before, after)
-        except WorkflowException as exc:
+        except DELIBERATE:
+            raise
+        except Exception as exc:
             if savepoint is not None:
                 # Also when a failed flush has already deactivated it: only its rollback makes
                 # the session usable again, so the incident can still be saved.
                 savepoint.rollback()
                 ctx.restore(snapshot)
-            return exc
+            return step_error(exc, current)
         return None
 
     def save(
@@ -165,8 +168,13 @@ class InstanceRunner:
         erase = forgetting.apply(session, instance.id, workflow, error)
         if erase and completion is not None:
             completion = dataclasses.replace(completion, data=ERASED_DATA)
+        try:
+            state = ERASED_STATE if erase else self.serializer.dumps(workflow)
+        except (TypeError, ValueError) as exc:
+            self._save_unstorable(session, instance, workflow, exc, now)
+            return
         values = {
-            "state": ERASED_STATE if erase else self.serializer.dumps(workflow),
+            "state": state,
             "serializer_version": self.serializer.version,
             "updated_at": now,
             "next_timer_at": None if error else next_timer_at(workflow),
@@ -179,13 +187,33 @@ class InstanceRunner:
             erase_history(session, [instance.id])
         session.flush()  # rows operations added, so the caller's queries see them
 
+    def _save_unstorable(self, session, instance, workflow, exc, now) -> None:
+        """An incident that keeps the last state saved (or, for a new instance, its start):
+        the state the step reached cannot be written, so its tasks and inbox rows stay as they
+        were (checked scripts make this rare: a value changed in place, an operation's data)."""
+        state = instance.state
+        if not state:
+            fresh = BpmnWorkflow(workflow.spec, workflow.subprocess_specs)
+            fresh.task_tree.data.update(workflow.task_tree.data)
+            state = self.serializer.dumps(fresh)
+        element = unstorable_element(workflow, self.serializer.storable)
+        values = {
+            "state": state,
+            "serializer_version": self.serializer.version,
+            "updated_at": now,
+            "next_timer_at": None,
+            **incident(instance, exc, now, element),
+        }
+        writes.save_instance(session, instance, values)
+        session.flush()
+
 
 def _outcome(
     instance: ProcessInstance, workflow: BpmnWorkflow, error: WorkflowException | None, now
 ) -> dict:
     """Status columns after a step: incident, completed, or running (a fixed incident clears)."""
     if error is not None:
-        return _incident(instance, error, now)
+        return incident(instance, error, now)
     if workflow.is_completed():
         return {"status": InstanceStatus.COMPLETED, "completed_at": now}
     return {
@@ -193,26 +221,4 @@ def _outcome(
         "incident_error": None,
         "incident_element": None,
         "incident_at": None,
-    }
-
-
-def _incident(instance: ProcessInstance, error: WorkflowException, now: datetime) -> dict:
-    """The incident columns for a failed step, logged without task data."""
-    spec = getattr(error, "task_spec", None)
-    element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "?"
-    detail = str(error)
-    if getattr(error, "error_line", None):
-        detail += f" (line {error.line_number}: {error.error_line})"
-    # Only ids and the element: task data may hold personal data and stays out of logs.
-    log.error(
-        "instance %s: incident at %s (%s)",
-        instance.id,
-        element,
-        getattr(error, "error_type", type(error).__name__),
-    )
-    return {
-        "status": InstanceStatus.INCIDENT,
-        "incident_error": detail,
-        "incident_element": element,
-        "incident_at": now,
     }

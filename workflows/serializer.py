@@ -64,6 +64,16 @@ class InstanceSerializer:
     def version(self) -> str:
         return self._serializer.VERSION
 
+    def storable(self, name: str, value) -> None:
+        """Raise TypeError, naming the variable, if task data `name` = `value` cannot be stored
+        (a `range` or `zip` a script left behind would otherwise fail only at save)."""
+        if callable(value):
+            return  # dropped from task data at save, as SpiffWorkflow does
+        try:
+            json.dumps(self._serializer.registry.convert(value))
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"variable {name!r} cannot be stored: {exc}") from None
+
     def dumps(self, workflow: BpmnWorkflow) -> str:
         """The instance state as JSON text (no spec)."""
         return self._serializer.serialize_json(workflow)

@@ -12,6 +12,7 @@ from domain import links
 from domain.accounts import Account, AccountStatus, find_by_email
 from forms.account import EmailOnlyForm
 from workflows import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, clock
+from workflows.models import InstanceStatus
 
 from ..extensions import get_db, get_engine, limiter
 from . import bp
@@ -29,7 +30,7 @@ def verify(token: str):
     if not form.validate_on_submit() and form.csrf_token.errors:
         return render_template("auth/verify.html", token=token, form=form), 400
     try:
-        get_engine().send_event(
+        instance = get_engine().send_event(
             get_db().session,
             "email_verified",
             {"verified_at": clock.now().isoformat()},
@@ -37,6 +38,10 @@ def verify(token: str):
         )
     except (EventNotExpected, InstanceNotFound, TaskAlreadyCompleted):
         return render_template("auth/link_invalid.html", token=token, form=form), 400
+    if instance.status == InstanceStatus.INCIDENT:
+        # The link was taken but activating failed: staff see the incident and retry it. A
+        # success status, so the incident is committed.
+        return render_template("auth/verify_stalled.html")
     return render_template("auth/verified.html")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from workflows import TaskAlreadyCompleted, TaskNotFound
+from workflows import TaskAlreadyCompleted, TaskExpired, TaskNotFound
 from workflows.models import TaskStatus
 
 from ..actors import current_actor
@@ -47,6 +47,8 @@ def task_page(task_id: str):
     if form.validate_on_submit():
         try:
             instance = engine.complete(session, row.task_guid, actor, form.task_data())
+        except TaskExpired:  # its deadline passed: the timer's step is kept (committed)
+            return _already_handled(row.instance_id, actor)
         except TaskAlreadyCompleted:
             session.rollback()
             return _already_handled(row.instance_id, actor)

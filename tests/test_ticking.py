@@ -1,0 +1,41 @@
+"""The periodic tick runs each job in its own transaction: one failing job stops no other."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from domain.accounts import Account
+from tests.conftest import read
+from tests.web_support import register
+from webapp import ticking
+from workflows import clock
+
+
+def fail(*_args, **_kwargs):
+    raise RuntimeError("王小明 A123456789")  # stands for personal data in an error message
+
+
+def test_failing_timers_do_not_stop_the_other_jobs(app, monkeypatch, caplog):
+    ran = []
+    monkeypatch.setattr(app.extensions["engine"], "tick", fail)
+    for name in ("sweep_outbox", "sweep_photo_jobs", "expire_proofs", "send_review_digests"):
+        monkeypatch.setattr(ticking, name, lambda *_a, name=name: ran.append(name) or 0)
+    assert ticking.tick_once(app) == ([], 0)
+    assert ran == ["sweep_outbox", "sweep_photo_jobs", "expire_proofs", "send_review_digests"]
+    assert "tick job timers failed (RuntimeError)" in caplog.text
+    assert "王小明" not in caplog.text and "A123456789" not in caplog.text
+
+
+def test_a_failing_job_keeps_the_timers_step(app, client, monkeypatch, caplog):
+    caplog.set_level(logging.ERROR)
+    register(client)
+    clock.advance(timedelta(minutes=11))  # the verification link's 10 minutes are up
+    monkeypatch.setattr(ticking, "sweep_outbox", fail)
+    advanced, _swept = ticking.tick_once(app)
+    assert len(advanced) == 1
+    [account] = read(app, select(Account))
+    assert account.verification_nonce is None  # the link expired, committed
+    assert "tick job outbox failed (RuntimeError)" in caplog.text
