@@ -22,6 +22,19 @@ MIN_BACKOFF_MS = 10_000
 MAX_BACKOFF_MS = 60_000
 
 
+def last_attempt(actor: dramatiq.Actor) -> bool:
+    """Whether dramatiq gives up on the current message of `actor` if it fails now.
+
+    Outside a worker (a direct call) there is no retry chain: False, and the caller's row stays
+    for its sweep to send again later.
+    """
+    message = CurrentMessage.get_current_message()
+    if message is None:
+        return False
+    retries = message.options.get("retries", 0)
+    return retries >= message.options.get("max_retries", actor.options["max_retries"])
+
+
 class DatabaseSession(Middleware):
     """Give each message a fresh database session, removed when the message is done."""
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import logging
 
 import dramatiq
-from dramatiq.middleware import CurrentMessage
 from sqlalchemy import select
 
 from domain.notifications import Notification, NotificationStatus, settle
 from workflows.clock import clock
 
 from . import runtime
-from .broker import MAX_BACKOFF_MS, MAX_RETRIES, MIN_BACKOFF_MS
+from .broker import MAX_BACKOFF_MS, MAX_RETRIES, MIN_BACKOFF_MS, last_attempt
 from .sms import PermanentSmsError, sms_transport_for
 from .transports import build_message, transport_for
 
@@ -55,7 +54,7 @@ def send_notification(notification_id: int) -> None:
         except Exception as exc:
             failure = exc
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if _last_attempt():
+            if last_attempt(send_notification):
                 settle(row, NotificationStatus.FAILED)
             log.warning("notification %s attempt %s failed", row.id, row.attempts)
         else:
@@ -74,17 +73,3 @@ def _send(row: Notification, settings) -> None:
         sms_transport_for(settings).send(row)
     else:
         raise ValueError(f"no transport for channel {row.channel!r}")
-
-
-def _last_attempt() -> bool:
-    """Whether dramatiq will give up on this message if it fails now.
-
-    Outside a worker (a direct call) there is no retry chain: the row stays queued and the
-    outbox sweep sends it again later.
-    """
-    message = CurrentMessage.get_current_message()
-    if message is None:
-        return False
-    retries = message.options.get("retries", 0)
-    limit = message.options.get("max_retries", send_notification.options["max_retries"])
-    return retries >= limit

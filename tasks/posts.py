@@ -15,7 +15,6 @@ import logging
 from pathlib import Path
 
 import dramatiq
-from dramatiq.middleware import CurrentMessage
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -26,7 +25,7 @@ from domain.posts import PHOTO_JOB_FAILED, Post, PostStatus
 from workflows import EventNotExpected, InstanceNotFound
 
 from . import runtime
-from .broker import MAX_BACKOFF_MS, MAX_RETRIES, MIN_BACKOFF_MS
+from .broker import MAX_BACKOFF_MS, MAX_RETRIES, MIN_BACKOFF_MS, last_attempt
 from .photos import store_results
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,7 @@ def prepare_post_photo(post_id: int) -> None:
     try:
         _prepare(db, storage_dir_for(settings.instance_path), post_id)
     except Exception:
-        if not _last_attempt():
+        if not last_attempt(prepare_post_photo):
             raise
         log.warning("photo job of post %s failed on its last attempt", post_id, exc_info=True)
         with db.transaction() as session:
@@ -121,13 +120,3 @@ def _tell_process(session, post_id: int, result: dict) -> bool:
         log.warning("post %s: its process is not waiting for a photo", post_id)
         return False
     return True
-
-
-def _last_attempt() -> bool:
-    """Whether dramatiq gives up on this message if it fails now (a direct call: no retries)."""
-    message = CurrentMessage.get_current_message()
-    if message is None:
-        return False
-    retries = message.options.get("retries", 0)
-    limit = message.options.get("max_retries", prepare_post_photo.options["max_retries"])
-    return retries >= limit

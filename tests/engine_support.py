@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workflows import WorkflowEngine
-from workflows.models import TaskHistory
+from sqlalchemy import select
+
+from workflows import Actor, WorkflowEngine
+from workflows.models import HumanTask, TaskHistory, TaskStatus
 from workflows.operations import OperationRegistry, context
 from workflows.specs import read_folder
 
@@ -53,3 +55,17 @@ def make_engine(session, switch: Switch | None = None, files: dict | None = None
     engine.versions.deploy(session, files or read_folder(ENGINE_BPMN))
     session.commit()
     return engine
+
+
+# The actors engine tests work as: a family member and a reviewer of facility 1.
+FAMILY = Actor(account_id=7, roles=frozenset({"family"}))
+REVIEWER = Actor(account_id=20, roles=frozenset({"reviewer"}), facility_id=1)
+
+
+def open_tasks(session, instance) -> list[HumanTask]:
+    """The instance's open inbox rows."""
+    return session.scalars(
+        select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
+        )
+    ).all()

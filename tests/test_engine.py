@@ -11,24 +11,21 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from tests.engine_support import ENGINE_BPMN, Switch, make_engine
+from tests.engine_support import (
+    ENGINE_BPMN,
+    FAMILY,
+    REVIEWER,
+    Switch,
+    make_engine,
+    open_tasks,
+)
 from workflows import Actor, EventNotExpected, TaskAlreadyCompleted, TaskNotFound, clock
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
 from workflows.specs import read_folder
 
-FAMILY = Actor(account_id=7, roles=frozenset({"family"}))
 OTHER_FAMILY = Actor(account_id=8, roles=frozenset({"family"}))
-REVIEWER = Actor(account_id=20, roles=frozenset({"reviewer"}), facility_id=1)
 OTHER_REVIEWER = Actor(account_id=21, roles=frozenset({"reviewer"}), facility_id=2)
 SUPERVISOR = Actor(account_id=30, roles=frozenset({"supervisor"}), facility_id=1)
-
-
-def open_tasks(session, instance):
-    return session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
-        )
-    ).all()
 
 
 def start_and_compose(session, engine, message="hello"):

@@ -10,20 +10,9 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select, update
 
-from tests.engine_support import Switch, make_engine
-from workflows import Actor, TaskAlreadyCompleted, TaskExpired, clock
+from tests.engine_support import FAMILY, REVIEWER, Switch, make_engine, open_tasks
+from workflows import TaskAlreadyCompleted, TaskExpired, clock
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
-
-FAMILY = Actor(account_id=7, roles=frozenset({"family"}))
-REVIEWER = Actor(account_id=20, roles=frozenset({"reviewer"}), facility_id=1)
-
-
-def open_tasks(session, instance):
-    return session.scalars(
-        select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
-        )
-    ).all()
 
 
 def start_and_compose(session, engine, process_id="test_review", message="hello", **data):
