@@ -83,6 +83,7 @@ def _reply_instance_ids(session: Session, account_id: int) -> set[int]:
 
 
 def _book_replies(session: Session, account_id: int):
+    """The replies staff entered in this family's books."""
     return session.scalars(
         select(InmateReply)
         .join(ContactBook, ContactBook.id == InmateReply.book_id)
