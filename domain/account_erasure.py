@@ -10,27 +10,33 @@ What happens, and why:
   elsewhere is logged out on its next request. It stays because the records staff must keep
   point at it: decisions on applications and posts, deliveries, suspensions, task history,
   views of documents, and the consent record (the lawful basis of what was processed);
-- what the family wrote (post titles and bodies, an organisation's name) and the e-mails it was
-  sent (addresses, subjects, bodies) are emptied; their dates and outcomes stay.
+- what the family wrote (post titles and bodies, an organisation's name), the replies written
+  to it (bodies; their scans are erased with the other files, and the reply instances with all
+  their history, the staff's entry being the reply itself) and the e-mails it was sent
+  (addresses, subjects, bodies) are emptied; their dates and outcomes stay;
+- its notice preferences are deleted.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from workflows.cancellation import cancel_instances, erase_instance_data
 from workflows.clock import clock
 from workflows.models import ProcessInstance
+from workflows.operations import correlation_key
 
 from .accounts import Account, AccountStatus, ConsentRecord
 from .applications import Application, ApplicationStatus, ContactBook
 from .file_erasure import erase_files
 from .files import StoredFile
+from .notice_preferences import NoticePreference
 from .notifications import Notification, NotificationStatus
 from .posts import Post, PostStatus
+from .replies import InmateReply
 from .suspensions import Suspension
 
 UNUSABLE_PASSWORD = "!erased"  # not an argon2 hash: verify_password() is always False
@@ -60,8 +66,33 @@ def _instance_ids(session: Session, account_id: int) -> set[int]:
     return ids
 
 
+def _reply_instance_ids(session: Session, account_id: int) -> set[int]:
+    """The instances in which staff entered replies in this family's books."""
+    books = session.scalars(select(ContactBook.id).where(ContactBook.account_id == account_id))
+    keys = [correlation_key({"book_id": book_id}) for book_id in books]
+    if not keys:
+        return set()
+    return set(
+        session.scalars(
+            select(ProcessInstance.id).where(
+                ProcessInstance.process_id == "inmate_reply",
+                ProcessInstance.correlation_key.in_(keys),
+            )
+        )
+    )
+
+
+def _book_replies(session: Session, account_id: int):
+    """The replies staff entered in this family's books."""
+    return session.scalars(
+        select(InmateReply)
+        .join(ContactBook, ContactBook.id == InmateReply.book_id)
+        .where(ContactBook.account_id == account_id)
+    )
+
+
 def _end_cases(session: Session, account_id: int, now) -> None:
-    """Books end, open applications close, undelivered posts are withdrawn."""
+    """Books end, open applications close, undelivered posts are withdrawn; texts emptied."""
     for book in session.scalars(select(ContactBook).where(ContactBook.account_id == account_id)):
         if book.status == "active":
             book.status, book.ended_at = "ended", now
@@ -79,10 +110,13 @@ def _end_cases(session: Session, account_id: int, now) -> None:
         if post.status in OPEN_POSTS or undelivered:
             post.status = PostStatus.WITHDRAWN
         post.title, post.body = "", ""
+    for reply in _book_replies(session, account_id):
+        reply.body = ""
 
 
 def _files_of(session: Session, account_id: int) -> set[int]:
-    """The family's uploads and what was made of them (processed photos, thumbnails)."""
+    """The family's uploads, what was made of them (processed photos, thumbnails), and the
+    scans of the replies in its books."""
     ids = set(
         session.scalars(select(StoredFile.id).where(StoredFile.owner_account_id == account_id))
     )
@@ -97,6 +131,7 @@ def _files_of(session: Session, account_id: int) -> set[int]:
             )
             if i is not None
         )
+    ids.update(r.scan_file_id for r in _book_replies(session, account_id) if r.scan_file_id)
     return ids
 
 
@@ -138,10 +173,13 @@ def erase_account(session: Session, storage_dir: Path, account: Account) -> None
     now = clock.now()
     label = f"account:{account.id}"
     instances = _instance_ids(session, account.id)
-    cancel_instances(session, instances, label)
+    replies = _reply_instance_ids(session, account.id) - instances
+    cancel_instances(session, instances | replies, label)
     erase_instance_data(session, instances, {label, "visitor"})
+    erase_instance_data(session, replies, None)
     _end_cases(session, account.id, now)
     erase_files(session, storage_dir, _files_of(session, account.id))
     _empty_notifications(session, account)
+    session.execute(delete(NoticePreference).where(NoticePreference.account_id == account.id))
     _anonymise(account, now)
     session.flush()

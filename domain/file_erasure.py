@@ -18,6 +18,7 @@ from .applications import ApplicationDocument
 from .file_store import blob_path
 from .files import StoredFile
 from .posts import Post
+from .replies import InmateReply
 
 _PENDING_KEY = "familybook.erase_blobs"
 _POST_FILE_COLUMNS = ("upload_file_id", "photo_file_id", "thumbnail_file_id", "attachment_file_id")
@@ -26,8 +27,8 @@ _POST_FILE_COLUMNS = ("upload_file_id", "photo_file_id", "thumbnail_file_id", "a
 def erase_files(session: Session, storage_dir: Path, file_ids: Iterable[int]) -> int:
     """Delete these file rows and what points at them (flush); returns how many rows went.
 
-    Proof links (application_document) are deleted, post columns cleared; the content on disk
-    is removed after the commit unless another row still has the same content.
+    Proof links (application_document) are deleted, post and reply columns cleared; the
+    content on disk is removed after the commit unless another row still has the same content.
     """
     ids = sorted(set(file_ids))
     if not ids:
@@ -40,6 +41,10 @@ def erase_files(session: Session, storage_dir: Path, file_ids: Iterable[int]) ->
             update(Post).where(attribute.in_(ids)).values({column: None}),
             execution_options={"synchronize_session": "fetch"},
         )
+    session.execute(
+        update(InmateReply).where(InmateReply.scan_file_id.in_(ids)).values(scan_file_id=None),
+        execution_options={"synchronize_session": "fetch"},
+    )
     erased = session.execute(delete(StoredFile).where(StoredFile.id.in_(ids))).rowcount
     kept = set(session.scalars(select(StoredFile.sha256).where(StoredFile.sha256.in_(hashes))))
     session.info.setdefault(_PENDING_KEY, []).extend(

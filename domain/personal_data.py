@@ -17,6 +17,7 @@ from .accounts import Account, ConsentRecord
 from .applications import Application, ApplicationDocument, ApplicationRound, ContactBook
 from .document_views import DocumentView
 from .files import StoredFile
+from .notice_preferences import NoticePreference
 from .notifications import Notification
 from .posts import Post
 from .replies import InmateReply
@@ -103,6 +104,12 @@ def collect(session: Session, account: Account) -> dict[str, list[dict] | dict]:
                 select(Notification)
                 .where(Notification.account_id == me)
                 .order_by(Notification.created_at.desc()),
+            )
+        ],
+        "notice_preferences": [
+            row_dict(p)
+            for p in _all(
+                session, select(NoticePreference).where(NoticePreference.account_id == me)
             )
         ],
         "document_views": [

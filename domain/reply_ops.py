@@ -23,6 +23,7 @@ def open_reply(book_id: int, facility_id: int) -> dict:
         return {"ok": False}
     ctx.set_owner(facility_id=facility_id)
     ctx.set_subject(inmate.subject_key, inmate.display_label, inmate.call_number)
+    ctx.correlate(book_id=book_id)  # found by it when the family deletes its account
     facility = ctx.session.get(Facility, facility_id)
     return {"ok": True, "facility": facility.code, "juvenile": bool(inmate.juvenile)}
 

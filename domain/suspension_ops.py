@@ -20,7 +20,7 @@ from .accounts import Account, Facility
 from .audit import record_step
 from .notice_render import Both
 from .notify import notify_account
-from .roster import TAIPEI
+from .roster import TAIPEI, masked_name
 from .suspensions import Suspension, active_key
 
 POSTS_LINK = "/posts"
@@ -83,7 +83,8 @@ def suspend_family(
     record_step("suspension.start", "suspension", row.id, facility_id, after=after)
     account = ctx.session.get(Account, account_id)
     facility = ctx.session.get(Facility, facility_id)
-    ctx.set_subject(f"account:{account_id}", account.name)
+    # Masked as the person inside is on other instances: the label is shown, and kept, widely.
+    ctx.set_subject(f"account:{account_id}", masked_name(account.name))
     _notify(
         account,
         facility,

@@ -8,7 +8,8 @@ serialized workflow is not stepped to an end: stepping would run its scripts, wh
 and write for a person who asked to be forgotten.
 
 The state of the instance (task data: names, addresses, an encrypted ID during registration) is
-then replaced by an empty one, and the person's own entries in the task history are emptied;
+then replaced by an empty one, what it says it is about (subject key, label, search term) is
+cleared on it and its inbox rows, and the person's own entries in the task history are emptied;
 staff entries (decisions, reasons) stay as the record of what was decided.
 """
 
@@ -58,7 +59,8 @@ def cancel_instances(session: Session, instance_ids: Iterable[int], actor_label:
 
 
 def erase_instance_data(session: Session, instance_ids: Iterable[int], person_labels) -> None:
-    """Empty the state of these instances and the history entries made by `person_labels`.
+    """Empty the state and subject of these instances, the subject of their inbox rows, and
+    the history entries made by `person_labels` (None: all of them).
 
     Call after `cancel_instances`: a running instance with an empty state could not go on.
     """
@@ -67,6 +69,13 @@ def erase_instance_data(session: Session, instance_ids: Iterable[int], person_la
         return
     for instance in session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))):
         instance.state = ERASED_STATE
+        instance.subject_key = instance.subject_label = instance.search_key = None
+    session.execute(
+        update(HumanTask)
+        .where(HumanTask.instance_id.in_(ids))
+        .values(subject_label=None, search_key=None),
+        execution_options={"synchronize_session": "fetch"},
+    )
     erase_history(session, ids, person_labels)
     session.flush()
 
