@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.accounts import Facility
+from domain.audit import AuditEvent
 from domain.notice_kinds import KINDS
 from domain.notice_render import Both, TemplateError, Texts, compose, placeholders_in
 from domain.notice_templates import NoticeTemplate, default_texts, render, save_override
@@ -129,3 +130,36 @@ def test_every_notice_kind_has_a_name_on_the_pages():
     from webapp.notices.labels import KIND_LABELS
 
     assert set(KIND_LABELS) == set(KINDS)
+
+
+def test_a_template_edit_and_reset_are_audited_with_the_texts(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    url = "/notices/templates/inmate_reply"
+    national = default_texts("inmate_reply")
+    data = {
+        "subject_zh": "回覆",
+        "body_zh": national.body_zh,
+        "subject_en": "Reply",
+        "body_en": national.body_en,
+    }
+    assert admin.post(url, data={"csrf_token": csrf_token(admin, url), **data}).status_code == 302
+    token = csrf_token(admin, "/notices/templates")
+    assert admin.post(url + "/reset", data={"csrf_token": token}).status_code == 302
+    assert admin.post(url + "/reset", data={"csrf_token": token}).status_code == 302  # no-op
+    events = read(app, select(AuditEvent).order_by(AuditEvent.id))
+    edit, reset = events
+    assert (edit.action, edit.object_type, edit.object_id) == (
+        "notice_template.edit",
+        "notice_template",
+        "inmate_reply",
+    )
+    assert edit.facility_id == facility_ids(app)["dunpin-school"]
+    assert edit.before == {
+        "subject_zh": national.subject_zh,
+        "subject_en": national.subject_en,
+        "source": "default",
+    }
+    assert edit.after == {"subject_zh": "回覆", "subject_en": "Reply", "source": "facility"}
+    assert reset.action == "notice_template.reset"
+    assert reset.before == edit.after and reset.after == edit.before
