@@ -1,10 +1,13 @@
 """The audit log: every staff decision and admin change — who, when, what, before and after.
 
-Append-only: nothing here updates or deletes a row, and on PostgreSQL a trigger refuses UPDATE
-and DELETE (migration 0006). Events name people by account id and role, never by name, e-mail
-or ID number, so the log keeps no personal data beyond what identifies the actor; `before` and
-`after` hold the fields that changed, as plain JSON, and a personal field (a person's name) is
-named there with its value withheld (see `changes`).
+Append-only: nothing here updates or deletes a row, and triggers refuse UPDATE and DELETE
+(migration 0006; on SQLite, DELETE since 0013: the test suite lifts that trigger while it
+empties the tables, see `tests/conftest.py`).
+
+Events name people by account id and role, never by name, e-mail or ID number, so the log
+keeps no personal data beyond what identifies the actor; `before` and `after` hold the fields
+that changed, as plain JSON, and a personal field (a person's name) is named there with its
+value withheld (see `changes`).
 """
 
 from __future__ import annotations
