@@ -1,9 +1,13 @@
 """The audit log: every staff decision and admin change — who, when, what, before and after.
 
-Append-only: nothing here updates or deletes a row, and on PostgreSQL a trigger refuses UPDATE
-and DELETE (migration 0006). Events name people by account id and role, never by name, e-mail
-or ID number, so the log keeps no personal data beyond what identifies the actor; `before` and
-`after` hold the fields that changed, as plain JSON.
+Append-only: nothing here updates or deletes a row, and triggers refuse UPDATE and DELETE
+(migration 0006; on SQLite, DELETE since 0013: the test suite lifts that trigger while it
+empties the tables, see `tests/conftest.py`).
+
+Events name people by account id and role, never by name, e-mail or ID number, so the log
+keeps no personal data beyond what identifies the actor; `before` and `after` hold the fields
+that changed, as plain JSON, and a personal field (a person's name) is named there with its
+value withheld (see `changes`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from workflows.clock import clock
 from workflows.db import Base, UTCDateTime
 
 PAGE_SIZE = 50
+# What the log shows instead of the value of a personal field: that it was set or changed.
+WITHHELD = "[withheld]"
 # Changes made on the command line (provisioning, imports, deploys) are the operator's.
 COMMAND_LINE = Actor(agent="command-line")
 
@@ -63,6 +69,27 @@ def _plain(value: Any) -> Any:
 def snapshot(row: Any, fields: tuple[str, ...]) -> dict:
     """The named attributes of a row, JSON-safe: the `before` or `after` of a change."""
     return {name: _plain(getattr(row, name)) for name in fields}
+
+
+def changes(
+    before: dict | None, after: dict | None, personal: tuple[str, ...] = ()
+) -> dict[str, dict | None]:
+    """The `before` and `after` of a change for `record`: of an edit only the fields that changed,
+    and the values of `personal` fields withheld (the field is still named, so the log says that
+    a name was changed, not what it was)."""
+    if before is not None and after is not None:
+        changed = [name for name in after if before.get(name) != after[name]]
+        before = {name: before.get(name) for name in changed}
+        after = {name: after[name] for name in changed}
+
+    def withhold(state: dict | None) -> dict | None:
+        if state is None:
+            return None
+        return {
+            k: WITHHELD if k in personal and v not in (None, "") else v for k, v in state.items()
+        }
+
+    return {"before": withhold(before), "after": withhold(after)}
 
 
 def record(

@@ -41,7 +41,9 @@ class Notification(Base):
     channel: Mapped[str] = mapped_column(String(10))  # 'email' | 'sms'
     category: Mapped[str] = mapped_column(String(50))  # the notice kind: 'verification'…
     destination: Mapped[str] = mapped_column(String(320))
-    subject: Mapped[str] = mapped_column(String(300))
+    # Text, not a bounded string: product name, up to three languages' subjects (a facility's
+    # own wording) and their filled-in placeholders must always fit.
+    subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default=NotificationStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

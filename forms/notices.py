@@ -21,6 +21,10 @@ from domain.notice_render import placeholders_in
 
 from .fields import strip
 
+# Per language: the composed mail subject joins the product name and every language's subject.
+SUBJECT_MAX = 100
+TOO_LONG = _l("Use at most %(max)d characters.")
+
 GROUP_LABELS = {
     ACCOUNT: _l("Registration and account"),
     APPLICATION: _l("Service applications"),
@@ -67,7 +71,10 @@ class TemplateForm(FlaskForm):
     subject_zh = StringField(
         _l("Subject (Traditional Chinese)"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the subject.")), Length(max=200)],
+        validators=[
+            DataRequired(_l("Enter the subject.")),
+            Length(max=SUBJECT_MAX, message=TOO_LONG),
+        ],
     )
     body_zh = TextAreaField(
         _l("Text (Traditional Chinese)"),
@@ -77,7 +84,10 @@ class TemplateForm(FlaskForm):
     subject_en = StringField(
         _l("Subject (English)"),
         filters=[strip],
-        validators=[DataRequired(_l("Enter the subject.")), Length(max=200)],
+        validators=[
+            DataRequired(_l("Enter the subject.")),
+            Length(max=SUBJECT_MAX, message=TOO_LONG),
+        ],
     )
     body_en = TextAreaField(
         _l("Text (English)"),

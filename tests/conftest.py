@@ -22,6 +22,7 @@ if os.environ.get("TEST_BROKER_URL"):
 from workflows import Base, Database, clock  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+NO_DELETE = "audit_event_no_delete"  # SQLite's trigger keeping the audit log append-only
 
 
 def _import_all_models() -> None:
@@ -83,8 +84,14 @@ def empty_tables(database: Database) -> None:
             names = ", ".join(t.name for t in Base.metadata.sorted_tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            # The audit log refuses DELETE (migration 0013; TRUNCATE on PostgreSQL is not a row
+            # change): lift that trigger while emptying, and put it back exactly as it was.
+            keep = conn.scalar(text(f"SELECT sql FROM sqlite_master WHERE name = '{NO_DELETE}'"))
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {NO_DELETE}"))
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
+            if keep:
+                conn.execute(text(keep))
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,6 +7,7 @@ import shutil
 from sqlalchemy import func, select
 
 from domain.accounts import Account, Facility
+from domain.audit import WITHHELD, AuditEvent
 from tests.conftest import read
 from tests.web_support import login
 
@@ -57,6 +58,12 @@ def test_create_user_reads_the_password_from_stdin(app, client):
     assert result.exit_code == 0, result.output
     assert "a fine password 8" not in result.output
     assert login(client, "new.reviewer@example.tw", "a fine password 8").status_code == 302
+    [event] = read(app, select(AuditEvent).where(AuditEvent.action == "account.create_staff"))
+    account_id = read(app, select(Account.id).where(Account.email == "new.reviewer@example.tw"))
+    assert event.object_id == str(account_id[0]) and event.after["role"] == "reviewer"
+    # The log names the account by id: its e-mail and name are withheld.
+    assert event.after["email"] == WITHHELD and event.after["name"] == WITHHELD
+    assert "new.reviewer" not in str(event.after)
 
 
 def test_create_user_refuses_bad_requests(app):

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from domain.accounts import Facility
+from domain.accounts import Account, Facility
+from domain.audit import AuditEvent
 from domain.notice_kinds import KINDS
 from domain.notice_render import Both, TemplateError, Texts, compose, placeholders_in
 from domain.notice_templates import NoticeTemplate, default_texts, render, save_override
-from tests.application_support import seed
+from domain.notifications import Notification
+from domain.notify import notify_account
+from tests.application_support import FAMILY, seed
 from tests.conftest import read
 from tests.post_support import staff
 from tests.web_support import csrf_token
@@ -129,3 +132,66 @@ def test_every_notice_kind_has_a_name_on_the_pages():
     from webapp.notices.labels import KIND_LABELS
 
     assert set(KIND_LABELS) == set(KINDS)
+
+
+def test_a_template_edit_and_reset_are_audited_with_the_texts(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    url = "/notices/templates/inmate_reply"
+    national = default_texts("inmate_reply")
+    data = {
+        "subject_zh": "回覆",
+        "body_zh": national.body_zh,
+        "subject_en": "Reply",
+        "body_en": national.body_en,
+    }
+    assert admin.post(url, data={"csrf_token": csrf_token(admin, url), **data}).status_code == 302
+    token = csrf_token(admin, "/notices/templates")
+    assert admin.post(url + "/reset", data={"csrf_token": token}).status_code == 302
+    assert admin.post(url + "/reset", data={"csrf_token": token}).status_code == 302  # no-op
+    events = read(app, select(AuditEvent).order_by(AuditEvent.id))
+    edit, reset = events
+    assert (edit.action, edit.object_type, edit.object_id) == (
+        "notice_template.edit",
+        "notice_template",
+        "inmate_reply",
+    )
+    assert edit.facility_id == facility_ids(app)["dunpin-school"]
+    assert edit.before == {
+        "subject_zh": national.subject_zh,
+        "subject_en": national.subject_en,
+        "source": "default",
+    }
+    assert edit.after == {"subject_zh": "回覆", "subject_en": "Reply", "source": "facility"}
+    assert reset.action == "notice_template.reset"
+    assert reset.before == edit.after and reset.after == edit.before
+
+
+def test_the_longest_facility_subjects_fit_the_outbox(app):
+    """The form allows 100 characters a language; with the product name, the reader's national
+    text and filled placeholders the subject passes 300 characters, and PostgreSQL stores it."""
+    seed(app)
+    dunpin = facility_ids(app)["dunpin-school"]
+    texts = Texts("甲" * 93 + "{title}", "{name}", "B" * 93 + "{title}", "{name}")
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        save_override(session, "post_approved", dunpin, texts, None, clock.now())
+        family = session.scalar(select(Account).where(Account.email == FAMILY[0]))
+        family.locale = "vi"
+        values = {"name": "王", "title": "平安" * 40, "label": "1201", "link": "L"}
+        rows = notify_account(session, family, "post_approved", values, facility_id=dunpin)
+    database.remove()
+    [stored] = read(app, select(Notification.subject).where(Notification.id == rows[0].id))
+    assert len(stored) > 300 and stored.endswith("B" * 93 + "平安" * 40)
+
+
+def test_template_form_keeps_subjects_short(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    url = "/notices/templates/inmate_reply"
+    data = {"subject_zh": "回" * 101, "body_zh": "{name}", "subject_en": "R", "body_en": "{name}"}
+    response = admin.post(url, data={"csrf_token": csrf_token(admin, url), **data})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "最多 100 個字元。" in page
+    assert "回" * 101 in page  # what was typed is kept
+    assert read(app, select(NoticeTemplate)) == []

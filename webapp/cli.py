@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from domain.audit import COMMAND_LINE, record
+from domain.audit import COMMAND_LINE, changes, record
 from workflows import SpecInvalid
 from workflows.models import InstanceStatus, ProcessInstance
 from workflows.specs import read_folder
@@ -98,7 +98,8 @@ def create_user(email: str, role: str, facility_code: str | None, name: str) -> 
                 facility_code=facility_code,
                 name=name,
             )
-            after = {"email": account.email, "role": account.role}
+            # The account id names the person: e-mail and name are withheld (domain.audit).
+            state = {"email": account.email, "name": account.name, "role": account.role}
             record(
                 session,
                 COMMAND_LINE,
@@ -106,7 +107,7 @@ def create_user(email: str, role: str, facility_code: str | None, name: str) -> 
                 "account",
                 account.id,
                 facility_id=account.facility_id,
-                after=after,
+                **changes(None, state, personal=("email", "name")),
             )
     except StaffError as exc:
         sys.exit(f"create-user: {exc}")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.roster import Inmate, active_restrictions, local_today
 from forms.roster import RESTRICTION_LABELS, InmateForm, RestrictionForm, TransferForm
 
-from ..audit_trail import audit, inmate_state
+from ..audit_trail import audit, inmate_change, inmate_state
 from ..extensions import get_db
 from . import bp
 from .access import other_facilities, own_inmate
@@ -101,8 +101,7 @@ def _saved(inmate: Inmate, form: InmateForm) -> bool:
                 "inmate",
                 inmate.id,
                 inmate.facility_id,
-                before=before,
-                after=inmate_state(inmate),
+                **inmate_change(before, inmate_state(inmate)),
             )
             return True
     form.call_number.errors.append(_("The facility already has a person with this call number."))
