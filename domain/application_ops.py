@@ -14,6 +14,7 @@ from workflows.operations import context, operation
 from . import links
 from .accounts import Account, Facility
 from .applications import (
+    CORRECTION,
     Application,
     ApplicationDocument,
     ApplicationRound,
@@ -214,6 +215,17 @@ def resubmit_application(application_id: int, correction: dict) -> None:
     application.submitted_at = ctx.now
     application.decided_at = None
     _attach_documents(ctx.session, application, correction.get("documents", {}))
+    # What the family says it corrected, kept with the round for the reviewer.
+    ctx.session.add(
+        ApplicationRound(
+            application_id=application.id,
+            round=application.round,
+            decision=CORRECTION,
+            reason=correction.get("note", ""),
+            decided_by=ctx.actor.account_id,
+            decided_at=ctx.now,
+        )
+    )
 
 
 @operation

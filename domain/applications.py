@@ -73,8 +73,16 @@ class ApplicationDocument(Base):
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), index=True)
 
 
+CORRECTION = "correct"  # ApplicationRound.decision of the family's correction note
+
+
 class ApplicationRound(Base):
-    """A decision on one round: kept, so a resubmission is reviewed with the earlier ones."""
+    """One round's history: kept, so a resubmission is reviewed with the earlier ones.
+
+    A reviewer's decision ("approve" / "reject", with reason and steps), or the family's
+    correction that opens the round (decision CORRECTION, the note in `reason`, `decided_by`
+    the family's account).
+    """
 
     __tablename__ = "application_round"
 

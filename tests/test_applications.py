@@ -109,7 +109,7 @@ def test_reject_needs_a_reason_then_correct_and_resubmit(app, family, mailbox):
         url,
         data={
             "csrf_token": csrf_token(family, url),
-            "note": "重新上傳",
+            "note": "重新上傳清晰的戶籍謄本 <b>新</b>",
             "relationship_proof": (__import__("io").BytesIO(png((1, 2, 3))), "new.png"),
         },
         content_type="multipart/form-data",
@@ -117,10 +117,13 @@ def test_reject_needs_a_reason_then_correct_and_resubmit(app, family, mailbox):
     [second] = open_tasks(app, lane="Reviewer")
     page = desk.get(f"/tasks/{second.task_guid}").get_data(as_text=True)
     assert "戶籍謄本模糊" in page  # the earlier round is visible
+    # ...and so is what the family says it corrected, escaped
+    assert "重新上傳清晰的戶籍謄本 &lt;b&gt;新&lt;/b&gt;" in page
     decide(desk, second, "approve")
     [application] = applications(app)
     assert (application.status, application.round) == ("approved", 2)
-    assert [r.decision for r in read(app, select(ApplicationRound))] == ["reject", "approve"]
+    history = [(r.round, r.decision) for r in read(app, select(ApplicationRound))]
+    assert history == [(1, "reject"), (2, "correct"), (2, "approve")]
 
 
 @pytest.mark.parametrize(
