@@ -177,6 +177,20 @@ def test_one_book_per_person(app, family):
     assert len(applications(app)) == 1
 
 
+def test_the_reviewer_sees_only_this_facilitys_other_applications_with_their_status(app, family):
+    apply(family, "taichung-detention", "0609", "spouse", {"relationship_proof": (png(), "r.png")})
+    apply(family, "dunpin-school", "1202", "parent", DUNPIN_PROOFS)
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    inmates = {i.id: i.call_number for i in read(app, select(Inmate))}
+    by_call = {inmates[a.inmate_id]: a for a in applications(app)}
+    taichung, dunpin = by_call["0609"], by_call["1202"]
+    [task] = [t for t in open_tasks(app, lane="Reviewer") if t.search_key == "1201"]
+    page = reviewer(app).get(f"/tasks/{task.task_guid}").get_data(as_text=True)
+    others = page.split("其他申請")[1]
+    assert f"#{dunpin.id} " in others and f"#{taichung.id} " not in others
+    assert "未審核" in others and " pending (" not in others
+
+
 @pytest.mark.parametrize(
     "facility, call_number", [("dunpin-school", "9999"), ("dunpin-school", "0609")]
 )  # 0609 is at Taichung

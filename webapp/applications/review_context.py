@@ -12,11 +12,15 @@ from ..taskpages.routes import TASK_CONTEXT
 
 
 def review_context(session, row, task_data: dict) -> dict:
-    """The application of the task, its applicant, person, documents by round and history."""
+    """The application of the task, its applicant, person, documents by round and history
+    (the other applications only of this task's facility)."""
     application = session.get(Application, task_data.get("application_id"))
     if application is None:
         return {}
-    others = select(Application).where(Application.id != application.id)
+    # Only this facility's applications: the reviewer has no business with another facility's.
+    others = select(Application).where(
+        Application.id != application.id, Application.facility_id == row.facility_id
+    )
     history = list(
         session.scalars(
             select(ApplicationRound)
