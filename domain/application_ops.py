@@ -116,7 +116,10 @@ def file_application(
         with ctx.session.begin_nested():
             ctx.session.add(application)
     except IntegrityError:
-        return {"application_id": None, "reason": "book_taken"}
+        # Filed meanwhile: by this account (a second tab) or by another family member.
+        holder = open_application_for(ctx.session, inmate.id)
+        mine = holder is not None and holder.account_id == account_id
+        return {"application_id": None, "reason": "already_applied" if mine else "book_taken"}
     _attach_documents(ctx.session, application, details.get("documents", {}))
     ctx.correlate(application_id=application.id)
     _notify_family(application, "application_received")

@@ -280,6 +280,29 @@ def test_a_disguised_file_is_refused_and_the_rest_kept(app, family):
     assert applications(app) == []
 
 
+def test_two_open_tabs_file_one_application_and_the_second_is_told_it_is_ours(app, family):
+    english = {"Accept-Language": "en"}
+    first, second = (choose(family, "dunpin-school", "1201", "parent") for _ in range(2))
+    first_tab, second_tab = first.headers["Location"], second.headers["Location"]
+    assert "/tasks/" in first_tab and "/tasks/" in second_tab
+    assert send_details(family, first_tab, DUNPIN_PROOFS).status_code == 302
+    outcome = send_details(family, second_tab, DUNPIN_PROOFS).headers["Location"]
+    page = family.get(outcome, headers=english).get_data(as_text=True)
+    assert "You already have an application" in page and "Another family member" not in page
+    assert len(applications(app)) == 1
+
+
+def test_another_family_filing_first_is_told_the_book_is_taken(app, family):
+    english = {"Accept-Language": "en"}
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    mine = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
+    theirs = choose(other, "dunpin-school", "1201", "sibling").headers["Location"]
+    assert send_details(family, mine, DUNPIN_PROOFS).status_code == 302
+    outcome = send_details(other, theirs, DUNPIN_PROOFS).headers["Location"]
+    assert "Another family member" in other.get(outcome, headers=english).get_data(as_text=True)
+    assert len(applications(app)) == 1
+
+
 def test_a_replayed_submission_files_one_application(app, family):
     response = choose(family, "dunpin-school", "1201", "parent")
     task_url = response.headers["Location"]
