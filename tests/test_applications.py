@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from domain.accounts import Facility
-from domain.applications import Application, ApplicationRound, ContactBook
+from domain.applications import Application, ApplicationDocument, ApplicationRound, ContactBook
 from domain.roster import Inmate, Restriction
 from tests.application_support import (
     FAMILY,
@@ -277,6 +278,46 @@ def test_a_disguised_file_is_refused_and_the_rest_kept(app, family):
     assert (
         "checked" in page.split('name="confirm"')[0][-200:] + page.split('name="confirm"')[1][:200]
     )
+    assert applications(app) == []
+
+
+def kept_ids(page: str) -> dict:
+    """kind -> the stored file id a page carries back as kept."""
+    return dict(re.findall(r'name="(\w+)_kept" value="(\d+)"', page))
+
+
+def test_an_accepted_file_is_kept_when_another_is_refused(app, family):
+    task_url = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
+    bad = {"id_document": (b"not an image", "id.jpg"), "relationship_proof": (png(), "hh.png")}
+    page = send_details(family, task_url, bad).get_data(as_text=True)
+    assert field_error(page, "id_document") and not field_error(page, "relationship_proof")
+    assert "已保留：hh.png" in page
+    kept = kept_ids(page)
+    assert list(kept) == ["relationship_proof"]
+    [proof_input] = re.findall(r'<input[^>]*name="relationship_proof"[^>]*>', page)
+    assert "required" not in proof_input  # the browser lets the family send without it
+    fixed = {"id_document": (png((9, 9, 9)), "id.png")}
+    extra = {"relationship_proof_kept": kept["relationship_proof"]}
+    assert send_details(family, task_url, fixed, **extra).status_code == 302
+    [application] = applications(app)
+    documents = {d.kind: d.file_id for d in read(app, select(ApplicationDocument))}
+    assert documents == {
+        "id_document": documents["id_document"],
+        "relationship_proof": int(kept["relationship_proof"]),
+    }
+    assert application.status == "pending"
+
+
+def test_a_kept_file_id_of_another_account_is_refused(app, family):
+    task_url = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
+    bad = {"id_document": (b"not an image", "id.jpg"), "relationship_proof": (png(), "hh.png")}
+    mine = kept_ids(send_details(family, task_url, bad).get_data(as_text=True))
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    their_url = choose(other, "dunpin-school", "1201", "sibling").headers["Location"]
+    extra = {"relationship_proof_kept": mine["relationship_proof"]}
+    page = send_details(other, their_url, {"id_document": (png(), "id.png")}, **extra)
+    assert field_error(page.get_data(as_text=True), "relationship_proof")
+    assert "hh.png" not in page.get_data(as_text=True)
     assert applications(app) == []
 
 
