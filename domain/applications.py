@@ -53,6 +53,8 @@ class Application(Base):
     round: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The reviewer's reason template (a code, shown in the reader's language) and own words.
+    reason_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     suggested_steps: Mapped[str] = mapped_column(Text, default="")
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -90,6 +92,7 @@ class ApplicationRound(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
     round: Mapped[int] = mapped_column(Integer)
     decision: Mapped[str] = mapped_column(String(10))
+    reason_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     suggested_steps: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[int | None] = mapped_column(Integer)

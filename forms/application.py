@@ -39,8 +39,8 @@ from .application_fields import (
     RELATIONSHIP_CHOICES,
     REVIEW_REASONS,
     MultiCheckboxField,
-    compose_reason,
     kept_file,
+    reason_in_languages,
     store_proofs,
 )
 from .fields import ProofFileField, chosen, strip, total_size_error
@@ -223,13 +223,15 @@ class ApplicationReviewForm(FlaskForm):
             raise ValidationError(_l("A rejection needs a reason."))
 
     def task_data(self) -> dict:
-        reason = compose_reason(self.reason_template.data, self.reason.data)
-        if self.decision.data == "approve":
-            reason = self.reason.data or ""
+        """The template as its code (each reader sees it in their language), the reviewer's
+        own words as typed; an approval keeps only the words."""
+        template = self.reason_template.data if self.decision.data == "reject" else ""
         return {
             "review": {
                 "decision": self.decision.data,
-                "reason": reason,
+                "reason_code": template or "",
+                "reason": self.reason.data or "",
+                "reason_texts": reason_in_languages(template),
                 "suggested_steps": self.suggested_steps.data or "",
             }
         }

@@ -46,9 +46,27 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def compose_reason(template: str | None, text: str | None, templates=REVIEW_REASON_TEXT) -> str:
-    """The reason the family reads: the chosen template, then the reviewer's own words."""
-    parts = [str(templates[template]) if template else "", (text or "").strip()]
+    """The reason the family reads: the chosen template (in the page's language), then the
+    reviewer's own words. An unknown template code (a retired one) is left out."""
+    known = bool(template) and template in templates
+    parts = [str(templates[template]) if known else "", (text or "").strip()]
     return "\n".join(p for p in parts if p)
+
+
+def reason_in_languages(template: str | None, templates=REVIEW_REASON_TEXT) -> dict:
+    """locale -> the template written out in that language (empty without a template): what
+    the mail to the family needs, composed where the catalogs are at hand."""
+    from flask_babel import force_locale
+
+    from domain.notice_render import FAMILY_LOCALES, LOCALES
+
+    if not template:
+        return {}
+    texts = {}
+    for locale in (*LOCALES, *FAMILY_LOCALES):
+        with force_locale(locale):
+            texts[locale] = str(templates[template])
+    return texts
 
 
 def store_proofs(app, account_id: int, fields: dict) -> dict:

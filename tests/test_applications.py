@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from domain.accounts import Facility
+from domain.accounts import Account, Facility
 from domain.applications import Application, ApplicationDocument, ApplicationRound, ContactBook
 from domain.roster import Inmate, Restriction
 from tests.application_support import (
@@ -125,6 +125,45 @@ def test_reject_needs_a_reason_then_correct_and_resubmit(app, family, mailbox):
     assert (application.status, application.round) == ("approved", 2)
     history = [(r.round, r.decision) for r in read(app, select(ApplicationRound))]
     assert history == [(1, "reject"), (2, "correct"), (2, "approve")]
+
+
+def test_a_reason_template_reaches_the_family_in_its_language_and_own_words_as_typed(
+    app, family, mailbox
+):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    desk, url = reviewer(app), f"/tasks/{task.task_guid}"
+    form = {
+        "csrf_token": csrf_token(desk, url),
+        "decision": "reject",
+        "reason_template": "proof_unclear",
+        "reason": "戶籍謄本第二頁缺漏",
+    }
+    english = {"Accept-Language": "en"}
+    assert desk.post(url, data=form, headers=english).status_code == 302  # an English reviewer
+    [application] = applications(app)
+    assert (application.reason_code, application.reason) == ("proof_unclear", "戶籍謄本第二頁缺漏")
+    status = family.get("/applications").get_data(as_text=True)
+    assert "佐證資料不清晰或不完整。\n戶籍謄本第二頁缺漏" in status
+    assert "The proofs are unclear" not in status
+    zh_part, en_part = mailbox.last().get_content().split("\n---\n")
+    assert "佐證資料不清晰或不完整。" in zh_part and "The proofs are unclear" not in zh_part
+    assert "The proofs are unclear or incomplete." in en_part and "戶籍謄本第二頁缺漏" in en_part
+    [correction] = open_tasks(app, lane="Family")
+    page = family.get(f"/tasks/{correction.task_guid}").get_data(as_text=True)
+    assert "佐證資料不清晰或不完整。" in page
+
+
+def test_a_vietnamese_family_reads_the_reason_template_in_vietnamese(app, family, mailbox):
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        session.scalar(select(Account).where(Account.email == FAMILY[0])).locale = "vi"
+    database.remove()
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    decide(reviewer(app), task, "reject", reason_template="proof_unclear")
+    local_part = mailbox.last().get_content().split("\n---\n")[0]
+    assert "Giấy tờ chứng minh không rõ hoặc không đầy đủ." in local_part
 
 
 @pytest.mark.parametrize(
