@@ -10,8 +10,9 @@ What happens, and why:
   elsewhere is logged out on its next request. It stays because the records staff must keep
   point at it: decisions on applications and posts, deliveries, suspensions, task history,
   views of documents, and the consent record (the lawful basis of what was processed);
-- what the family wrote (post titles and bodies, an organisation's name) and the e-mails it was
-  sent (addresses, subjects, bodies) are emptied; their dates and outcomes stay.
+- what the family wrote (post titles and bodies, an organisation's name, correction notes) and
+  the e-mails it was sent (addresses, subjects, bodies) are emptied; their dates and outcomes
+  stay.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ from workflows.clock import clock
 from workflows.models import ProcessInstance
 
 from .accounts import Account, AccountStatus, ConsentRecord
-from .applications import Application, ApplicationStatus, ContactBook
+from .applications import (
+    CORRECTION,
+    Application,
+    ApplicationRound,
+    ApplicationStatus,
+    ContactBook,
+)
 from .file_erasure import erase_files
 from .files import StoredFile
 from .notifications import Notification, NotificationStatus
@@ -74,6 +81,14 @@ def _end_cases(session: Session, account_id: int, now) -> None:
         application.open_inmate_id = None
         application.organisation = ""
         application.proofs_erased_at = application.proofs_erased_at or now
+        session.execute(  # the family's correction notes; the staff's decisions stay
+            update(ApplicationRound)
+            .where(
+                ApplicationRound.application_id == application.id,
+                ApplicationRound.decision == CORRECTION,
+            )
+            .values(reason="")
+        )
     for post in session.scalars(select(Post).where(Post.account_id == account_id)):
         undelivered = post.status == PostStatus.APPROVED and post.delivered_at is None
         if post.status in OPEN_POSTS or undelivered:
