@@ -360,6 +360,28 @@ def test_a_kept_file_id_of_another_account_is_refused(app, family):
     assert applications(app) == []
 
 
+def test_a_correction_without_its_note_keeps_the_new_file(app, family):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    decide(reviewer(app), task, "reject", reason="模糊")
+    [correction] = open_tasks(app, lane="Family")
+    url = f"/tasks/{correction.task_guid}"
+    data = {"csrf_token": csrf_token(family, url), "relationship_proof": upload(png(), "new.png")}
+    page = family.post(url, data=data, content_type="multipart/form-data").get_data(as_text=True)
+    assert field_error(page, "note") and "已保留：new.png" in page
+    data = {"csrf_token": csrf_token(family, url), "note": "已重傳", **kept_ids_form(page)}
+    assert family.post(url, data=data, content_type="multipart/form-data").status_code == 302
+    second = [d for d in read(app, select(ApplicationDocument)) if d.round == 2]
+    assert [(d.kind, str(d.file_id)) for d in second] == [
+        ("relationship_proof", kept_ids(page)["relationship_proof"])
+    ]
+
+
+def kept_ids_form(page: str) -> dict:
+    """The hidden kept-file inputs of a page, as form data to send back."""
+    return {f"{kind}_kept": file_id for kind, file_id in kept_ids(page).items()}
+
+
 def test_two_open_tabs_file_one_application_and_the_second_is_told_it_is_ours(app, family):
     english = {"Accept-Language": "en"}
     first, second = (choose(family, "dunpin-school", "1201", "parent") for _ in range(2))
