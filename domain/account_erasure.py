@@ -10,10 +10,10 @@ What happens, and why:
   elsewhere is logged out on its next request. It stays because the records staff must keep
   point at it: decisions on applications and posts, deliveries, suspensions, task history,
   views of documents, and the consent record (the lawful basis of what was processed);
-- what the family wrote (post titles and bodies, an organisation's name), the replies written
-  to it (bodies; their scans are erased with the other files, and the reply instances with all
-  their history, the staff's entry being the reply itself) and the e-mails it was sent
-  (addresses, subjects, bodies) are emptied; their dates and outcomes stay;
+- what the family wrote (post titles and bodies, an organisation's name, correction notes), the
+  replies written to it (bodies; their scans are erased with the other files, and the reply
+  instances with all their history, the staff's entry being the reply itself) and the e-mails
+  it was sent (addresses, subjects, bodies) are emptied; their dates and outcomes stay;
 - its notice preferences are deleted.
 """
 
@@ -30,7 +30,13 @@ from workflows.models import ProcessInstance
 from workflows.operations import correlation_key
 
 from .accounts import Account, AccountStatus, ConsentRecord
-from .applications import Application, ApplicationStatus, ContactBook
+from .applications import (
+    CORRECTION,
+    Application,
+    ApplicationRound,
+    ApplicationStatus,
+    ContactBook,
+)
 from .file_erasure import erase_files
 from .files import StoredFile
 from .notice_preferences import NoticePreference
@@ -105,6 +111,14 @@ def _end_cases(session: Session, account_id: int, now) -> None:
         application.open_inmate_id = None
         application.organisation = ""
         application.proofs_erased_at = application.proofs_erased_at or now
+        session.execute(  # the family's correction notes; the staff's decisions stay
+            update(ApplicationRound)
+            .where(
+                ApplicationRound.application_id == application.id,
+                ApplicationRound.decision == CORRECTION,
+            )
+            .values(reason="")
+        )
     for post in session.scalars(select(Post).where(Post.account_id == account_id)):
         undelivered = post.status == PostStatus.APPROVED and post.delivered_at is None
         if post.status in OPEN_POSTS or undelivered:

@@ -14,6 +14,7 @@ from workflows.operations import context, operation
 from . import links
 from .accounts import Account, Facility
 from .applications import (
+    CORRECTION,
     Application,
     ApplicationDocument,
     ApplicationRound,
@@ -22,7 +23,7 @@ from .applications import (
     open_application_for,
 )
 from .audit import record_step
-from .notice_render import Both
+from .notice_render import Both, InEach
 from .notify import notify_account
 from .roster import Inmate, active_restriction, find_inmate, local_today
 
@@ -115,14 +116,17 @@ def file_application(
         with ctx.session.begin_nested():
             ctx.session.add(application)
     except IntegrityError:
-        return {"application_id": None, "reason": "book_taken"}
+        # Filed meanwhile: by this account (a second tab) or by another family member.
+        holder = open_application_for(ctx.session, inmate.id)
+        mine = holder is not None and holder.account_id == account_id
+        return {"application_id": None, "reason": "already_applied" if mine else "book_taken"}
     _attach_documents(ctx.session, application, details.get("documents", {}))
     ctx.correlate(application_id=application.id)
     _notify_family(application, "application_received")
     return {"application_id": application.id, "reason": None}
 
 
-def _notify_family(application: Application, kind: str, **extra: str | Both) -> None:
+def _notify_family(application: Application, kind: str, **extra: str | Both | InEach) -> None:
     """Tell the applicant, in the words of the facility's template for `kind`."""
     session = context().session
     account = session.get(Account, application.account_id)
@@ -141,6 +145,7 @@ def _notify_family(application: Application, kind: str, **extra: str | Both) -> 
 def _record_round(application: Application, review: dict) -> None:
     ctx = context()
     application.decided_at = ctx.now
+    application.reason_code = review.get("reason_code", "")
     application.reason = review.get("reason", "")
     application.suggested_steps = review.get("suggested_steps", "")
     ctx.session.add(
@@ -148,6 +153,7 @@ def _record_round(application: Application, review: dict) -> None:
             application_id=application.id,
             round=application.round,
             decision=review["decision"],
+            reason_code=application.reason_code,
             reason=application.reason,
             suggested_steps=application.suggested_steps,
             decided_by=ctx.actor.account_id,
@@ -159,11 +165,28 @@ def _record_round(application: Application, review: dict) -> None:
         "application",
         application.id,
         application.facility_id,
-        after={"round": application.round, "reason": application.reason},
+        after={
+            "round": application.round,
+            "reason_code": application.reason_code,
+            "reason": application.reason,
+        },
     )
 
 
-def _decision_mail(application: Application, approved: bool) -> None:
+def reason_in_each(review: dict) -> InEach:
+    """The reason as each reader reads it: the template in their language (the form wrote it
+    out in every language, `reason_texts`), then the reviewer's own words as typed."""
+    texts = review.get("reason_texts") or {}
+    own = review.get("reason", "")
+    locales = texts.keys() or ["en"]
+    return InEach(
+        tuple(
+            (locale, "\n".join(p for p in (texts.get(locale, ""), own) if p)) for locale in locales
+        )
+    )
+
+
+def _decision_mail(application: Application, review: dict, approved: bool) -> None:
     if approved:
         _notify_family(application, "application_approved")
         return
@@ -171,7 +194,7 @@ def _decision_mail(application: Application, approved: bool) -> None:
     _notify_family(
         application,
         "application_rejected",
-        reason=application.reason,
+        reason=reason_in_each(review),
         steps=Both(steps or "－", steps or "-"),
     )
 
@@ -192,7 +215,7 @@ def approve_application(application_id: int, review: dict) -> None:
             active_inmate_id=application.inmate_id,
         )
     )
-    _decision_mail(application, approved=True)
+    _decision_mail(application, review, approved=True)
 
 
 @operation
@@ -201,7 +224,7 @@ def reject_application(application_id: int, review: dict) -> None:
     application = context().session.get(Application, application_id)
     _record_round(application, review)
     application.status = ApplicationStatus.REJECTED
-    _decision_mail(application, approved=False)
+    _decision_mail(application, review, approved=False)
 
 
 @operation
@@ -214,6 +237,17 @@ def resubmit_application(application_id: int, correction: dict) -> None:
     application.submitted_at = ctx.now
     application.decided_at = None
     _attach_documents(ctx.session, application, correction.get("documents", {}))
+    # What the family says it corrected, kept with the round for the reviewer.
+    ctx.session.add(
+        ApplicationRound(
+            application_id=application.id,
+            round=application.round,
+            decision=CORRECTION,
+            reason=correction.get("note", ""),
+            decided_by=ctx.actor.account_id,
+            decided_at=ctx.now,
+        )
+    )
 
 
 @operation

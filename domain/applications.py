@@ -53,6 +53,8 @@ class Application(Base):
     round: Mapped[int] = mapped_column(Integer, default=1)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The reviewer's reason template (a code, shown in the reader's language) and own words.
+    reason_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     suggested_steps: Mapped[str] = mapped_column(Text, default="")
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -73,8 +75,16 @@ class ApplicationDocument(Base):
     file_id: Mapped[int] = mapped_column(ForeignKey("stored_file.id"), index=True)
 
 
+CORRECTION = "correct"  # ApplicationRound.decision of the family's correction note
+
+
 class ApplicationRound(Base):
-    """A decision on one round: kept, so a resubmission is reviewed with the earlier ones."""
+    """One round's history: kept, so a resubmission is reviewed with the earlier ones.
+
+    A reviewer's decision ("approve" / "reject", with reason and steps), or the family's
+    correction that opens the round (decision CORRECTION, the note in `reason`, `decided_by`
+    the family's account).
+    """
 
     __tablename__ = "application_round"
 
@@ -82,6 +92,7 @@ class ApplicationRound(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
     round: Mapped[int] = mapped_column(Integer)
     decision: Mapped[str] = mapped_column(String(10))
+    reason_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     suggested_steps: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[int | None] = mapped_column(Integer)

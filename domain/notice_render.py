@@ -43,6 +43,19 @@ class Both:
 
 
 @dataclass(frozen=True)
+class InEach:
+    """A value written out in each language (e.g. a reason template); English when one is
+    missing."""
+
+    texts: tuple[tuple[str, str], ...]  # (locale, text)
+
+    def get(self, locale: str) -> str:
+        """The value in `locale`."""
+        texts = dict(self.texts)
+        return texts.get(locale) or texts.get("en", "")
+
+
+@dataclass(frozen=True)
 class Texts:
     """The four texts of one template: subject and body, in Traditional Chinese and English."""
 
@@ -88,7 +101,7 @@ def check(kind_key: str, texts: Texts) -> None:
         raise TemplateError(unknown)
 
 
-def substitute(text: str, values: dict[str, str | Both], locale: str) -> str:
+def substitute(text: str, values: dict[str, str | Both | InEach], locale: str) -> str:
     """Replace each `{name}` by its value in `locale`; unknown names are left as written.
 
     A plain lookup: no attribute access, no format specs, no expressions.
@@ -99,7 +112,7 @@ def substitute(text: str, values: dict[str, str | Both], locale: str) -> str:
         if name not in values:
             return match.group(0)
         found = values[name]
-        return found.get(locale) if isinstance(found, Both) else str(found)
+        return found.get(locale) if isinstance(found, Both | InEach) else str(found)
 
     return PLACEHOLDER.sub(value, text)
 

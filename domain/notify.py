@@ -15,12 +15,12 @@ from .accounts import Account, AccountStatus, Facility
 from .applications import ContactBook
 from .notice_kinds import STAFF, kind
 from .notice_preferences import channels_for
-from .notice_render import Both
+from .notice_render import Both, InEach
 from .notice_templates import render
 from .notifications import Notification, queue_notice
 from .roster import Inmate
 
-Values = dict[str, "str | Both"]
+Values = dict[str, "str | Both | InEach"]
 
 
 def notify_account(

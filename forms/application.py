@@ -31,6 +31,7 @@ from wtforms.validators import (
 
 from domain.accounts import Facility
 from domain.applications import PROOF_KINDS
+from domain.files import StoredFile
 
 from . import register_form
 from .application_fields import (
@@ -38,10 +39,11 @@ from .application_fields import (
     RELATIONSHIP_CHOICES,
     REVIEW_REASONS,
     MultiCheckboxField,
-    compose_reason,
+    kept_file,
+    reason_in_languages,
     store_proofs,
 )
-from .fields import ProofFileField, strip, total_size_error
+from .fields import ProofFileField, chosen, strip, total_size_error
 
 
 @register_form("ApplicationTargetForm")
@@ -103,16 +105,38 @@ class _ProofsMixin:
                 getattr(self, kind).flags.required = True
                 getattr(self, kind).required = True
 
+    def proof_fields(self) -> dict:
+        return {k: self[k] for k in PROOF_KINDS if k in self}
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate; when anything is refused, keep the accepted files for the next attempt."""
+        session = current_app.extensions["db"].session
+        for field in self.proof_fields().values():
+            field.kept = kept_file(session, current_user.id, field.kept_id)
+        if super().validate(extra_validators) and self.validate_proofs_total():
+            return True
+        self.keep_accepted_files()
+        return False
+
+    def keep_accepted_files(self) -> None:
+        """Store each file that passed its checks, so the family need not choose it again."""
+        accepted = {k: f for k, f in self.proof_fields().items() if chosen(f.data) and not f.errors}
+        session = current_app.extensions["db"].session
+        for kind, file_id in store_proofs(current_app, current_user.id, accepted).items():
+            accepted[kind].kept = session.get(StoredFile, file_id)
+
     def validate_proofs_total(self) -> bool:
-        error = total_size_error([self[k] for k in PROOF_KINDS if k in self])
+        error = total_size_error(list(self.proof_fields().values()))
         if error:
             self.form_errors.append(error)
             return False
         return True
 
     def stored_documents(self) -> dict:
-        fields = {k: self[k] for k in PROOF_KINDS if k in self}
-        return store_proofs(current_app, current_user.id, fields)
+        """kind -> stored file id: the files chosen now, else those kept from an attempt before."""
+        fields = self.proof_fields()
+        kept = {k: f.kept.id for k, f in fields.items() if f.kept is not None}
+        return {**kept, **store_proofs(current_app, current_user.id, fields)}
 
 
 @register_form("ApplicationDetailsForm")
@@ -146,9 +170,6 @@ class ApplicationDetailsForm(_ProofsMixin, FlaskForm):
         else:
             del self.organisation
 
-    def validate(self, extra_validators=None) -> bool:
-        return super().validate(extra_validators) and self.validate_proofs_total()
-
     def task_data(self) -> dict:
         details = {
             "confirm": True,
@@ -173,9 +194,6 @@ class ApplicationCorrectionForm(_ProofsMixin, FlaskForm):
     def prepare(self, task_data: dict) -> None:
         self.review = task_data.get("review", {})
         self.prepare_proofs(task_data, required=False)
-
-    def validate(self, extra_validators=None) -> bool:
-        return super().validate(extra_validators) and self.validate_proofs_total()
 
     def task_data(self) -> dict:
         return {"correction": {"note": self.note.data, "documents": self.stored_documents()}}
@@ -205,13 +223,15 @@ class ApplicationReviewForm(FlaskForm):
             raise ValidationError(_l("A rejection needs a reason."))
 
     def task_data(self) -> dict:
-        reason = compose_reason(self.reason_template.data, self.reason.data)
-        if self.decision.data == "approve":
-            reason = self.reason.data or ""
+        """The template as its code (each reader sees it in their language), the reviewer's
+        own words as typed; an approval keeps only the words."""
+        template = self.reason_template.data if self.decision.data == "reject" else ""
         return {
             "review": {
                 "decision": self.decision.data,
-                "reason": reason,
+                "reason_code": template or "",
+                "reason": self.reason.data or "",
+                "reason_texts": reason_in_languages(template),
                 "suggested_steps": self.suggested_steps.data or "",
             }
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from wtforms import SelectChoice, SelectMultipleField, widgets
 
 RELATIONSHIP_PAIRS = [
@@ -45,9 +46,27 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def compose_reason(template: str | None, text: str | None, templates=REVIEW_REASON_TEXT) -> str:
-    """The reason the family reads: the chosen template, then the reviewer's own words."""
-    parts = [str(templates[template]) if template else "", (text or "").strip()]
+    """The reason the family reads: the chosen template (in the page's language), then the
+    reviewer's own words. An unknown template code (a retired one) is left out."""
+    known = bool(template) and template in templates
+    parts = [str(templates[template]) if known else "", (text or "").strip()]
     return "\n".join(p for p in parts if p)
+
+
+def reason_in_languages(template: str | None, templates=REVIEW_REASON_TEXT) -> dict:
+    """locale -> the template written out in that language (empty without a template): what
+    the mail to the family needs, composed where the catalogs are at hand."""
+    from flask_babel import force_locale
+
+    from domain.notice_render import FAMILY_LOCALES, LOCALES
+
+    if not template:
+        return {}
+    texts = {}
+    for locale in (*LOCALES, *FAMILY_LOCALES):
+        with force_locale(locale):
+            texts[locale] = str(templates[template])
+    return texts
 
 
 def store_proofs(app, account_id: int, fields: dict) -> dict:
@@ -64,3 +83,21 @@ def store_proofs(app, account_id: int, fields: dict) -> dict:
                 session, storage, field.data, owner_account_id=account_id
             ).id
     return stored
+
+
+def kept_file(session, account_id: int, claimed: str):
+    """The stored file a page sent back as kept (`ProofFileField.kept_id`), or None.
+
+    The id comes from the browser: it counts only for a file this account uploaded that is not
+    yet a proof of any application (another's file, or one already filed, is ignored).
+    """
+    from domain.applications import ApplicationDocument
+    from domain.files import StoredFile
+
+    if not (claimed.isascii() and claimed.isdigit() and len(claimed) < 10):
+        return None
+    stored = session.get(StoredFile, int(claimed))
+    if stored is None or stored.owner_account_id != account_id:
+        return None
+    filed = select(ApplicationDocument.id).where(ApplicationDocument.file_id == stored.id)
+    return None if session.scalar(filed.limit(1)) is not None else stored

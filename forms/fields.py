@@ -3,6 +3,10 @@
 A refused file gets its message beside its own field and the form is shown again with every
 other answer kept; the type is decided by `domain.file_checks`, never by the file's name.
 `total_size_error` enforces the limit on all files of one form together (20 MB per application).
+
+A form may keep a file accepted on a failed POST (`ProofFileField.kept`, a stored file): the page
+then names it beside the field and carries its id in a hidden input `<name>_kept`, which comes
+back as `kept_id` — only a claim, which the form checks before it sets `kept` again.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
+from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from domain.file_checks import DEFAULT_MAX_BYTES, FileRefused, Refusal, check_upload, read_limited
@@ -132,10 +137,18 @@ class ProofFileField(FileField):
         self.required = required
         self.flags.required = required
         self.content_type: str | None = None
+        self.kept = None  # a StoredFile accepted earlier, used when no new file is chosen
+        self.kept_id: str = ""  # the id the page sent back: unchecked
+
+    def process(self, formdata, data=unset_value, extra_filters=None) -> None:
+        """Read the file and, beside it, the id of a file kept from an earlier attempt."""
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.kept_id = formdata.get(f"{self.name}_kept", "")
 
     def pre_validate(self, form) -> None:
-        """A required proof must be chosen; an optional one may be left empty."""
-        if self.required and not chosen(self.data):
+        """A required proof must be chosen (or kept); an optional one may be left empty."""
+        if self.required and not chosen(self.data) and self.kept is None:
             raise StopValidation(_l("Choose a file to upload."))
 
 
@@ -143,9 +156,11 @@ def total_size_error(fields, max_bytes: int = DEFAULT_MAX_TOTAL_BYTES):
     """The message when the accepted files of these validated fields together pass `max_bytes`.
 
     None when they fit. Fields already refused are not counted: their own message says why.
+    A kept file counts where no new file replaces it.
     """
     files = [f.data for f in fields if not f.errors and chosen(f.data)]
-    if sum(upload_size(upload) for upload in files) <= max_bytes:
+    kept = [f.kept.size for f in fields if getattr(f, "kept", None) and not chosen(f.data)]
+    if sum(upload_size(upload) for upload in files) + sum(kept) <= max_bytes:
         return None
     return _l(
         "Together the files are larger than %(mb)s MB. Please upload smaller files.",

@@ -10,16 +10,16 @@ from sqlalchemy import select
 
 from domain import crypto
 from domain.accounts import Account, AccountStatus, find_by_national_id
-from domain.applications import Application, ApplicationStatus, ContactBook
+from domain.applications import Application, ApplicationRound, ApplicationStatus, ContactBook
 from domain.demo import FAMILY_NATIONAL_ID
 from domain.files import StoredFile, storage_dir_for
 from domain.notifications import Notification
 from domain.posts import Post, PostStatus
-from tests.application_support import FAMILY, logged_in
+from tests.application_support import FAMILY, logged_in, open_tasks, png, upload
 from tests.conftest import read
 from tests.post_support import decide, review_task, staff
 from tests.privacy_support import build, stored
-from tests.web_support import login, submit
+from tests.web_support import csrf_token, login, submit
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
 
 
@@ -116,3 +116,20 @@ def test_deletion_erases_personal_data_and_keeps_staff_records_anonymous(app, wo
         read(app, select(StoredFile.id).where(StoredFile.owner_account_id == world.account_id))
         == []
     )
+
+
+def test_deletion_empties_the_correction_note_and_keeps_the_decision(app, world):
+    [review] = open_tasks(app, lane="Reviewer", search_key="1201")
+    desk = staff(app, "reviewer", "dunpin")
+    url = f"/tasks/{review.task_guid}"
+    desk.post(
+        url, data={"csrf_token": csrf_token(desk, url), "decision": "reject", "reason": "模糊"}
+    )
+    [correction] = open_tasks(app, lane="Family")
+    url = f"/tasks/{correction.task_guid}"
+    note = {"csrf_token": csrf_token(world.family, url), "note": "我住在台北市信義路五段7號"}
+    note["relationship_proof"] = upload(png((5, 6, 7)), "p.png")
+    assert world.family.post(url, data=note, content_type="multipart/form-data").status_code == 302
+    assert _delete(world.family, FAMILY[1]).status_code == 302
+    rounds = read(app, select(ApplicationRound).order_by(ApplicationRound.id))
+    assert [(r.decision, r.reason) for r in rounds] == [("reject", "模糊"), ("correct", "")]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from domain.accounts import Facility
-from domain.applications import Application, ApplicationRound, ContactBook
+from domain.accounts import Account, Facility
+from domain.applications import Application, ApplicationDocument, ApplicationRound, ContactBook
 from domain.roster import Inmate, Restriction
 from tests.application_support import (
     FAMILY,
@@ -109,7 +110,7 @@ def test_reject_needs_a_reason_then_correct_and_resubmit(app, family, mailbox):
         url,
         data={
             "csrf_token": csrf_token(family, url),
-            "note": "重新上傳",
+            "note": "重新上傳清晰的戶籍謄本 <b>新</b>",
             "relationship_proof": (__import__("io").BytesIO(png((1, 2, 3))), "new.png"),
         },
         content_type="multipart/form-data",
@@ -117,10 +118,52 @@ def test_reject_needs_a_reason_then_correct_and_resubmit(app, family, mailbox):
     [second] = open_tasks(app, lane="Reviewer")
     page = desk.get(f"/tasks/{second.task_guid}").get_data(as_text=True)
     assert "戶籍謄本模糊" in page  # the earlier round is visible
+    # ...and so is what the family says it corrected, escaped
+    assert "重新上傳清晰的戶籍謄本 &lt;b&gt;新&lt;/b&gt;" in page
     decide(desk, second, "approve")
     [application] = applications(app)
     assert (application.status, application.round) == ("approved", 2)
-    assert [r.decision for r in read(app, select(ApplicationRound))] == ["reject", "approve"]
+    history = [(r.round, r.decision) for r in read(app, select(ApplicationRound))]
+    assert history == [(1, "reject"), (2, "correct"), (2, "approve")]
+
+
+def test_a_reason_template_reaches_the_family_in_its_language_and_own_words_as_typed(
+    app, family, mailbox
+):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    desk, url = reviewer(app), f"/tasks/{task.task_guid}"
+    form = {
+        "csrf_token": csrf_token(desk, url),
+        "decision": "reject",
+        "reason_template": "proof_unclear",
+        "reason": "戶籍謄本第二頁缺漏",
+    }
+    english = {"Accept-Language": "en"}
+    assert desk.post(url, data=form, headers=english).status_code == 302  # an English reviewer
+    [application] = applications(app)
+    assert (application.reason_code, application.reason) == ("proof_unclear", "戶籍謄本第二頁缺漏")
+    status = family.get("/applications").get_data(as_text=True)
+    assert "佐證資料不清晰或不完整。\n戶籍謄本第二頁缺漏" in status
+    assert "The proofs are unclear" not in status
+    zh_part, en_part = mailbox.last().get_content().split("\n---\n")
+    assert "佐證資料不清晰或不完整。" in zh_part and "The proofs are unclear" not in zh_part
+    assert "The proofs are unclear or incomplete." in en_part and "戶籍謄本第二頁缺漏" in en_part
+    [correction] = open_tasks(app, lane="Family")
+    page = family.get(f"/tasks/{correction.task_guid}").get_data(as_text=True)
+    assert "佐證資料不清晰或不完整。" in page
+
+
+def test_a_vietnamese_family_reads_the_reason_template_in_vietnamese(app, family, mailbox):
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        session.scalar(select(Account).where(Account.email == FAMILY[0])).locale = "vi"
+    database.remove()
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    decide(reviewer(app), task, "reject", reason_template="proof_unclear")
+    local_part = mailbox.last().get_content().split("\n---\n")[0]
+    assert "Giấy tờ chứng minh không rõ hoặc không đầy đủ." in local_part
 
 
 @pytest.mark.parametrize(
@@ -172,6 +215,20 @@ def test_one_book_per_person(app, family):
     page = other.get(taken.headers["Location"], headers=english).get_data(as_text=True)
     assert "one contact book per person in custody" in page
     assert len(applications(app)) == 1
+
+
+def test_the_reviewer_sees_only_this_facilitys_other_applications_with_their_status(app, family):
+    apply(family, "taichung-detention", "0609", "spouse", {"relationship_proof": (png(), "r.png")})
+    apply(family, "dunpin-school", "1202", "parent", DUNPIN_PROOFS)
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    inmates = {i.id: i.call_number for i in read(app, select(Inmate))}
+    by_call = {inmates[a.inmate_id]: a for a in applications(app)}
+    taichung, dunpin = by_call["0609"], by_call["1202"]
+    [task] = [t for t in open_tasks(app, lane="Reviewer") if t.search_key == "1201"]
+    page = reviewer(app).get(f"/tasks/{task.task_guid}").get_data(as_text=True)
+    others = page.split("其他申請")[1]
+    assert f"#{dunpin.id} " in others and f"#{taichung.id} " not in others
+    assert "未審核" in others and " pending (" not in others
 
 
 @pytest.mark.parametrize(
@@ -261,6 +318,91 @@ def test_a_disguised_file_is_refused_and_the_rest_kept(app, family):
         "checked" in page.split('name="confirm"')[0][-200:] + page.split('name="confirm"')[1][:200]
     )
     assert applications(app) == []
+
+
+def kept_ids(page: str) -> dict:
+    """kind -> the stored file id a page carries back as kept."""
+    return dict(re.findall(r'name="(\w+)_kept" value="(\d+)"', page))
+
+
+def test_an_accepted_file_is_kept_when_another_is_refused(app, family):
+    task_url = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
+    bad = {"id_document": (b"not an image", "id.jpg"), "relationship_proof": (png(), "hh.png")}
+    page = send_details(family, task_url, bad).get_data(as_text=True)
+    assert field_error(page, "id_document") and not field_error(page, "relationship_proof")
+    assert "已保留：hh.png" in page
+    kept = kept_ids(page)
+    assert list(kept) == ["relationship_proof"]
+    [proof_input] = re.findall(r'<input[^>]*name="relationship_proof"[^>]*>', page)
+    assert "required" not in proof_input  # the browser lets the family send without it
+    fixed = {"id_document": (png((9, 9, 9)), "id.png")}
+    extra = {"relationship_proof_kept": kept["relationship_proof"]}
+    assert send_details(family, task_url, fixed, **extra).status_code == 302
+    [application] = applications(app)
+    documents = {d.kind: d.file_id for d in read(app, select(ApplicationDocument))}
+    assert documents == {
+        "id_document": documents["id_document"],
+        "relationship_proof": int(kept["relationship_proof"]),
+    }
+    assert application.status == "pending"
+
+
+def test_a_kept_file_id_of_another_account_is_refused(app, family):
+    task_url = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
+    bad = {"id_document": (b"not an image", "id.jpg"), "relationship_proof": (png(), "hh.png")}
+    mine = kept_ids(send_details(family, task_url, bad).get_data(as_text=True))
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    their_url = choose(other, "dunpin-school", "1201", "sibling").headers["Location"]
+    extra = {"relationship_proof_kept": mine["relationship_proof"]}
+    page = send_details(other, their_url, {"id_document": (png(), "id.png")}, **extra)
+    assert field_error(page.get_data(as_text=True), "relationship_proof")
+    assert "hh.png" not in page.get_data(as_text=True)
+    assert applications(app) == []
+
+
+def test_a_correction_without_its_note_keeps_the_new_file(app, family):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    decide(reviewer(app), task, "reject", reason="模糊")
+    [correction] = open_tasks(app, lane="Family")
+    url = f"/tasks/{correction.task_guid}"
+    data = {"csrf_token": csrf_token(family, url), "relationship_proof": upload(png(), "new.png")}
+    page = family.post(url, data=data, content_type="multipart/form-data").get_data(as_text=True)
+    assert field_error(page, "note") and "已保留：new.png" in page
+    data = {"csrf_token": csrf_token(family, url), "note": "已重傳", **kept_ids_form(page)}
+    assert family.post(url, data=data, content_type="multipart/form-data").status_code == 302
+    second = [d for d in read(app, select(ApplicationDocument)) if d.round == 2]
+    assert [(d.kind, str(d.file_id)) for d in second] == [
+        ("relationship_proof", kept_ids(page)["relationship_proof"])
+    ]
+
+
+def kept_ids_form(page: str) -> dict:
+    """The hidden kept-file inputs of a page, as form data to send back."""
+    return {f"{kind}_kept": file_id for kind, file_id in kept_ids(page).items()}
+
+
+def test_two_open_tabs_file_one_application_and_the_second_is_told_it_is_ours(app, family):
+    english = {"Accept-Language": "en"}
+    first, second = (choose(family, "dunpin-school", "1201", "parent") for _ in range(2))
+    first_tab, second_tab = first.headers["Location"], second.headers["Location"]
+    assert "/tasks/" in first_tab and "/tasks/" in second_tab
+    assert send_details(family, first_tab, DUNPIN_PROOFS).status_code == 302
+    outcome = send_details(family, second_tab, DUNPIN_PROOFS).headers["Location"]
+    page = family.get(outcome, headers=english).get_data(as_text=True)
+    assert "You already have an application" in page and "Another family member" not in page
+    assert len(applications(app)) == 1
+
+
+def test_another_family_filing_first_is_told_the_book_is_taken(app, family):
+    english = {"Accept-Language": "en"}
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    mine = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
+    theirs = choose(other, "dunpin-school", "1201", "sibling").headers["Location"]
+    assert send_details(family, mine, DUNPIN_PROOFS).status_code == 302
+    outcome = send_details(other, theirs, DUNPIN_PROOFS).headers["Location"]
+    assert "Another family member" in other.get(outcome, headers=english).get_data(as_text=True)
+    assert len(applications(app)) == 1
 
 
 def test_a_replayed_submission_files_one_application(app, family):

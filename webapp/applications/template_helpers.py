@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from forms.application_fields import PROOF_LABELS, RELATIONSHIP_LABELS
+from forms.application_fields import PROOF_LABELS, RELATIONSHIP_LABELS, compose_reason
 from workflows import clock
 
 from ..extensions import get_db
@@ -33,6 +33,8 @@ def application_helpers() -> dict:
         "relationship_label": lambda code: RELATIONSHIP_LABELS.get(code, code),
         "proof_label": lambda kind: PROOF_LABELS.get(kind, kind),
         "restriction_label": lambda kind: RESTRICTION_LABELS.get(kind, kind),
+        # A decision's reason: its template in the reader's language, then the words as typed.
+        "review_reason": lambda code, text: compose_reason(code, text),
         "file_type": file_type,
         "now": clock.now,
     }
