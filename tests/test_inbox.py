@@ -91,7 +91,9 @@ def scene(session):
         "mine": add_task(session, i, 1, "0609", assignee_id=10),
         "colleague": add_task(session, i, 1, "0610", assignee_id=11),
         "free": add_task(session, i, 1, "0611"),
-        "supervisor": add_task(session, i, 1, "0612", lane="Supervisor", bpmn_id="overdue_review"),
+        "supervisor": add_task(
+            session, i, 1, "0612", lane="Supervisor", bpmn_id="supervisor_review"
+        ),
         "family": add_task(session, i, 1, "0609", lane="Family", bpmn_id="correct_application"),
         "done": add_task(session, i, 1, "0609", status=TaskStatus.COMPLETED),
         "elsewhere": add_task(session, i, 2, "0609"),
@@ -258,8 +260,8 @@ def test_pages_split_the_list_without_gaps_or_overlap(session):
 def test_filter_choices_list_distinct_open_tasks_in_scope(session, scene):
     add_task(session, dummy_instance(session), 1, "0613")  # the same task again: listed once
     assert filter_choices(session, 1, frozenset({"Reviewer", "Supervisor"})) == [
-        ("service_application", "overdue_review", "Review the application"),
         ("service_application", "review", "Review the application"),
+        ("service_application", "supervisor_review", "Review the application"),
     ]
     assert filter_choices(session, 3, frozenset({"Reviewer"})) == []
 

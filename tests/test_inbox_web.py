@@ -147,11 +147,13 @@ def test_search_by_call_number(client, demo, tasks):
 
 def test_filter_by_process_and_task(client, demo, tasks):
     tasks("taichung-detention", "0609")
-    tasks("taichung-detention", "0610", bpmn_id="overdue_review", title="Overdue: review")
+    tasks("taichung-detention", "0610", bpmn_id="supervisor_review", title="Decide the project")
     as_staff(client, "supervisor.taichung@example.tw")
     page = client.get("/inbox").get_data(as_text=True)
-    assert '<option value="service_application:overdue_review">Overdue: review</option>' in page
-    assert subjects(client, "/inbox?task=service_application:overdue_review") == ["0610 李〇〇"]
+    assert (
+        '<option value="service_application:supervisor_review">Decide the project</option>' in page
+    )
+    assert subjects(client, "/inbox?task=service_application:supervisor_review") == ["0610 李〇〇"]
     assert subjects(client, "/inbox?process=service_application") == ["0609 李〇〇", "0610 李〇〇"]
     assert subjects(client, "/inbox?process=registration") == []
 
