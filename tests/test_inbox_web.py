@@ -198,6 +198,37 @@ def test_claim_unclaim_and_return_to_the_same_filters(app, client, demo, tasks):
     assert assignee(app, guid) is None
 
 
+def test_a_claim_leaves_a_colleagues_task_with_them_and_says_who_holds_it(app, client, demo, tasks):
+    _, accounts = demo
+    holder = accounts["supervisor.taichung@example.tw"]
+    guid = tasks("taichung-detention", "0609", assignee_id=holder)
+    as_staff(client)  # the reviewer's inbox may have been loaded before the supervisor claimed
+    response = post(client, f"/inbox/tasks/{guid}/claim")
+    assert response.status_code == 303
+    assert assignee(app, guid) == holder
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "法務部矯正署臺中看守所 supervisor is already working on this task" in page
+    assert f'formaction="/inbox/tasks/{guid}/claim"' not in page  # no "Assign to me" offered
+    me = accounts["reviewer.taichung@example.tw"]
+    assert f'<option value="{me}">' in page  # taking it over is the explicit reassign
+    post(client, f"/inbox/tasks/{guid}/assign", assignee=me)
+    assert assignee(app, guid) == me
+    post(client, f"/inbox/tasks/{guid}/claim")  # claiming one's own task again is harmless
+    assert assignee(app, guid) == me
+
+
+def test_the_held_task_message_is_in_traditional_chinese(app, client, demo, tasks):
+    _, accounts = demo
+    guid = tasks(
+        "taichung-detention", "0609", assignee_id=accounts["supervisor.taichung@example.tw"]
+    )
+    login(client, "reviewer.taichung@example.tw", STAFF_PASSWORD)
+    post(client, f"/inbox/tasks/{guid}/claim")
+    assert "法務部矯正署臺中看守所 supervisor 正在處理這項工作" in client.get("/inbox").get_data(
+        as_text=True
+    )
+
+
 def test_reassign_only_to_fitting_staff_of_the_same_facility(app, client, demo, tasks):
     _, accounts = demo
     guid = tasks("taichung-detention", "0609")
