@@ -10,7 +10,12 @@ from sqlalchemy import select
 from domain.accounts import Facility
 from domain.roster import Inmate, Restriction
 from domain.roster_csv import HEADER, parse_roster
-from domain.roster_import import ImportSummary, RosterFileInvalid, import_roster
+from domain.roster_import import (
+    ImportSummary,
+    RestrictionChange,
+    RosterFileInvalid,
+    import_roster,
+)
 from tests.conftest import read
 
 HEAD = ",".join(HEADER)
@@ -158,7 +163,12 @@ taichung,0611,張家豪,no,yes,court_ban,2026-01-01,
 """
     summary = import_roster(session, csv_bytes(changed))
     session.commit()
-    assert summary == ImportSummary(updated=2, restrictions_added=1, restrictions_removed=1)
+    assert summary == ImportSummary(
+        updated=2,
+        restrictions_added=1,
+        restrictions_removed=1,
+        changes=[RestrictionChange("taichung", "0611", ("discipline 2026-03-01..2026-03-31",))],
+    )
     li = session.scalar(select(Inmate).where(Inmate.call_number == "0609"))
     zhang = session.scalar(select(Inmate).where(Inmate.call_number == "0611"))
     assert li.children_under_18 is False
@@ -231,3 +241,43 @@ def test_cli_refuses_a_nul_with_its_line_number_and_imports_nothing(app, tmp_pat
     assert result.exit_code == 1, result.output
     assert "nul.csv: line 3: name contains a control character (U+0000" in result.output
     assert read(app, select(Inmate)) == []
+
+
+def test_the_report_names_restrictions_an_import_removed_or_replaced(app, tmp_path):
+    """Restrictions entered on the admin page go when the file lists the person without them:
+    the report says which, per person by call number, so the admin can put them back."""
+    with app.extensions["db"].transaction() as session:
+        for code in sorted(FACILITIES):
+            session.add(Facility(code=code, name_zh=code, name_en=code))
+    app.extensions["db"].remove()
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(csv_bytes(GOOD))
+    assert run_import(app, roster).exit_code == 0
+    with app.extensions["db"].transaction() as session:  # the admin page adds two
+        li = session.scalar(select(Inmate).where(Inmate.call_number == "0609"))
+        li.restrictions.append(
+            Restriction(kind="isolation_protection", starts_on=date(2026, 5, 1), note="自傷風險")
+        )
+        lin = session.scalar(select(Inmate).where(Inmate.call_number == "1201"))
+        lin.restrictions.append(
+            Restriction(kind="discipline", starts_on=date(2026, 5, 2), ends_on=date(2026, 5, 9))
+        )
+    app.extensions["db"].remove()
+    changed = GOOD.replace(
+        "dunpin,1201,林小偉,yes,no,,,", "dunpin,1201,林小偉,yes,no,discipline,2026-05-02,2026-05-16"
+    )
+    roster.write_bytes(csv_bytes(changed))
+    result = run_import(app, roster)
+    assert result.exit_code == 0, result.output
+    assert "restrictions 1 added, 2 removed" in result.output
+    assert (
+        "roster.csv: taichung 0609: removed isolation_protection 2026-05-01.. (note: '自傷風險')"
+        in result.output
+    )
+    assert (
+        "roster.csv: dunpin 1201: replaced discipline 2026-05-02..2026-05-09 "
+        "with discipline 2026-05-02..2026-05-16"
+    ) in result.output
+    assert "0611" not in result.output  # nothing of theirs was removed
+    again = run_import(app, roster)
+    assert "Restrictions removed" not in again.output and "0609" not in again.output
