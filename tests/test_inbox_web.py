@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -215,6 +216,35 @@ def test_a_claim_leaves_a_colleagues_task_with_them_and_says_who_holds_it(app, c
     assert assignee(app, guid) == me
     post(client, f"/inbox/tasks/{guid}/claim")  # claiming one's own task again is harmless
     assert assignee(app, guid) == me
+
+
+def test_two_claims_at_the_same_moment_give_the_task_to_one_and_tell_the_other(app, demo, tasks):
+    _, accounts = demo
+    guid = tasks("taichung-detention", "0609")
+    people = ["reviewer.taichung@example.tw", "supervisor.taichung@example.tw"]
+    clients = [app.test_client() for _ in people]
+    for client, who in zip(clients, people, strict=True):
+        as_staff(client, who)
+    tokens = [csrf_token(client, "/inbox") for client in clients]
+    app.extensions["db"].remove()
+    barrier, pages = threading.Barrier(len(clients)), [""] * len(clients)
+
+    def claim(n: int) -> None:
+        barrier.wait()
+        url = f"/inbox/tasks/{guid}/claim"
+        clients[n].post(url, data={"csrf_token": tokens[n]})
+        pages[n] = clients[n].get("/inbox").get_data(as_text=True)
+        app.extensions["db"].remove()
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    [winner] = [n for n, page in enumerate(pages) if "now assigned to you" in page]
+    [loser] = [n for n, page in enumerate(pages) if "already working on this task" in page]
+    assert {winner, loser} == {0, 1}
+    assert assignee(app, guid) == accounts[people[winner]]
 
 
 def test_the_held_task_message_is_in_traditional_chinese(app, client, demo, tasks):
