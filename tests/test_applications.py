@@ -284,6 +284,35 @@ def test_the_supervisor_is_told_of_an_overdue_review_once(app, family, mailbox):
     assert len(told) == 1
 
 
+def test_a_resubmitted_round_after_a_late_rejection_gets_a_new_deadline(app, family, mailbox):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    clock.advance(timedelta(days=32))
+    tick(app)
+    [task] = open_tasks(app, lane="Reviewer")
+    decide(reviewer(app), task, "reject", reason="戶籍謄本模糊", suggested_steps="請重新上傳")
+    [correction] = open_tasks(app, lane="Family")
+    url = f"/tasks/{correction.task_guid}"
+    family.post(
+        url,
+        data={
+            "csrf_token": csrf_token(family, url),
+            "note": "重新上傳",
+            "relationship_proof": upload(png((1, 2, 3)), "new.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    [second] = open_tasks(app, lane="Reviewer")
+    assert second.due_at > clock.now()  # the new round's month, not the old overdue date
+    clock.advance(timedelta(days=32))
+    tick(app)
+    [overdue] = open_tasks(app, lane="Reviewer")
+    assert overdue.task_guid == second.task_guid and overdue.due_at == second.due_at
+    told = [m for m in mailbox.messages() if m["To"] == "supervisor.dunpin@example.tw"]
+    assert len(told) == 2  # once for each round
+    decide(reviewer(app), overdue, "approve")
+    assert (applications(app)[0].status, applications(app)[0].round) == ("approved", 2)
+
+
 def test_an_overdue_special_project_stays_with_the_supervisor(app, family, mailbox):
     choose(family, "yunlin-second-prison", "2301", "institution")
     [details] = open_tasks(app, lane="Family")
