@@ -25,7 +25,7 @@ TASK_KINDS = {
         (6, "post_review", "review_post", "審核家庭聯絡簿 Review the post", 7),
     ],
     "Supervisor": [
-        (1, "service_application", "overdue_review", "逾期審核 Overdue review", 0),
+        (1, "service_application", "supervisor_review", "專案申請審核 Special project", 0),
         (1, "service_application", "supervisor_review", "專案申請審核 Special project", 30),
     ],
     "FacilityAdmin": [(1, "delivery", "print_posts", "列印 Print posts", 1)],

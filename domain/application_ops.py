@@ -260,7 +260,9 @@ def close_application(application_id: int) -> None:
 
 @operation
 def notify_review_overdue(application_id: int) -> str:
-    """Mail the facility's supervisors; returns when the review fell due (the new task's due)."""
+    """Mail the facility's supervisors (once per round: a deadline that does not interrupt the
+    review). Returns when the review fell due, which older process versions gave their separate
+    overdue task as its due."""
     ctx = context()
     application = ctx.session.get(Application, application_id)
     inmate = ctx.session.get(Inmate, application.inmate_id)

@@ -3,7 +3,8 @@
 Header: facility,call_number,name,juvenile,children_under_18,restriction,restriction_from,
 restriction_to. One line per restriction (or one line with empty restriction columns); the person's
 columns repeat on each line and must agree. Booleans are yes/no, dates YYYY-MM-DD, UTF-8 with or
-without a byte-order mark (Excel's "CSV UTF-8" writes one).
+without a byte-order mark (Excel's "CSV UTF-8" writes one). No cell may hold a control character
+(a line break inside quotes, a tab, NUL): PostgreSQL refuses NUL outright, and a name is one line.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
@@ -104,6 +106,17 @@ def _restriction(cells: list[str], problems: list[str]) -> RestrictionRow | None
     return RestrictionRow(kind, starts_on, ends_on) if starts_on else None
 
 
+def _control_characters(cells: list[str], problems: list[str]) -> None:
+    """Report each column holding a control character (Unicode category Cc)."""
+    for column, cell in zip(HEADER, cells, strict=True):
+        found = sorted({ch for ch in cell if unicodedata.category(ch) == "Cc"})
+        if found:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in found)
+            problems.append(
+                f"{column} contains a control character ({codes}; e.g. a line break, tab or NUL)"
+            )
+
+
 def _line(cells: list[str], facilities: Collection[str], problems: list[str]) -> InmateRecord:
     """Check one data line; what is wrong goes to `problems`."""
     facility, call_number, name = (cell.strip() for cell in cells[:3])
@@ -173,6 +186,7 @@ def _read_lines(reader, facilities: Collection[str], records: dict, errors: list
             errors.append(LineError(line, f"{len(HEADER)} columns expected, found {len(cells)}"))
             continue
         problems: list[str] = []
+        _control_characters(cells, problems)
         record = _line(cells, facilities, problems)
         if not problems:
             _merge(records, record, line, problems)

@@ -3,13 +3,14 @@
 The whole file is checked first (domain.roster_csv); only a file without a bad line is written,
 in the caller's one transaction. For each person of the file the name and flags are updated and
 their restrictions become exactly the file's set, so importing the same file twice changes
-nothing. People not in the file are left as they are: a file may cover one facility, or a few
-people.
+nothing. That drops restrictions entered on the admin page for anyone the file lists, so the
+summary names each one removed (or replaced), per person by call number, for the report.
+People not in the file are left as they are: a file may cover one facility, or a few people.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -21,15 +22,33 @@ from .roster_csv import InmateRecord, LineError, RosterFileInvalid, parse_roster
 __all__ = ["ImportSummary", "LineError", "RosterFileInvalid", "decode", "import_roster"]
 
 
+@dataclass(frozen=True)
+class RestrictionChange:
+    """One person's restrictions the import removed, and those it put in their place."""
+
+    facility: str
+    call_number: str
+    removed: tuple[str, ...]
+    added: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        person = f"{self.facility} {self.call_number}"
+        if self.added:
+            return f"{person}: replaced {'; '.join(self.removed)} with {'; '.join(self.added)}"
+        return f"{person}: removed {'; '.join(self.removed)}"
+
+
 @dataclass
 class ImportSummary:
-    """What an import changed: people created or updated, restriction rows added or removed."""
+    """What an import changed: people created or updated, restriction rows added or removed,
+    and whose restrictions were removed (`changes`, one per person)."""
 
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     restrictions_added: int = 0
     restrictions_removed: int = 0
+    changes: list[RestrictionChange] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
@@ -94,21 +113,33 @@ def _update(inmate: Inmate, record: InmateRecord, summary: ImportSummary) -> boo
 def _replace_restrictions(inmate: Inmate, record: InmateRecord, summary: ImportSummary) -> bool:
     """Keep one row per restriction the file lists (with its note), drop the rest, add the new.
 
-    True if a row was added or removed.
+    True if a row was added or removed. Removed rows are named in `summary.changes`.
     """
     wanted = {(r.kind, r.starts_on, r.ends_on) for r in record.restrictions}
     kept: set = set()
-    removed = 0
+    removed = []
     for row in list(inmate.restrictions):
         key = (row.kind, row.starts_on, row.ends_on)
         if key in wanted and key not in kept:
             kept.add(key)
         else:
             inmate.restrictions.remove(row)
-            removed += 1
+            removed.append(_described(key, row.note))
     added = sorted(wanted - kept, key=lambda key: (key[1], key[0]))
     for kind, starts_on, ends_on in added:
         inmate.restrictions.append(Restriction(kind=kind, starts_on=starts_on, ends_on=ends_on))
     summary.restrictions_added += len(added)
-    summary.restrictions_removed += removed
+    summary.restrictions_removed += len(removed)
+    if removed:
+        new = tuple(_described(key) for key in added)
+        summary.changes.append(
+            RestrictionChange(record.facility, record.call_number, tuple(removed), new)
+        )
     return bool(added or removed)
+
+
+def _described(key: tuple, note: str = "") -> str:
+    """A restriction as the report names it: `discipline 2026-03-01..2026-03-31 (note: ...)`."""
+    kind, starts_on, ends_on = key
+    text = f"{kind} {starts_on.isoformat()}..{ends_on.isoformat() if ends_on else ''}"
+    return f"{text} (note: {note!r})" if note else text

@@ -7,6 +7,8 @@ that only end or delete a restriction need no form class: CSRFProtect checks the
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField
@@ -25,6 +27,14 @@ from .account_fields import strip
 
 TOO_LONG = _l("Use at most %(max)d characters.")
 DATE_FORMAT = _l("Enter the date as YYYY-MM-DD.")
+
+
+def one_line(form, field) -> None:
+    """Refuse control characters (a line break, tab, NUL), as the roster import does: a name is
+    one line, and PostgreSQL cannot store NUL at all."""
+    if any(unicodedata.category(ch) == "Cc" for ch in field.data or ""):
+        raise ValidationError(_l("Remove the line breaks, tabs and other control characters."))
+
 
 # The translated names of domain.roster.RESTRICTION_KINDS (DESIGN.md §3).
 RESTRICTION_LABELS = {
@@ -58,6 +68,7 @@ class InmateForm(FlaskForm):
         validators=[
             DataRequired(_l("Enter the name.")),
             Length(max=100, message=TOO_LONG),
+            one_line,
         ],
         render_kw={"autocomplete": "off"},
     )
@@ -84,7 +95,9 @@ class RestrictionForm(FlaskForm):
         invalid_value_message=DATE_FORMAT,
         description=_l("Leave empty while the end is not known."),
     )
-    note = StringField(_l("Note"), filters=[strip], validators=[Length(max=200, message=TOO_LONG)])
+    note = StringField(
+        _l("Note"), filters=[strip], validators=[Length(max=200, message=TOO_LONG), one_line]
+    )
 
     def validate_ends_on(self, field: DateField) -> None:
         """The last day may not come before the first."""

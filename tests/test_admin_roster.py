@@ -152,6 +152,21 @@ def test_add_and_edit_a_person_with_errors_beside_the_fields(admin, demo):
     assert (changed.name, changed.juvenile, changed.children_under_18) == ("趙大龍", False, True)
 
 
+def test_a_name_or_note_with_a_control_character_is_refused_beside_the_field(admin, demo):
+    for name in ("趙\x00小龍", "趙\n小龍", "趙\t小龍"):
+        response = submit(admin, "/admin/roster/new", {"call_number": "0700", "name": name})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, repr(name)
+        assert 'id="name-error">Remove the line breaks, tabs and other control characters.' in html
+    assert [i for i in read(demo, select(Inmate)) if i.call_number == "0700"] == []
+    person = inmate(demo, "taichung-detention", "0609")
+    url = f"/admin/roster/{person.id}"
+    form = {"kind": "discipline", "starts_on": "2026-05-01", "note": "第\x00一"}
+    html = send(admin, f"{url}/restrictions", form, url).get_data(as_text=True)
+    assert 'id="note-error">Remove the line breaks' in html
+    assert all("\x00" not in r.note for r in restrictions(demo, person))
+
+
 def test_restrictions_are_added_lifted_and_deleted(admin, demo):
     li = inmate(demo, "taichung-detention", "0609")
     url, today = f"/admin/roster/{li.id}", local_today()

@@ -264,18 +264,128 @@ def test_a_correction_sent_after_its_deadline_is_refused_and_the_application_clo
     assert (application.status, application.round) == ("closed", 1)  # the timer's step is kept
 
 
-def test_overdue_review_goes_to_supervisors_and_reviewer_can_still_decide(app, family, mailbox):
-    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
-    clock.advance(timedelta(days=32))
+def tick(app):
     database = app.extensions["db"]
     with database.transaction() as session:
         app.extensions["engine"].tick(session)
     database.remove()
+
+
+def claim(client, task):
+    return client.post(
+        f"/inbox/tasks/{task.task_guid}/claim", data={"csrf_token": csrf_token(client, "/inbox")}
+    )
+
+
+def test_overdue_review_is_told_to_supervisors_and_the_reviewer_can_still_decide(
+    app, family, mailbox
+):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [before] = open_tasks(app, lane="Reviewer")
+    clock.advance(timedelta(days=32))
+    tick(app)
     [task] = open_tasks(app, lane="Reviewer")
-    assert task.bpmn_id == "overdue_review" and task.due_at < clock.now()
+    assert (task.task_guid, task.bpmn_id) == (before.task_guid, "review")  # the same task
+    assert task.due_at == before.due_at and task.due_at < clock.now()  # kept, now overdue
     assert any(m["To"] == "supervisor.dunpin@example.tw" for m in mailbox.messages())
     assert supervisor(app).get(f"/tasks/{task.task_guid}").status_code == 200
     assert decide(reviewer(app), task, "approve").status_code == 302
+    assert applications(app)[0].status == "approved"
+
+
+def test_a_decision_posted_after_the_deadline_before_the_tick_is_recorded(app, family):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    desk = reviewer(app)
+    url = f"/tasks/{task.task_guid}"
+    token = csrf_token(desk, url)
+    clock.advance(timedelta(days=32))  # the month passed; no tick has run yet
+    response = desk.post(
+        url,
+        data={
+            "csrf_token": token,
+            "decision": "reject",
+            "reason": "戶籍謄本模糊",
+            "suggested_steps": "請重新上傳",
+        },
+    )
+    assert response.status_code == 302
+    [application] = applications(app)
+    assert application.status == "rejected"
+    [decided] = read(app, select(ApplicationRound))
+    assert decided.reason == "戶籍謄本模糊"
+    assert open_tasks(app, lane="Reviewer") == []
+
+
+def test_a_claim_survives_the_deadline(app, family):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    [task] = open_tasks(app, lane="Reviewer")
+    claim(reviewer(app), task)
+    [claimed] = open_tasks(app, lane="Reviewer")
+    assert claimed.assignee_id is not None
+    clock.advance(timedelta(days=32))
+    tick(app)
+    [overdue] = open_tasks(app, lane="Reviewer")
+    assert (overdue.task_guid, overdue.assignee_id) == (task.task_guid, claimed.assignee_id)
+
+
+def test_the_supervisor_is_told_of_an_overdue_review_once(app, family, mailbox):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    clock.advance(timedelta(days=32))
+    tick(app)
+    clock.advance(timedelta(days=40))  # a later month, a later tick: no second notice
+    tick(app)
+    [task] = open_tasks(app, lane="Reviewer")
+    decide(reviewer(app), task, "approve")
+    told = [m for m in mailbox.messages() if m["To"] == "supervisor.dunpin@example.tw"]
+    assert len(told) == 1
+
+
+def test_a_resubmitted_round_after_a_late_rejection_gets_a_new_deadline(app, family, mailbox):
+    apply(family, "dunpin-school", "1201", "parent", DUNPIN_PROOFS)
+    clock.advance(timedelta(days=32))
+    tick(app)
+    [task] = open_tasks(app, lane="Reviewer")
+    decide(reviewer(app), task, "reject", reason="戶籍謄本模糊", suggested_steps="請重新上傳")
+    [correction] = open_tasks(app, lane="Family")
+    url = f"/tasks/{correction.task_guid}"
+    family.post(
+        url,
+        data={
+            "csrf_token": csrf_token(family, url),
+            "note": "重新上傳",
+            "relationship_proof": upload(png((1, 2, 3)), "new.png"),
+        },
+        content_type="multipart/form-data",
+    )
+    [second] = open_tasks(app, lane="Reviewer")
+    assert second.due_at > clock.now()  # the new round's month, not the old overdue date
+    clock.advance(timedelta(days=32))
+    tick(app)
+    [overdue] = open_tasks(app, lane="Reviewer")
+    assert overdue.task_guid == second.task_guid and overdue.due_at == second.due_at
+    told = [m for m in mailbox.messages() if m["To"] == "supervisor.dunpin@example.tw"]
+    assert len(told) == 2  # once for each round
+    decide(reviewer(app), overdue, "approve")
+    assert (applications(app)[0].status, applications(app)[0].round) == ("approved", 2)
+
+
+def test_an_overdue_special_project_stays_with_the_supervisor(app, family, mailbox):
+    choose(family, "yunlin-second-prison", "2301", "institution")
+    [details] = open_tasks(app, lane="Family")
+    files = {
+        "id_document": (png(), "a.png"),
+        "relationship_proof": (png(), "b.png"),
+        "applicant_photo": (png(), "c.png"),
+    }
+    send_details(family, f"/tasks/{details.task_guid}", files, organisation="雲林縣政府社會處")
+    [task] = open_tasks(app, lane="Supervisor")
+    clock.advance(timedelta(days=32))
+    tick(app)
+    [overdue] = open_tasks(app, lane="Supervisor")
+    assert overdue.task_guid == task.task_guid and overdue.due_at < clock.now()
+    assert any(m["To"] == "supervisor.yunlin@example.tw" for m in mailbox.messages())
+    assert decide(supervisor(app, "yunlin"), overdue, "approve").status_code == 302
     assert applications(app)[0].status == "approved"
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.engine_support import make_engine
-from workflows import Actor, clock
+from workflows import Actor, TaskAlreadyCompleted, TaskHeldByOther, clock
 from workflows.inbox import (
     InboxQuery,
     filter_choices,
@@ -91,7 +91,9 @@ def scene(session):
         "mine": add_task(session, i, 1, "0609", assignee_id=10),
         "colleague": add_task(session, i, 1, "0610", assignee_id=11),
         "free": add_task(session, i, 1, "0611"),
-        "supervisor": add_task(session, i, 1, "0612", lane="Supervisor", bpmn_id="overdue_review"),
+        "supervisor": add_task(
+            session, i, 1, "0612", lane="Supervisor", bpmn_id="supervisor_review"
+        ),
         "family": add_task(session, i, 1, "0609", lane="Family", bpmn_id="correct_application"),
         "done": add_task(session, i, 1, "0609", status=TaskStatus.COMPLETED),
         "elsewhere": add_task(session, i, 2, "0609"),
@@ -258,8 +260,8 @@ def test_pages_split_the_list_without_gaps_or_overlap(session):
 def test_filter_choices_list_distinct_open_tasks_in_scope(session, scene):
     add_task(session, dummy_instance(session), 1, "0613")  # the same task again: listed once
     assert filter_choices(session, 1, frozenset({"Reviewer", "Supervisor"})) == [
-        ("service_application", "overdue_review", "Review the application"),
         ("service_application", "review", "Review the application"),
+        ("service_application", "supervisor_review", "Review the application"),
     ]
     assert filter_choices(session, 3, frozenset({"Reviewer"})) == []
 
@@ -288,6 +290,25 @@ def test_tasks_made_by_the_engine_appear_move_between_tabs_and_leave_when_done(s
     assert tab_counts(session, query(REVIEWER)) == {"mine": 1, "unassigned": 0, "all": 1}
     engine.complete(session, review.task_guid, REVIEWER, {"verdict": "reject"})
     assert tab_counts(session, query(REVIEWER)) == {"mine": 0, "unassigned": 0, "all": 0}
+
+
+def test_a_claim_takes_only_a_free_task_and_names_who_holds_a_taken_one(session):
+    engine = make_engine(session)
+    instance = engine.start(session, "test_review", FAMILY, {"max_chars": 50}, facility_id=1)
+    compose = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    engine.complete(session, compose.task_guid, FAMILY, {"message": "hello"})
+    [review] = list_tasks(session, query(REVIEWER)).rows
+    colleague = Actor(account_id=11, roles=frozenset({"reviewer"}), facility_id=1)
+    assert engine.claim(session, review.task_guid, colleague).assignee_id == 11
+    assert engine.claim(session, review.task_guid, colleague).assignee_id == 11  # again: fine
+    with pytest.raises(TaskHeldByOther) as held:
+        engine.claim(session, review.task_guid, REVIEWER)
+    assert held.value.assignee_id == 11
+    session.expire_all()
+    assert session.scalar(select(HumanTask.assignee_id).where(HumanTask.id == review.id)) == 11
+    engine.complete(session, review.task_guid, colleague, {"verdict": "reject"})
+    with pytest.raises(TaskAlreadyCompleted):
+        engine.claim(session, review.task_guid, REVIEWER)
 
 
 def test_a_transferred_persons_open_task_moves_to_the_new_facilitys_inbox(session):

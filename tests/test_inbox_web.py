@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -147,11 +148,13 @@ def test_search_by_call_number(client, demo, tasks):
 
 def test_filter_by_process_and_task(client, demo, tasks):
     tasks("taichung-detention", "0609")
-    tasks("taichung-detention", "0610", bpmn_id="overdue_review", title="Overdue: review")
+    tasks("taichung-detention", "0610", bpmn_id="supervisor_review", title="Decide the project")
     as_staff(client, "supervisor.taichung@example.tw")
     page = client.get("/inbox").get_data(as_text=True)
-    assert '<option value="service_application:overdue_review">Overdue: review</option>' in page
-    assert subjects(client, "/inbox?task=service_application:overdue_review") == ["0610 李〇〇"]
+    assert (
+        '<option value="service_application:supervisor_review">Decide the project</option>' in page
+    )
+    assert subjects(client, "/inbox?task=service_application:supervisor_review") == ["0610 李〇〇"]
     assert subjects(client, "/inbox?process=service_application") == ["0609 李〇〇", "0610 李〇〇"]
     assert subjects(client, "/inbox?process=registration") == []
 
@@ -194,6 +197,66 @@ def test_claim_unclaim_and_return_to_the_same_filters(app, client, demo, tasks):
     response = post(client, f"/inbox/tasks/{guid}/unclaim", next="https://evil.example/")
     assert response.headers["Location"] == "/inbox"
     assert assignee(app, guid) is None
+
+
+def test_a_claim_leaves_a_colleagues_task_with_them_and_says_who_holds_it(app, client, demo, tasks):
+    _, accounts = demo
+    holder = accounts["supervisor.taichung@example.tw"]
+    guid = tasks("taichung-detention", "0609", assignee_id=holder)
+    as_staff(client)  # the reviewer's inbox may have been loaded before the supervisor claimed
+    response = post(client, f"/inbox/tasks/{guid}/claim")
+    assert response.status_code == 303
+    assert assignee(app, guid) == holder
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "法務部矯正署臺中看守所 supervisor is already working on this task" in page
+    assert f'formaction="/inbox/tasks/{guid}/claim"' not in page  # no "Assign to me" offered
+    me = accounts["reviewer.taichung@example.tw"]
+    assert f'<option value="{me}">' in page  # taking it over is the explicit reassign
+    post(client, f"/inbox/tasks/{guid}/assign", assignee=me)
+    assert assignee(app, guid) == me
+    post(client, f"/inbox/tasks/{guid}/claim")  # claiming one's own task again is harmless
+    assert assignee(app, guid) == me
+
+
+def test_two_claims_at_the_same_moment_give_the_task_to_one_and_tell_the_other(app, demo, tasks):
+    _, accounts = demo
+    guid = tasks("taichung-detention", "0609")
+    people = ["reviewer.taichung@example.tw", "supervisor.taichung@example.tw"]
+    clients = [app.test_client() for _ in people]
+    for client, who in zip(clients, people, strict=True):
+        as_staff(client, who)
+    tokens = [csrf_token(client, "/inbox") for client in clients]
+    app.extensions["db"].remove()
+    barrier, pages = threading.Barrier(len(clients)), [""] * len(clients)
+
+    def claim(n: int) -> None:
+        barrier.wait()
+        url = f"/inbox/tasks/{guid}/claim"
+        clients[n].post(url, data={"csrf_token": tokens[n]})
+        pages[n] = clients[n].get("/inbox").get_data(as_text=True)
+        app.extensions["db"].remove()
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    [winner] = [n for n, page in enumerate(pages) if "now assigned to you" in page]
+    [loser] = [n for n, page in enumerate(pages) if "already working on this task" in page]
+    assert {winner, loser} == {0, 1}
+    assert assignee(app, guid) == accounts[people[winner]]
+
+
+def test_the_held_task_message_is_in_traditional_chinese(app, client, demo, tasks):
+    _, accounts = demo
+    guid = tasks(
+        "taichung-detention", "0609", assignee_id=accounts["supervisor.taichung@example.tw"]
+    )
+    login(client, "reviewer.taichung@example.tw", STAFF_PASSWORD)
+    post(client, f"/inbox/tasks/{guid}/claim")
+    assert "法務部矯正署臺中看守所 supervisor 正在處理這項工作" in client.get("/inbox").get_data(
+        as_text=True
+    )
 
 
 def test_reassign_only_to_fitting_staff_of_the_same_facility(app, client, demo, tasks):

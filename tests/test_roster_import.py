@@ -10,7 +10,12 @@ from sqlalchemy import select
 from domain.accounts import Facility
 from domain.roster import Inmate, Restriction
 from domain.roster_csv import HEADER, parse_roster
-from domain.roster_import import ImportSummary, RosterFileInvalid, import_roster
+from domain.roster_import import (
+    ImportSummary,
+    RestrictionChange,
+    RosterFileInvalid,
+    import_roster,
+)
 from tests.conftest import read
 
 HEAD = ",".join(HEADER)
@@ -98,9 +103,38 @@ def test_a_wrong_header_is_line_1():
     assert errors_of("") == [(1, f"the header must be: {HEAD}")]
 
 
-def test_a_quoted_cell_spanning_lines_keeps_the_numbers_right():
+def test_a_quoted_cell_spanning_lines_is_refused_and_keeps_the_numbers_right():
     text = f'{HEAD}\ntaichung,0609,"李\n大明",no,yes,,,\ntaichung,0610,陳志強,often,yes,,,\n'
-    assert errors_of(text) == [(4, "juvenile must be yes or no, not 'often'")]
+    assert errors_of(text) == [
+        (2, "name contains a control character (U+000A; e.g. a line break, tab or NUL)"),
+        (4, "juvenile must be yes or no, not 'often'"),
+    ]
+
+
+def test_control_characters_in_any_column_are_bad_lines():
+    text = (
+        f"{HEAD}\n"
+        "taichung,0609,李大明\x00,no,yes,,,\n"
+        "taichung,06\t10,陳志強,no,yes,,,\n"
+        "taichung,0611,張家豪,no,yes,court_ban\x07,2026-01-01,\n"
+        "taichung,0612,黃\u0085文雄,no\x1b,yes,,,\n"
+        "taichung,0613,某甲,no,yes,,,\n"
+    )
+    hint = "; e.g. a line break, tab or NUL)"
+    assert errors_of(text) == [
+        (2, f"name contains a control character (U+0000{hint}"),
+        (3, f"call_number contains a control character (U+0009{hint}"),
+        (3, "call number '06\\t10' is not 1-20 letters, digits or hyphens"),
+        (4, f"restriction contains a control character (U+0007{hint}"),
+        (
+            4,
+            "unknown restriction 'court_ban\\x07' (one of: court_ban, discipline, "
+            "isolation_investigation, isolation_protection, protection_room, medical_isolation)",
+        ),
+        (5, f"name contains a control character (U+0085{hint}"),
+        (5, f"juvenile contains a control character (U+001B{hint}"),
+        (5, "juvenile must be yes or no, not 'no\\x1b'"),
+    ]
 
 
 def test_import_creates_then_a_second_run_changes_nothing(facilities):
@@ -129,7 +163,12 @@ taichung,0611,張家豪,no,yes,court_ban,2026-01-01,
 """
     summary = import_roster(session, csv_bytes(changed))
     session.commit()
-    assert summary == ImportSummary(updated=2, restrictions_added=1, restrictions_removed=1)
+    assert summary == ImportSummary(
+        updated=2,
+        restrictions_added=1,
+        restrictions_removed=1,
+        changes=[RestrictionChange("taichung", "0611", ("discipline 2026-03-01..2026-03-31",))],
+    )
     li = session.scalar(select(Inmate).where(Inmate.call_number == "0609"))
     zhang = session.scalar(select(Inmate).where(Inmate.call_number == "0611"))
     assert li.children_under_18 is False
@@ -186,3 +225,59 @@ def test_cli_imports_and_reports_bad_lines(app, tmp_path):
     second = run_import(app, good)
     assert "created 0, updated 0, unchanged 3; restrictions 0 added, 0 removed" in second.output
     assert len(read(app, select(Inmate))) == 3
+
+
+def test_cli_refuses_a_nul_with_its_line_number_and_imports_nothing(app, tmp_path):
+    """On PostgreSQL a NUL in a text value would fail the whole import with no line number."""
+    with app.extensions["db"].transaction() as session:
+        for code in sorted(FACILITIES):
+            session.add(Facility(code=code, name_zh=code, name_en=code))
+    app.extensions["db"].remove()
+    bad = tmp_path / "nul.csv"
+    bad.write_bytes(
+        csv_bytes(f"{HEAD}\ntaichung,0609,李大明,no,yes,,,\ndunpin,1201,林\x00小偉,yes,no,,,\n")
+    )
+    result = run_import(app, bad)
+    assert result.exit_code == 1, result.output
+    assert "nul.csv: line 3: name contains a control character (U+0000" in result.output
+    assert read(app, select(Inmate)) == []
+
+
+def test_the_report_names_restrictions_an_import_removed_or_replaced(app, tmp_path):
+    """Restrictions entered on the admin page go when the file lists the person without them:
+    the report says which, per person by call number, so the admin can put them back."""
+    with app.extensions["db"].transaction() as session:
+        for code in sorted(FACILITIES):
+            session.add(Facility(code=code, name_zh=code, name_en=code))
+    app.extensions["db"].remove()
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(csv_bytes(GOOD))
+    assert run_import(app, roster).exit_code == 0
+    with app.extensions["db"].transaction() as session:  # the admin page adds two
+        li = session.scalar(select(Inmate).where(Inmate.call_number == "0609"))
+        li.restrictions.append(
+            Restriction(kind="isolation_protection", starts_on=date(2026, 5, 1), note="自傷風險")
+        )
+        lin = session.scalar(select(Inmate).where(Inmate.call_number == "1201"))
+        lin.restrictions.append(
+            Restriction(kind="discipline", starts_on=date(2026, 5, 2), ends_on=date(2026, 5, 9))
+        )
+    app.extensions["db"].remove()
+    changed = GOOD.replace(
+        "dunpin,1201,林小偉,yes,no,,,", "dunpin,1201,林小偉,yes,no,discipline,2026-05-02,2026-05-16"
+    )
+    roster.write_bytes(csv_bytes(changed))
+    result = run_import(app, roster)
+    assert result.exit_code == 0, result.output
+    assert "restrictions 1 added, 2 removed" in result.output
+    assert (
+        "roster.csv: taichung 0609: removed isolation_protection 2026-05-01.. (note: '自傷風險')"
+        in result.output
+    )
+    assert (
+        "roster.csv: dunpin 1201: replaced discipline 2026-05-02..2026-05-09 "
+        "with discipline 2026-05-02..2026-05-16"
+    ) in result.output
+    assert "0611" not in result.output  # nothing of theirs was removed
+    again = run_import(app, roster)
+    assert "Restrictions removed" not in again.output and "0609" not in again.output

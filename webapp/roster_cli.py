@@ -28,10 +28,18 @@ def import_inmates(csv_file: Path) -> None:
     try:
         with current_app.extensions["db"].transaction() as session:
             summary = import_roster(session, data)
-            after = {"file": csv_file.name, "summary": str(summary)}
+            after = {
+                "file": csv_file.name,
+                "summary": str(summary),
+                "restrictions_removed": [str(change) for change in summary.changes],
+            }
             record(session, COMMAND_LINE, "roster.import", "roster", "", after=after)
     except RosterFileInvalid as exc:
         for error in exc.errors:
             click.echo(f"{csv_file.name}: line {error.line}: {error.reason}", err=True)
         sys.exit(f"{len(exc.errors)} problem(s) found: nothing was imported")
     click.echo(f"{csv_file.name}: {summary}")
+    if summary.changes:
+        click.echo("Restrictions removed because the file does not list them:")
+    for change in summary.changes:
+        click.echo(f"{csv_file.name}: {change}")

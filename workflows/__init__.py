@@ -15,6 +15,7 @@ from .errors import (
     SpecInvalid,
     TaskAlreadyCompleted,
     TaskExpired,
+    TaskHeldByOther,
     TaskNotFound,
 )
 from .operations import OPERATIONS, context, operation
@@ -31,6 +32,7 @@ __all__ = [
     "SpecInvalid",
     "TaskAlreadyCompleted",
     "TaskExpired",
+    "TaskHeldByOther",
     "TaskNotFound",
     "UTCDateTime",
     "WorkflowEngine",

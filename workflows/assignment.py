@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from .actors import Actor
-from .errors import TaskAlreadyCompleted
+from .errors import TaskAlreadyCompleted, TaskHeldByOther
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 
 
@@ -27,6 +27,37 @@ class AssignmentMixin:
         row.assignee_id = assignee_id
         session.flush()
         return row
+
+    def claim(self, session: Session, task_guid: str, actor: Actor) -> HumanTask:
+        """Take a task nobody holds (or keep one already the actor's).
+
+        A colleague's task stays theirs: TaskHeldByOther names them; taking it over is the
+        explicit reassign (`assign`). One conditional UPDATE, so of two claims sent at once
+        only the first takes the task, on any database.
+        """
+        row = self.task_for(session, task_guid, actor)
+        for _attempt in range(2):  # a second try when the holder let go meanwhile
+            taken = session.execute(
+                update(HumanTask)
+                .where(
+                    HumanTask.id == row.id,
+                    HumanTask.status == TaskStatus.OPEN,
+                    or_(
+                        HumanTask.assignee_id.is_(None),
+                        HumanTask.assignee_id == actor.account_id,
+                    ),
+                )
+                .values(assignee_id=actor.account_id)
+                .execution_options(synchronize_session="fetch")
+            ).rowcount
+            if taken:
+                return row
+            session.refresh(row, ["status", "assignee_id"])
+            if row.status != TaskStatus.OPEN:
+                raise TaskAlreadyCompleted()
+            if row.assignee_id is not None:
+                raise TaskHeldByOther(row.assignee_id)
+        raise TaskHeldByOther(row.assignee_id)
 
     def move_subject(self, session: Session, subject_key: str, facility_id: int) -> int:
         """Move every running instance about `subject_key` (and its open tasks) to a facility.

@@ -16,6 +16,14 @@ class TaskAlreadyCompleted(EngineError):
         super().__init__(message)
 
 
+class TaskHeldByOther(EngineError):
+    """A claim on a task a colleague already holds: it stays theirs (reassigning is explicit)."""
+
+    def __init__(self, assignee_id: int | None):
+        super().__init__(f"This task is assigned to account {assignee_id}.")
+        self.assignee_id = assignee_id
+
+
 class TaskExpired(TaskAlreadyCompleted):
     """The task's deadline passed before it was completed: its timer fired and cancelled it.
 

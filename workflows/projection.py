@@ -27,11 +27,21 @@ def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
 DUE_AT_VARIABLE = "task_due_at"
 
 
+def _holds_deadline(sibling) -> bool:
+    """A timer still waiting, or a non-interrupting one that fired: the task it watches stays
+    open, so its deadline is still the task's (now passed, shown as overdue)."""
+    if sibling.state == TaskState.WAITING:
+        return True
+    spec = sibling.task_spec
+    return sibling.state == TaskState.COMPLETED and getattr(spec, "cancel_activity", True) is False
+
+
 def due_at(task) -> datetime | None:
-    """When a user task is due: when a timer on its boundary fires, else the ISO time in the
-    task's `task_due_at` variable (for a task that follows a deadline already passed)."""
+    """When a user task is due: when a timer on its boundary fires (or fired, if it left the
+    task open), else the ISO time in the task's `task_due_at` variable (for a task that follows
+    a deadline already passed)."""
     siblings = task.parent.children if task.parent is not None else []
-    deadlines = [_deadline(s) for s in siblings if s is not task and s.state == TaskState.WAITING]
+    deadlines = [_deadline(s) for s in siblings if s is not task and _holds_deadline(s)]
     boundary = min((d for d in deadlines if d is not None), default=None)
     if boundary is not None:
         return boundary

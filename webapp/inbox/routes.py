@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug import Response
 
-from workflows import Actor, TaskAlreadyCompleted, TaskNotFound, clock
+from workflows import Actor, TaskAlreadyCompleted, TaskHeldByOther, TaskNotFound, clock
 from workflows.inbox import TABS, list_tasks, tab_counts_and_choices
 
 from ..actors import current_actor
@@ -82,15 +82,35 @@ def back_to_inbox() -> Response:
     return redirect(safe_next(request.form.get("next")) or url_for("inbox.inbox"), code=303)
 
 
-def change_assignee(task_guid: str, assignee_id: int | None, done: str) -> Response:
-    """Record the new assignee through the engine; another facility's or lane's task is a 404."""
-    actor = staff_actor()
+def change_assignee(
+    task_guid: str, assignee_id: int | None, done: str, *, claim: bool = False
+) -> Response:
+    """Record the new assignee through the engine; another facility's or lane's task is a 404.
+
+    A claim takes only a task nobody holds (or the actor's already): the inbox may have been
+    loaded before a colleague took it. Handing a task over (unclaim, reassign, which may name
+    oneself to take a colleague's task over) is explicit and needs no such check.
+    """
+    actor, session, engine = staff_actor(), get_db().session, get_engine()
     try:
-        row = get_engine().assign(get_db().session, task_guid, actor, assignee_id)
+        if claim:
+            row = engine.claim(session, task_guid, actor)
+        else:
+            row = engine.assign(session, task_guid, actor, assignee_id)
     except TaskNotFound:
         abort(404)
     except TaskAlreadyCompleted:
         flash(_("This task has already been completed."), "info")
+    except TaskHeldByOther as held:
+        holder = names(session, {held.assignee_id} - {None}).get(held.assignee_id)
+        flash(
+            _(
+                "%(name)s is already working on this task, so it stays with them. To take it "
+                'over, choose yourself under "Reassign to".',
+                name=holder or _("A colleague"),
+            ),
+            "error",
+        )
     else:
         audit(
             "task.assign",
@@ -105,9 +125,11 @@ def change_assignee(task_guid: str, assignee_id: int | None, done: str) -> Respo
 
 @bp.post("/inbox/tasks/<task_guid>/claim")
 def claim(task_guid: str) -> Response:
-    """Take the task: it moves to "assigned to me"."""
+    """Take an unassigned task: it moves to "assigned to me"."""
     actor = staff_actor()
-    return change_assignee(task_guid, actor.account_id, _("The task is now assigned to you."))
+    return change_assignee(
+        task_guid, actor.account_id, _("The task is now assigned to you."), claim=True
+    )
 
 
 @bp.post("/inbox/tasks/<task_guid>/unclaim")
