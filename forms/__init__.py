@@ -1,6 +1,6 @@
 """WTForms classes for user tasks, found by the form key a BPMN user task names.
 
-The form protocol. Every registered class is a Flask-WTF `FlaskForm` and
+The form protocol. Every registered class is a `forms.base.Form` (a Flask-WTF form) and
 
 - MAY define `prepare(self, task_data: dict) -> None`, called after construction with the
   task's current data, to fit the form to the task (a facility's text limit, the choices of

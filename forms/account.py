@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -35,12 +34,13 @@ from .account_fields import (
     phone_field,
     strip,
 )
+from .base import Form
 
 TOO_LONG = _l("Use at most %(max)d characters.")
 
 
 @register_form("ConsentForm")
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     """Acceptance of the personal-data notice, the first step of registration."""
 
     consent = BooleanField(
@@ -67,7 +67,7 @@ class ConsentForm(FlaskForm):
 
 
 @register_form("RegistrationForm")
-class RegistrationForm(NewPasswordMixin, FlaskForm):
+class RegistrationForm(NewPasswordMixin, Form):
     """The applicant's identity and contact details, and the password they will sign in with."""
 
     name = StringField(
@@ -135,7 +135,7 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
         }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """Sign-in with e-mail and password (not a task form)."""
 
     email = EmailField(
@@ -151,13 +151,13 @@ class LoginForm(FlaskForm):
     )
 
 
-class EmailOnlyForm(FlaskForm):
+class EmailOnlyForm(Form):
     """Just an e-mail address: for a new verification link or a forgotten password."""
 
     email = email_field()
 
 
-class PasswordResetForm(NewPasswordMixin, FlaskForm):
+class PasswordResetForm(NewPasswordMixin, Form):
     """A new password. Pass email= and national_id= when known, so it cannot contain them."""
 
     password = new_password_field()

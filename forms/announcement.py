@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from domain.announcements import BODY_MAX, TITLE_MAX
 from domain.roster import TAIPEI
 
+from .base import Form
 from .fields import strip
 
 FORMAT = "%Y-%m-%dT%H:%M"
@@ -31,7 +31,7 @@ def as_utc(local: datetime) -> datetime:
     return local.replace(tzinfo=TAIPEI).astimezone(UTC)
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(Form):
     """One notice; national or of the editor's facility is decided by the editor's role."""
 
     title = StringField(

@@ -10,7 +10,6 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
@@ -43,11 +42,12 @@ from .application_fields import (
     reason_in_languages,
     store_proofs,
 )
+from .base import Form
 from .fields import ProofFileField, chosen, strip, total_size_error
 
 
 @register_form("ApplicationTargetForm")
-class ApplicationTargetForm(FlaskForm):
+class ApplicationTargetForm(Form):
     """Which person: facility, call number (呼號) and the applicant's relationship."""
 
     facility = SelectField(_l("Correctional facility"), validators=[InputRequired()])
@@ -140,7 +140,7 @@ class _ProofsMixin:
 
 
 @register_form("ApplicationDetailsForm")
-class ApplicationDetailsForm(_ProofsMixin, FlaskForm):
+class ApplicationDetailsForm(_ProofsMixin, Form):
     """Confirm the matched person, tick the service, upload the proofs."""
 
     confirm = BooleanField(
@@ -182,7 +182,7 @@ class ApplicationDetailsForm(_ProofsMixin, FlaskForm):
 
 
 @register_form("ApplicationCorrectionForm")
-class ApplicationCorrectionForm(_ProofsMixin, FlaskForm):
+class ApplicationCorrectionForm(_ProofsMixin, Form):
     """After a rejection: new proofs where needed and a note, then back to review."""
 
     note = TextAreaField(
@@ -200,7 +200,7 @@ class ApplicationCorrectionForm(_ProofsMixin, FlaskForm):
 
 
 @register_form("ApplicationReviewForm")
-class ApplicationReviewForm(FlaskForm):
+class ApplicationReviewForm(Form):
     """Approve, or reject with a reason (a template, free text, or both) and suggested steps."""
 
     decision = RadioField(

@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -18,6 +17,7 @@ from domain.files import storage_dir_for, store_bytes, store_upload
 from domain.institution_posts import BODY_MAX, TITLE_MAX
 
 from . import register_form
+from .base import Form
 from .fields import ProofFileField, chosen, strip
 from .institution_fields import ATTACHMENT_MAX_BYTES, PHOTO_MAX_BYTES, InstitutionPhotoField
 
@@ -31,7 +31,7 @@ def _storage():
 
 
 @register_form("InstitutionPostForm")
-class InstitutionPostForm(FlaskForm):
+class InstitutionPostForm(Form):
     """Title, body, one photo (JPG/PNG) and one attachment (PDF, JPG or PNG), all optional files."""
 
     title = StringField(
@@ -109,7 +109,7 @@ class InstitutionPostCorrectionForm(InstitutionPostForm):
 
 
 @register_form("InstitutionPostApprovalForm")
-class InstitutionPostApprovalForm(FlaskForm):
+class InstitutionPostApprovalForm(Form):
     """The supervisor publishes the post, or sends it back with a reason."""
 
     decision = RadioField(

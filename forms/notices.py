@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
@@ -19,6 +18,7 @@ from domain.notice_kinds import (
 from domain.notice_preferences import BOTH, EMAIL, OFF, SMS, choices_for
 from domain.notice_render import placeholders_in
 
+from .base import Form
 from .fields import strip
 
 # Per language: the composed mail subject joins the product name and every language's subject.
@@ -45,7 +45,7 @@ CHOICE_LABELS = {
 }
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """One radio group per group of notices (fields named after the groups)."""
 
     def choices(self) -> dict[str, str]:
@@ -65,7 +65,7 @@ for _group in FAMILY_GROUPS:
     )
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     """A facility's wording of one notice, in both languages; placeholders checked per field."""
 
     subject_zh = StringField(

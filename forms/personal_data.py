@@ -7,20 +7,20 @@ unattended phone with an open session must not be enough to take over or erase a
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField
 from wtforms.validators import DataRequired, ValidationError
 
 from domain.passwords import verify_password
 
 from .account_fields import email_field, mobile_field, phone_field
+from .base import Form
 
 
 def _current_password() -> PasswordField:
     return PasswordField(_l("Current password"), render_kw={"autocomplete": "current-password"})
 
 
-class ContactDetailsForm(FlaskForm):
+class ContactDetailsForm(Form):
     """Mobile and phone (at once) and the e-mail address (once the new address confirms it)."""
 
     email = email_field()
@@ -43,7 +43,7 @@ class ContactDetailsForm(FlaskForm):
             raise ValidationError(_l("To change the e-mail address, enter your current password."))
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     """The last step before erasure: the password, and a tick that the family understands."""
 
     password = _current_password()
@@ -61,5 +61,5 @@ class DeleteAccountForm(FlaskForm):
             raise ValidationError(_l("The password is not right."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Just the button (and CSRF token) of a page reached by a link in an e-mail."""

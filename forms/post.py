@@ -10,7 +10,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -28,6 +27,7 @@ from domain.suspensions import active_suspension
 
 from . import register_form
 from .application_fields import compose_reason
+from .base import Form
 from .fields import strip
 from .post_fields import (
     POST_MAX_BYTES,
@@ -87,7 +87,7 @@ def _session():
 
 
 @register_form("PostComposeForm")
-class PostComposeForm(FlaskForm):
+class PostComposeForm(Form):
     """Title, body (within the facility's limit) and one photo or PDF."""
 
     title = StringField(
@@ -164,7 +164,7 @@ def approval_blocker(post: Post | None):
 
 
 @register_form("PostReviewForm")
-class PostReviewForm(FlaskForm):
+class PostReviewForm(Form):
     """Approve, or reject with a reason (a template, free text, or both)."""
 
     decision = RadioField(
@@ -198,7 +198,7 @@ class PostReviewForm(FlaskForm):
 
 
 @register_form("PostDeliveryForm")
-class PostDeliveryForm(FlaskForm):
+class PostDeliveryForm(Form):
     """Staff confirm the post was handed over (printed sheet or tablet)."""
 
     delivered = BooleanField(
@@ -211,14 +211,14 @@ class PostDeliveryForm(FlaskForm):
         return {"delivery": {"via": "staff", "note": self.note.data or ""}}
 
 
-class DeliveredForm(FlaskForm):
+class DeliveredForm(Form):
     """One button per post on the delivery list: the sheet was handed over (no note)."""
 
     def task_data(self) -> dict:
         return {"delivery": {"via": "staff", "note": ""}}
 
 
-class NewPostForm(FlaskForm):
+class NewPostForm(Form):
     """Which contact book (person) a new post is for; choices are the family's active books."""
 
     book = RadioField(_l("To"), validators=[InputRequired(_l("Choose the person."))])

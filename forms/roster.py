@@ -10,7 +10,6 @@ from __future__ import annotations
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -24,6 +23,7 @@ from wtforms.validators import (
 from domain.roster import CALL_NUMBER_PATTERN
 
 from .account_fields import strip
+from .base import Form
 
 TOO_LONG = _l("Use at most %(max)d characters.")
 DATE_FORMAT = _l("Enter the date as YYYY-MM-DD.")
@@ -47,7 +47,7 @@ RESTRICTION_LABELS = {
 }
 
 
-class InmateForm(FlaskForm):
+class InmateForm(Form):
     """A person in custody as the facility knows them."""
 
     call_number = StringField(
@@ -76,7 +76,7 @@ class InmateForm(FlaskForm):
     children_under_18 = BooleanField(_l("Has children under 18"))
 
 
-class RestrictionForm(FlaskForm):
+class RestrictionForm(Form):
     """A period in which the person may not receive the service."""
 
     kind = SelectField(
@@ -105,7 +105,7 @@ class RestrictionForm(FlaskForm):
             raise ValidationError(_l("The last day cannot be before the first day."))
 
 
-class TransferForm(FlaskForm):
+class TransferForm(Form):
     """Move the person to another facility; `prepare` lists the facilities to choose from."""
 
     to_facility = SelectField(_l("New facility"), validate_choice=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import (
     DataRequired,
@@ -18,10 +17,11 @@ from wtforms.validators import (
 
 from . import register_form
 from .application_fields import store_proofs
+from .base import Form
 from .fields import ProofFileField, chosen, strip
 
 
-class LiftSuspensionForm(FlaskForm):
+class LiftSuspensionForm(Form):
     """Lift a suspension before its end: the reason is kept and told to the family."""
 
     reason = TextAreaField(
@@ -31,7 +31,7 @@ class LiftSuspensionForm(FlaskForm):
     )
 
 
-class SpecialProjectForm(FlaskForm):
+class SpecialProjectForm(Form):
     """A supervisor's exception to the posting policy for one family, for a period."""
 
     family = SelectField(_l("Family"), validators=[InputRequired(_l("Choose the family."))])
@@ -54,7 +54,7 @@ class SpecialProjectForm(FlaskForm):
 
 
 @register_form("InmateReplyForm")
-class InmateReplyForm(FlaskForm):
+class InmateReplyForm(Form):
     """The reply as the person wrote it, and optionally a scan of the page."""
 
     body = TextAreaField(

@@ -1,0 +1,31 @@
+"""The base of every form on the site: text no person types is refused beside its field.
+
+A keyboard never types the C0 control characters (tab and line breaks aside) or DEL; they come
+from crafted requests or pasted binary, and PostgreSQL cannot store NUL at all (the request
+would fail as a whole). Refusing them here, for every field of every form, keeps the database
+the same on SQLite and PostgreSQL and keeps what the person typed on the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+UNTYPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+UNTYPABLE_MESSAGE = _l("Remove the invisible control characters from this text.")
+
+
+class Form(FlaskForm):
+    """A Flask-WTF form (CSRF included) whose text fields refuse control characters."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            # One message at a time: a field already refused (the roster's one-line names,
+            # say) says so in its own words.
+            if not field.errors and isinstance(field.data, str) and UNTYPABLE.search(field.data):
+                field.errors = [*field.errors, UNTYPABLE_MESSAGE]
+                valid = False
+        return valid
