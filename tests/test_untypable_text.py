@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from forms.base import UNTYPABLE
-from tests.application_support import field_error
-from tests.post_support import family_with_book, posts, send_post
+from tests.application_support import field_error, seed
+from tests.post_support import family_with_book, posts, send_post, staff
 
 
 @pytest.mark.parametrize("bad", ["\x00", "\x1b", "\x7f"], ids=["NUL", "ESC", "DEL"])
@@ -34,3 +34,19 @@ def test_a_body_with_line_breaks_is_filed(app):
     assert response.status_code == 302
     [post] = posts(app)
     assert "我們都很好" in post.body
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/inbox?q=a%00b", "/inbox?page=1&q=ok&q=%1b", "/admin/roster?q=%00", "/tasks/ab%00cd"],
+)
+def test_a_control_character_in_an_address_is_a_bad_request(app, url):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    assert admin.get(url).status_code == 400
+
+
+def test_ordinary_addresses_still_work(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    assert admin.get("/admin/roster?q=%E6%9E%97").status_code == 200

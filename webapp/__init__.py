@@ -7,9 +7,10 @@ place, so no view commits on its own.
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 from domain.settings import Settings
+from forms.base import UNTYPABLE
 from forms.fields import DEFAULT_MAX_TOTAL_BYTES
 from workflows.db import Database
 
@@ -119,6 +120,15 @@ def _register_blueprints(app: Flask) -> None:
 def _init_request_lifecycle(app: Flask) -> None:
     """Commit once per request (only when it succeeded), close the session, add security headers."""
     db: Database = app.extensions["db"]
+
+    @app.before_request
+    def refuse_untypable_addresses() -> None:
+        """A control character in the path or the query string (never typed: a crafted link)
+        is a bad request here, before any view looks it up; PostgreSQL would fail on a NUL.
+        Form fields get a message beside them instead (forms.base.Form)."""
+        query = (text for pair in request.args.items(multi=True) for text in pair)
+        if UNTYPABLE.search(request.path) or any(UNTYPABLE.search(text) for text in query):
+            abort(400)
 
     @app.after_request
     def finish_transaction(response: Response) -> Response:
