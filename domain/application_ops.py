@@ -23,7 +23,7 @@ from .applications import (
     open_application_for,
 )
 from .audit import record_step
-from .notice_render import Both, InEach
+from .notice_render import Both, InEach, reason_in_each
 from .notify import notify_account
 from .roster import Inmate, active_restriction, find_inmate, local_today
 
@@ -170,19 +170,6 @@ def _record_round(application: Application, review: dict) -> None:
             "reason_code": application.reason_code,
             "reason": application.reason,
         },
-    )
-
-
-def reason_in_each(review: dict) -> InEach:
-    """The reason as each reader reads it: the template in their language (the form wrote it
-    out in every language, `reason_texts`), then the reviewer's own words as typed."""
-    texts = review.get("reason_texts") or {}
-    own = review.get("reason", "")
-    locales = texts.keys() or ["en"]
-    return InEach(
-        tuple(
-            (locale, "\n".join(p for p in (texts.get(locale, ""), own) if p)) for locale in locales
-        )
     )
 
 

@@ -55,6 +55,19 @@ class InEach:
         return texts.get(locale) or texts.get("en", "")
 
 
+def reason_in_each(review: dict) -> InEach:
+    """The reason as each reader reads it: the template in their language (the form wrote it
+    out in every language, `reason_texts`), then the reviewer's own words as typed."""
+    texts = review.get("reason_texts") or {}
+    own = review.get("reason", "")
+    locales = texts.keys() or ["en"]
+    return InEach(
+        tuple(
+            (locale, "\n".join(p for p in (texts.get(locale, ""), own) if p)) for locale in locales
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Texts:
     """The four texts of one template: subject and body, in Traditional Chinese and English."""

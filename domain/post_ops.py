@@ -20,6 +20,7 @@ from .applications import ContactBook
 from .audit import record_step
 from .file_checks import PDF
 from .files import StoredFile
+from .notice_render import InEach, reason_in_each
 from .notifications import register_for_dispatch
 from .notify import notify_account
 from .posting_standing import Book, Standing, read_standing
@@ -234,12 +235,12 @@ def decide_post(post_id: int, review: dict, policy: dict) -> dict:
     approved = review["decision"] == "approve"
     row.status = PostStatus.APPROVED if approved else PostStatus.REJECTED
     row.decided_at, row.decided_by = ctx.now, ctx.actor.account_id
-    row.reason = review.get("reason", "")
+    row.reason, row.reason_code = review.get("reason", ""), review.get("reason_code", "")
     record_step(f"post.{review['decision']}", "post", row.id, row.facility_id, after=review)
     if approved:
         _notify_family(row, "post_approved")
     else:
-        _notify_family(row, "post_rejected", reason=row.reason)
+        _notify_family(row, "post_rejected", reason=reason_in_each(review))
     if approved:
         return {"approved": True, "rejections": 0, "suspend": False}
     ctx.session.flush()
@@ -279,7 +280,7 @@ def request_suspension(
     )
 
 
-def _notify_family(row: Post, kind: str, **extra: str) -> None:
+def _notify_family(row: Post, kind: str, **extra: str | InEach) -> None:
     """Tell the post's family, in the words of the facility's template for `kind`."""
     ctx = context()
     account = ctx.session.get(Account, row.account_id)

@@ -77,7 +77,9 @@ class Post(Base):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_by: Mapped[int | None] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # the reviewer's own words
+    # A reason template, as its code: each reader sees it in their own language.
+    reason_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_via: Mapped[str] = mapped_column(String(20), default="")
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)

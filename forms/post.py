@@ -26,7 +26,7 @@ from domain.roster import active_restriction, local_today
 from domain.suspensions import active_suspension
 
 from . import register_form
-from .application_fields import compose_reason
+from .application_fields import reason_in_languages
 from .base import Form
 from .fields import strip
 from .post_fields import (
@@ -191,10 +191,17 @@ class PostReviewForm(Form):
             raise ValidationError(_l("A rejection needs a reason."))
 
     def task_data(self) -> dict:
-        reason = compose_reason(self.reason_template.data, self.reason.data, POST_REASON_TEXT)
-        if self.decision.data == "approve":
-            reason = self.reason.data or ""
-        return {"review": {"decision": self.decision.data, "reason": reason}}
+        """The template as its code (each reader sees it in their language), the reviewer's
+        own words as typed; an approval keeps only the words."""
+        template = self.reason_template.data if self.decision.data == "reject" else ""
+        return {
+            "review": {
+                "decision": self.decision.data,
+                "reason_code": template or "",
+                "reason": self.reason.data or "",
+                "reason_texts": reason_in_languages(template, POST_REASON_TEXT),
+            }
+        }
 
 
 @register_form("PostDeliveryForm")

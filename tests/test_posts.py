@@ -137,6 +137,29 @@ def test_a_rejected_post_does_not_use_up_the_interval(app):
     assert "/tasks/" in start_post(family, book_id).headers["Location"]
 
 
+def test_a_reason_template_reaches_the_family_in_its_language_and_own_words_as_typed(app, mailbox):
+    """The reviewer works in English; the family reads the template in Chinese (page, mail)."""
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    reviewer = staff(app, "reviewer", "dunpin")
+    url = f"/tasks/{review_task(app)}"
+    data = {
+        "csrf_token": csrf_token(reviewer, url),
+        "decision": "reject",
+        "reason_template": "photo_unrelated",
+        "reason": "Please send a family photo.",
+    }
+    assert reviewer.post(url, data=data, headers={"Accept-Language": "en"}).status_code == 302
+    [post] = posts(app)
+    assert (post.reason_code, post.reason) == ("photo_unrelated", "Please send a family photo.")
+    chinese = family.get("/posts?tab=rejected").get_data(as_text=True)
+    assert "相片與家庭關懷支持無關" in chinese and "Please send a family photo." in chinese
+    english = family.get("/posts?tab=rejected", headers={"Accept-Language": "en"})
+    assert "The photo is not related to family care" in english.get_data(as_text=True)
+    mail = mailbox.last().get_content()
+    assert "相片與家庭關懷支持無關" in mail and "The photo is not related to family care" in mail
+
+
 def test_a_rejection_needs_a_reason(app):
     family, book_id = family_with_book(app)
     send_post(family, book_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from forms.application_fields import PROOF_LABELS, RELATIONSHIP_LABELS, compose_reason
+from forms.post_fields import POST_REASON_TEXT
 from workflows import clock
 
 from ..extensions import get_db
@@ -35,6 +36,7 @@ def application_helpers() -> dict:
         "restriction_label": lambda kind: RESTRICTION_LABELS.get(kind, kind),
         # A decision's reason: its template in the reader's language, then the words as typed.
         "review_reason": lambda code, text: compose_reason(code, text),
+        "post_reason": lambda code, text: compose_reason(code, text, POST_REASON_TEXT),
         "file_type": file_type,
         "now": clock.now,
     }
