@@ -26,10 +26,9 @@ from sqlalchemy.orm import Session
 
 from workflows.cancellation import cancel_instances, erase_instance_data
 from workflows.clock import clock
-from workflows.models import ProcessInstance
-from workflows.operations import correlation_key
 
-from .accounts import Account, AccountStatus, ConsentRecord
+from . import family_records
+from .accounts import Account, AccountStatus
 from .applications import (
     CORRECTION,
     Application,
@@ -38,12 +37,9 @@ from .applications import (
     ContactBook,
 )
 from .file_erasure import erase_files
-from .files import StoredFile
 from .notice_preferences import NoticePreference
 from .notifications import Notification, NotificationStatus
 from .posts import Post, PostStatus
-from .replies import InmateReply
-from .suspensions import Suspension
 
 UNUSABLE_PASSWORD = "!erased"  # not an argon2 hash: verify_password() is always False
 OPEN_POSTS = (PostStatus.PROCESSING, PostStatus.PENDING, PostStatus.PHOTO_REFUSED)
@@ -52,49 +48,6 @@ OPEN_POSTS = (PostStatus.PROCESSING, PostStatus.PENDING, PostStatus.PHOTO_REFUSE
 def erased_email(account_id: int) -> str:
     """The placeholder address of an erased account (unique, never deliverable)."""
     return f"erased-{account_id}@erased.invalid"
-
-
-def _instance_ids(session: Session, account_id: int) -> set[int]:
-    """Every process instance about this family: started by it, or linked from its rows."""
-    ids = set(
-        session.scalars(
-            select(ProcessInstance.id).where(ProcessInstance.owner_account_id == account_id)
-        )
-    )
-    for model in (Application, Post, Suspension, ConsentRecord):
-        ids.update(
-            session.scalars(
-                select(model.instance_id).where(
-                    model.account_id == account_id, model.instance_id.is_not(None)
-                )
-            )
-        )
-    return ids
-
-
-def _reply_instance_ids(session: Session, account_id: int) -> set[int]:
-    """The instances in which staff entered replies in this family's books."""
-    books = session.scalars(select(ContactBook.id).where(ContactBook.account_id == account_id))
-    keys = [correlation_key({"book_id": book_id}) for book_id in books]
-    if not keys:
-        return set()
-    return set(
-        session.scalars(
-            select(ProcessInstance.id).where(
-                ProcessInstance.process_id == "inmate_reply",
-                ProcessInstance.correlation_key.in_(keys),
-            )
-        )
-    )
-
-
-def _book_replies(session: Session, account_id: int):
-    """The replies staff entered in this family's books."""
-    return session.scalars(
-        select(InmateReply)
-        .join(ContactBook, ContactBook.id == InmateReply.book_id)
-        .where(ContactBook.account_id == account_id)
-    )
 
 
 def _end_cases(session: Session, account_id: int, now) -> None:
@@ -124,29 +77,8 @@ def _end_cases(session: Session, account_id: int, now) -> None:
         if post.status in OPEN_POSTS or undelivered:
             post.status = PostStatus.WITHDRAWN
         post.title, post.body = "", ""
-    for reply in _book_replies(session, account_id):
+    for reply in family_records.book_replies(session, account_id):
         reply.body = ""
-
-
-def _files_of(session: Session, account_id: int) -> set[int]:
-    """The family's uploads, what was made of them (processed photos, thumbnails), and the
-    scans of the replies in its books."""
-    ids = set(
-        session.scalars(select(StoredFile.id).where(StoredFile.owner_account_id == account_id))
-    )
-    for post in session.scalars(select(Post).where(Post.account_id == account_id)):
-        ids.update(
-            i
-            for i in (
-                post.upload_file_id,
-                post.photo_file_id,
-                post.thumbnail_file_id,
-                post.attachment_file_id,
-            )
-            if i is not None
-        )
-    ids.update(r.scan_file_id for r in _book_replies(session, account_id) if r.scan_file_id)
-    return ids
 
 
 def _empty_notifications(session: Session, account: Account) -> None:
@@ -186,13 +118,13 @@ def erase_account(session: Session, storage_dir: Path, account: Account) -> None
     """Delete a family's account as described above (flush, never commit)."""
     now = clock.now()
     label = f"account:{account.id}"
-    instances = _instance_ids(session, account.id)
-    replies = _reply_instance_ids(session, account.id) - instances
+    instances = family_records.instance_ids(session, account.id)
+    replies = family_records.reply_instance_ids(session, account.id) - instances
     cancel_instances(session, instances | replies, label)
     erase_instance_data(session, instances, {label, "visitor"})
     erase_instance_data(session, replies, None)
     _end_cases(session, account.id, now)
-    erase_files(session, storage_dir, _files_of(session, account.id))
+    erase_files(session, storage_dir, family_records.file_ids(session, account.id))
     _empty_notifications(session, account)
     session.execute(delete(NoticePreference).where(NoticePreference.account_id == account.id))
     _anonymise(account, now)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from . import family_records
 from .accounts import Account, ConsentRecord
 from .applications import Application, ApplicationDocument, ApplicationRound, ContactBook
 from .document_views import DocumentView
@@ -122,28 +123,7 @@ def collect(session: Session, account: Account) -> dict[str, list[dict] | dict]:
 
 def files_of(session: Session, account: Account) -> list[StoredFile]:
     """The stored files that are this family's: uploads, proofs, post photos, replies' scans."""
-    me = account.id
-    ids = set(session.scalars(select(StoredFile.id).where(StoredFile.owner_account_id == me)))
-    ids.update(
-        session.scalars(
-            select(ApplicationDocument.file_id)
-            .join(Application, Application.id == ApplicationDocument.application_id)
-            .where(Application.account_id == me)
-        )
-    )
-    for post in session.scalars(select(Post).where(Post.account_id == me)):
-        ids.update(
-            i
-            for i in (post.upload_file_id, post.photo_file_id, post.attachment_file_id)
-            if i is not None
-        )
-    ids.update(
-        session.scalars(
-            select(InmateReply.scan_file_id)
-            .join(ContactBook, ContactBook.id == InmateReply.book_id)
-            .where(ContactBook.account_id == me, InmateReply.scan_file_id.is_not(None))
-        )
-    )
+    ids = family_records.file_ids(session, account.id, derived=False)
     if not ids:
         return []
     return list(
