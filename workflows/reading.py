@@ -1,0 +1,99 @@
+"""Reading tasks: the one the actor may work, its data, the next one of a wizard.
+
+Mixed into WorkflowEngine. `task_for` keeps what it read for the completion that usually
+follows in the same transaction (a task page's POST), so that completion reads nothing again.
+"""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import Session, aliased
+
+from .actors import Actor
+from .errors import TaskAlreadyCompleted, TaskNotFound
+from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
+from .permissions import may_work
+from .projection import first_form_key
+from .runner import READ_KEY
+
+
+def _completion_query():
+    """Task, instance and the instance's open tasks by task guid.
+
+    Built once: building the aliases and the statement cost more than running it.
+    """
+    target, sibling = aliased(HumanTask, name="target"), aliased(HumanTask, name="sibling")
+    return (
+        select(target, ProcessInstance, sibling)
+        .join(ProcessInstance, ProcessInstance.id == target.instance_id)
+        .outerjoin(
+            sibling,
+            and_(sibling.instance_id == ProcessInstance.id, sibling.status == TaskStatus.OPEN),
+        )
+        .where(target.task_guid == bindparam("task_guid"))
+    )
+
+
+_COMPLETION_QUERY = _completion_query()
+
+
+class TaskReadingMixin:
+    """The engine's reads of tasks and their data (mixed into WorkflowEngine)."""
+
+    def task_for(self, session: Session, task_guid: str, actor: Actor) -> HumanTask:
+        """A task the actor may work; TaskNotFound for anything else (callers answer 404).
+
+        Its instance and open rows are read along and kept for this transaction, so the
+        completion that usually follows (a task page's POST) does not read them again.
+        """
+        row, instance, open_rows = self._read_task(session, task_guid, actor)
+        if row.status == TaskStatus.OPEN:
+            read = session.info.setdefault(READ_KEY, {})
+            read[task_guid] = (session.get_transaction(), row, instance, open_rows)
+        return row
+
+    def _read_task(self, session: Session, task_guid: str, actor: Actor):
+        """The task, its instance and the instance's open tasks, in one query (the hot path)."""
+        found = session.execute(_COMPLETION_QUERY, {"task_guid": task_guid}).all()
+        if not found or not may_work(found[0][0], actor):
+            raise TaskNotFound(task_guid)
+        return found[0][0], found[0][1], [r[2] for r in found if r[2] is not None]
+
+    def _load_for_completion(self, session: Session, task_guid: str, actor: Actor):
+        """What task_for read in this transaction (nothing was saved since), or a fresh read."""
+        read = session.info.get(READ_KEY, {}).pop(task_guid, None)
+        if read is not None and read[0] is session.get_transaction():
+            row, instance, open_rows = read[1:]
+        else:
+            row, instance, open_rows = self._read_task(session, task_guid, actor)
+        if row.status != TaskStatus.OPEN:
+            raise TaskAlreadyCompleted()
+        return row, instance, open_rows
+
+    def next_task(self, session: Session, instance_id: int, actor: Actor) -> HumanTask | None:
+        """The next open task of this instance for this actor: the next page of a wizard."""
+        rows = session.scalars(
+            select(HumanTask)
+            .where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
+            .order_by(HumanTask.id)
+        ).all()
+        return next((r for r in rows if may_work(r, actor)), None)
+
+    def start_form_key(self, session: Session, process_id: str, variant: str = "") -> str | None:
+        """The form a new instance would ask for first (None if the process runs code first)."""
+        return first_form_key(self.versions.current(session).get(process_id, variant).spec)
+
+    def final_data(self, instance: ProcessInstance) -> dict:
+        """The data a finished instance ended with (its outcome), without loading the workflow."""
+        if instance.status != InstanceStatus.COMPLETED:
+            raise ValueError(f"instance {instance.id} has not finished")
+        return json.loads(instance.state).get("data", {})
+
+    def task_data(self, session: Session, row: HumanTask) -> dict:
+        """The data a ready task holds (what its form and page show)."""
+        instance = session.get(ProcessInstance, row.instance_id)
+        workflow = self.runner.load(session, instance, keep=True)  # complete() may reuse it
+        return dict(workflow.get_task_from_id(UUID(row.task_guid)).data)
