@@ -39,7 +39,8 @@ def create_account(registration: dict, consent: dict) -> dict:
     Returns {'account_id': id, 'conflict': None}, or {'account_id': None, 'conflict': why}
     when the e-mail or the ID is already registered (the visitor is not told which: the
     address owner gets an e-mail instead). Either way the instance keeps none of the secrets
-    (USED_UP): the account row holds them now, and key rotation re-encrypts only that row.
+    (USED_UP): the account row holds them now, and key rotation re-encrypts only that row;
+    once the account exists it keeps none of the registration at all.
     """
     ctx = context()
     for key in USED_UP:
@@ -75,6 +76,10 @@ def create_account(registration: dict, consent: dict) -> dict:
     )
     ctx.set_owner(account_id=account.id)
     ctx.correlate(account_id=account.id)
+    # The account row holds all of it now; a copy in the instance would only go stale (the
+    # family may correct its details later) and outlive the need.
+    for key in registration:
+        ctx.forget("registration", key)
     return {"account_id": account.id, "conflict": None}
 
 
