@@ -56,6 +56,7 @@ def test_the_sheet_holds_the_post_and_its_photo(app):
     text = pdf_text(response.data)
     assert "1201" in text and "林小偉" in text and "弟弟長高了" in text
     assert "家裡一切都好" in text and "敦品中學" in text
+    assert "撰寫人" in text and "王小美 (父母)" in text  # who wrote it, and what they are to him
     assert b"/Subtype /Image" in response.data
 
 
@@ -67,6 +68,7 @@ def test_todays_batch_has_every_post_awaiting_delivery_one_a_page(app):
     assert response.status_code == 200
     text = pdf_text(response.data)
     assert "第一封" in text and "第二封" in text and "1202" in text
+    assert text.count("王小美 (父母)") == 2
     assert response.data.count(b"/Type /Page\n") == 2
 
 
