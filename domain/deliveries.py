@@ -7,6 +7,7 @@ the facility's tablet/printing system through the API.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -45,6 +46,20 @@ def awaiting_delivery(session: Session, facility_id: int) -> list[tuple[Post, In
             Post.delivered_at.is_(None),
         )
         .order_by(Post.decided_at, Post.id)
+    ).all()
+    return [(post, inmate) for post, inmate in rows]
+
+
+def recently_delivered(
+    session: Session, facility_id: int, since: datetime
+) -> list[tuple[Post, Inmate]]:
+    """The facility's posts delivered at or after `since`, with their persons, newest first:
+    the history staff check after recording a delivery."""
+    rows = session.execute(
+        select(Post, Inmate)
+        .join(Inmate, Inmate.id == Post.inmate_id)
+        .where(Post.facility_id == facility_id, Post.delivered_at >= since)
+        .order_by(Post.delivered_at.desc(), Post.id.desc())
     ).all()
     return [(post, inmate) for post, inmate in rows]
 
