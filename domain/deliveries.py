@@ -7,6 +7,7 @@ the facility's tablet/printing system through the API.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,7 +16,8 @@ from sqlalchemy.orm import Session
 from workflows.actors import Actor
 from workflows.models import HumanTask, InstanceStatus, TaskStatus
 
-from .accounts import Facility
+from .accounts import Account, Facility
+from .applications import Application, ContactBook
 from .delivery_sheets import Sheet
 from .files import StoredFile, read_or_none
 from .posts import Post, PostStatus
@@ -44,6 +46,20 @@ def awaiting_delivery(session: Session, facility_id: int) -> list[tuple[Post, In
             Post.delivered_at.is_(None),
         )
         .order_by(Post.decided_at, Post.id)
+    ).all()
+    return [(post, inmate) for post, inmate in rows]
+
+
+def recently_delivered(
+    session: Session, facility_id: int, since: datetime
+) -> list[tuple[Post, Inmate]]:
+    """The facility's posts delivered at or after `since`, with their persons, newest first:
+    the history staff check after recording a delivery."""
+    rows = session.execute(
+        select(Post, Inmate)
+        .join(Inmate, Inmate.id == Post.inmate_id)
+        .where(Post.facility_id == facility_id, Post.delivered_at >= since)
+        .order_by(Post.delivered_at.desc(), Post.id.desc())
     ).all()
     return [(post, inmate) for post, inmate in rows]
 
@@ -87,8 +103,12 @@ def hand_over(engine, session: Session, post: Post, actor: Actor, delivery: dict
 
 
 def sheet_for(session: Session, post: Post, inmate: Inmate, storage_dir: Path) -> Sheet:
-    """The delivery sheet of a post: the facility's name, the person, the date, text and photo."""
+    """The delivery sheet of a post: the facility's name, the person, the date, the sender and
+    their relationship (from the contact book's application), text and photo."""
     facility = session.get(Facility, post.facility_id)
+    sender = session.get(Account, post.account_id)
+    book = session.get(ContactBook, post.book_id)
+    application = session.get(Application, book.application_id)
     photo = session.get(StoredFile, post.photo_file_id) if post.photo_file_id else None
     attachment = (
         session.get(StoredFile, post.attachment_file_id) if post.attachment_file_id else None
@@ -98,6 +118,8 @@ def sheet_for(session: Session, post: Post, inmate: Inmate, storage_dir: Path) -
         call_number=inmate.call_number,
         person_name=inmate.name,
         date=post.submitted_at.astimezone(TAIPEI).strftime("%Y-%m-%d"),
+        sender_name=sender.name,
+        relationship=application.relationship,
         title=post.title,
         body=post.body,
         photo=read_or_none(photo, storage_dir),

@@ -10,6 +10,7 @@ it is printed on its own. No Flask here: callers pass the labels in the reader's
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +40,11 @@ class SheetLabels:
     call_number: str
     name: str
     date: str
+    sender: str
     title: str
     attachment: str
     empty: str  # the only line of a batch with no posts
+    relationships: Mapping[str, str]  # relationship code -> its words, e.g. "parent" -> "Parent"
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Sheet:
     call_number: str
     person_name: str
     date: str
+    sender_name: str  # the family member who wrote the post
+    relationship: str  # their relationship to the person (a code, as the contact book has it)
     title: str
     body: str
     photo: bytes | None = None  # the photo's plain content
@@ -78,7 +83,8 @@ def render_sheets(sheets: list[Sheet], labels: SheetLabels, font_path: Path = FO
 
 
 def _draw(pdf: FPDF, sheet: Sheet, labels: SheetLabels) -> None:
-    """One sheet: heading, who and when, the title, the body, then the photo or attachment."""
+    """One sheet: heading, to whom, when and from whom, the title, the body, then the photo or
+    attachment."""
     pdf.set_font(FONT, size=16)
     pdf.multi_cell(0, 10, labels.heading, markdown=False, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(2)
@@ -88,6 +94,7 @@ def _draw(pdf: FPDF, sheet: Sheet, labels: SheetLabels) -> None:
         (labels.call_number, sheet.call_number),
         (labels.name, sheet.person_name),
         (labels.date, sheet.date),
+        (labels.sender, _sender(sheet, labels)),
     ):
         pdf.cell(LABEL_WIDTH_MM, LINE_MM, label, markdown=False)
         pdf.multi_cell(0, LINE_MM, value, markdown=False, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -104,6 +111,12 @@ def _draw(pdf: FPDF, sheet: Sheet, labels: SheetLabels) -> None:
         pdf.set_font(FONT, size=11)
         line = f"{labels.attachment} {sheet.attachment_name}"
         pdf.multi_cell(0, LINE_MM, line, markdown=False, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _sender(sheet: Sheet, labels: SheetLabels) -> str:
+    """Who wrote the post and what they are to the person: "王小美 (Parent)"."""
+    relationship = labels.relationships.get(sheet.relationship, sheet.relationship)
+    return f"{sheet.sender_name} ({relationship})" if relationship else sheet.sender_name
 
 
 def _photo(pdf: FPDF, data: bytes) -> None:

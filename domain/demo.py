@@ -61,6 +61,20 @@ FACILITY_ROLES = [
     ("facility_admin", "admin"),
 ]
 GLOBAL_ROLES = [("process_owner", "owner@example.tw"), ("auditor", "auditor@example.tw")]
+# Staff are people with names (fictitious), never "<facility> <role>": inboxes name them.
+STAFF_NAMES = {
+    ("taichung", "reviewer"): "陳怡君",
+    ("taichung", "supervisor"): "林志明",
+    ("taichung", "facility_admin"): "黃淑芬",
+    ("dunpin", "reviewer"): "張雅婷",
+    ("dunpin", "supervisor"): "吳建宏",
+    ("dunpin", "facility_admin"): "劉美玲",
+    ("yunlin", "reviewer"): "蔡佩珊",
+    ("yunlin", "supervisor"): "許文傑",
+    ("yunlin", "facility_admin"): "鄭惠如",
+    (None, "process_owner"): "周承翰",
+    (None, "auditor"): "楊淑華",
+}
 
 
 def _facility(session: Session, code: str, name_zh: str, name_en: str) -> Facility:
@@ -150,10 +164,10 @@ def seed_demo(session: Session) -> list[tuple[str, str, str]]:
             _inmate(session, facility, inmate)
         for role, prefix in FACILITY_ROLES:
             email = f"{prefix}.{short}@example.tw"
-            _staff(session, email, role, f"{name_zh} {role}", facility.id)
+            _staff(session, email, role, STAFF_NAMES[short, role], facility.id)
             rows.append((email, STAFF_PASSWORD, f"{role}@{code}"))
     for role, email in GLOBAL_ROLES:
-        _staff(session, email, role, f"Demo {role}", None)
+        _staff(session, email, role, STAFF_NAMES[None, role], None)
         rows.append((email, STAFF_PASSWORD, role))
     _family(session)
     rows.append((FAMILY_EMAIL, FAMILY_PASSWORD, "family"))

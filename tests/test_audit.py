@@ -108,3 +108,20 @@ def test_an_announcement_change_is_recorded(app):
     assert admin.post("/admin/announcements/new", data=data).status_code == 302
     [event] = events(app, "announcement.add")
     assert event.after["title"] == "會客時間調整" and event.actor_role == "facility_admin"
+
+
+def test_the_facility_column_follows_the_page_language(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    decide(staff(app, "reviewer", "dunpin"), review_task(app), "approve")
+    admin = staff(app, "facility_admin", "dunpin")
+    admin.get("/lang/en")
+    english = admin.get("/audit?action=post.").get_data(as_text=True)
+    assert "<td>Dunpin Juvenile School</td>" in english and "法務部矯正署敦品中學" not in english
+    admin.get("/lang/vi")
+    assert "<td>Dunpin Juvenile School</td>" in admin.get("/audit?action=post.").get_data(
+        as_text=True
+    )
+    admin.get("/lang/zh_Hant")
+    chinese = admin.get("/audit?action=post.").get_data(as_text=True)
+    assert "<td>法務部矯正署敦品中學</td>" in chinese

@@ -363,6 +363,15 @@ CASES = [
         state=delivered_at,
     ),
     Case(
+        "confirm delivered",
+        "/deliveries/<int:post_id>/delivered",
+        "GET",
+        lambda w: f"/deliveries/{w.approved_post}/delivered",
+        {"admin.taichung": 200},
+        anonymous=LOGIN,
+        state=delivered_at,
+    ),
+    Case(
         "mark delivered",
         "/deliveries/<int:post_id>/delivered",
         "POST",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
 from domain.posts import PostStatus
 from tests.application_support import open_tasks, png
@@ -15,11 +16,20 @@ from tests.post_support import (
     staff,
 )
 from tests.web_support import csrf_token
+from workflows import clock
 
 
 def mark(client, post_id: int):
-    token = csrf_token(client, "/deliveries")
-    return client.post(f"/deliveries/{post_id}/delivered", data={"csrf_token": token})
+    """Confirm the delivery as staff do: open the confirm page, press its button."""
+    url = f"/deliveries/{post_id}/delivered"
+    # Where the confirm page is refused, the session's token from the list still posts.
+    token = csrf_token(client, url if client.get(url).status_code == 200 else "/deliveries")
+    return client.post(url, data={"csrf_token": token})
+
+
+def section(page: str, name: str) -> str:
+    """One section of the delivery page: `awaiting` or `recent`."""
+    return page.split(f'<section id="{name}"', 1)[1].split("</section>", 1)[0]
 
 
 def test_the_admin_sees_approved_posts_awaiting_delivery(app):
@@ -28,7 +38,7 @@ def test_the_admin_sees_approved_posts_awaiting_delivery(app):
     page = admin.get("/deliveries").get_data(as_text=True)
     assert "1201" in page and "林小偉" in page and "家裡一切都好" in page
     assert f"/deliveries/{post.id}/sheet.pdf" in page and "/deliveries/today.pdf" in page
-    assert f'action="/deliveries/{post.id}/delivered"' in page and 'name="csrf_token"' in page
+    assert f'href="/deliveries/{post.id}/delivered"' in page  # to the confirm page
     assert 'href="/deliveries"' in admin.get("/").get_data(as_text=True)  # the header link
 
 
@@ -56,6 +66,7 @@ def test_the_sheet_holds_the_post_and_its_photo(app):
     text = pdf_text(response.data)
     assert "1201" in text and "林小偉" in text and "弟弟長高了" in text
     assert "家裡一切都好" in text and "敦品中學" in text
+    assert "撰寫人" in text and "王小美 (父母)" in text  # who wrote it, and what they are to him
     assert b"/Subtype /Image" in response.data
 
 
@@ -67,6 +78,7 @@ def test_todays_batch_has_every_post_awaiting_delivery_one_a_page(app):
     assert response.status_code == 200
     text = pdf_text(response.data)
     assert "第一封" in text and "第二封" in text and "1202" in text
+    assert text.count("王小美 (父母)") == 2
     assert response.data.count(b"/Type /Page\n") == 2
 
 
@@ -81,7 +93,8 @@ def test_marking_delivered_completes_the_task_and_tells_the_family(app, mailbox)
     assert open_tasks(app, bpmn_id="deliver") == []
     assert "已送達" in family.get("/posts?tab=approved").get_data(as_text=True)
     assert "已送達" in mailbox.last()["Subject"]
-    assert "林小偉" not in admin.get("/deliveries").get_data(as_text=True)
+    page = admin.get("/deliveries").get_data(as_text=True)
+    assert "林小偉" not in section(page, "awaiting") and "林小偉" in section(page, "recent")
     # Again (a second tab, a double click): nothing is recorded or mailed twice.
     again = admin.post(
         f"/deliveries/{post.id}/delivered", data={"csrf_token": csrf_token(admin, "/deliveries")}
@@ -89,6 +102,45 @@ def test_marking_delivered_completes_the_task_and_tells_the_family(app, mailbox)
     assert again.status_code == 302
     assert posts(app)[0].delivered_at == post.delivered_at
     assert len(mailbox.messages()) == before + 1
+
+
+def test_mark_delivered_asks_first_and_records_only_on_the_confirm_button(app, mailbox):
+    _family, post = approved_post(app, title="家裡一切都好")
+    admin = staff(app, "facility_admin", "dunpin")
+    listing = admin.get("/deliveries").get_data(as_text=True)
+    assert f'action="/deliveries/{post.id}/delivered"' not in listing  # no one-tap form
+    before = len(mailbox.messages())
+    confirm = admin.get(f"/deliveries/{post.id}/delivered")
+    page = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "家裡一切都好" in page and "王小美" in page
+    assert f'method="post" action="/deliveries/{post.id}/delivered"' in page
+    assert posts(app)[0].delivered_at is None and len(mailbox.messages()) == before
+    mark(admin, post.id)
+    assert posts(app)[0].delivered_at is not None
+    # The confirm page of a delivered post goes back to the list and says so.
+    admin.get("/lang/en")
+    again = admin.get(f"/deliveries/{post.id}/delivered", follow_redirects=True)
+    assert "This post was already recorded as delivered." in again.get_data(as_text=True)
+
+
+def test_recently_delivered_lists_the_last_seven_days_newest_first(app):
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+    _f, old = approved_post(app, title="舊的一封")
+    admin = staff(app, "facility_admin", "dunpin")
+    mark(admin, old.id)
+    clock.advance(timedelta(days=3))
+    _f, newer = approved_post(app, "dunpin-school", "1202", title="新的一封")
+    mark(admin, newer.id)
+    recent = section(admin.get("/deliveries").get_data(as_text=True), "recent")
+    assert recent.index("新的一封") < recent.index("舊的一封")
+    assert "2026-12-04" in recent and f"/deliveries/{newer.id}/sheet.pdf" in recent
+    clock.advance(timedelta(days=4, hours=1))  # the first is now 7 days and 1 hour old
+    recent = section(admin.get("/deliveries").get_data(as_text=True), "recent")
+    assert "新的一封" in recent and "舊的一封" not in recent
+    clock.advance(timedelta(days=3))
+    admin.get("/lang/en")
+    recent = section(admin.get("/deliveries").get_data(as_text=True), "recent")
+    assert "新的一封" not in recent and "No post was delivered in the last 7 days." in recent
 
 
 def test_marking_needs_the_form_token(app):
@@ -102,11 +154,17 @@ def test_another_facility_and_other_roles_get_404(app):
     _family, post = approved_post(app)
     other_admin = staff(app, "facility_admin", "taichung")
     assert other_admin.get(f"/deliveries/{post.id}/sheet.pdf").status_code == 404
+    assert other_admin.get(f"/deliveries/{post.id}/delivered").status_code == 404
     assert mark(other_admin, post.id).status_code == 404
     assert "林小偉" not in other_admin.get("/deliveries").get_data(as_text=True)
     assert posts(app)[0].delivered_at is None
     reviewer = staff(app, "reviewer", "dunpin")
-    for url in ("/deliveries", "/deliveries/today.pdf", f"/deliveries/{post.id}/sheet.pdf"):
+    for url in (
+        "/deliveries",
+        "/deliveries/today.pdf",
+        f"/deliveries/{post.id}/sheet.pdf",
+        f"/deliveries/{post.id}/delivered",
+    ):
         assert reviewer.get(url).status_code == 404
     visitor = app.test_client()
     assert visitor.get("/deliveries").headers["Location"].startswith("/login")

@@ -18,9 +18,11 @@ LABELS = SheetLabels(
     call_number="呼號",
     name="姓名",
     date="日期",
+    sender="寄件人",
     title="標題",
     attachment="附件（另行列印）：",
     empty="目前沒有待送達的家庭聯絡簿。",
+    relationships={"parent": "父母", "child": "子女"},
 )
 
 
@@ -30,6 +32,8 @@ def sheet(**changes) -> Sheet:
         "call_number": "0609",
         "person_name": "李大明",
         "date": "2026-12-01",
+        "sender_name": "李小華",
+        "relationship": "child",
         "title": "家裡一切都好",
         "body": "爸爸，我們很想你。",
     }
@@ -41,6 +45,11 @@ def test_sheet_holds_the_facility_person_date_title_and_chinese_body():
     for expected in ("法務部矯正署臺中看守所", "0609", "李大明", "2026-12-01", "家裡一切都好"):
         assert expected in text
     assert "爸爸，我們很想你。" in text
+
+
+def test_sheet_names_the_sender_and_their_relationship():
+    text = pdf_text(render_sheets([sheet(sender_name="王小美", relationship="parent")], LABELS))
+    assert "寄件人" in text and "王小美 (父母)" in text
 
 
 def test_a_long_body_wraps_onto_more_lines_and_pages():

@@ -72,7 +72,7 @@ FAMILY_FACING = [
     "webapp/templates/taskpages/task.html",
     "webapp/institution/navigation.py",
     "webapp/institution/routes.py",
-    "webapp/templates/institution/_facility.html",
+    "webapp/roles.py",
     "webapp/templates/institution/_post.html",
     "webapp/templates/institution/detail.html",
     "webapp/templates/institution/index.html",

@@ -124,7 +124,10 @@ def test_each_row_links_to_its_task_and_shows_dates_in_taipei_and_assignee(
     page = client.get("/inbox").get_data(as_text=True)
     assert f'href="/tasks/{guid}"' in page
     assert "2026-03-02" in page and "2026-04-01" in page
-    assert "法務部矯正署臺中看守所 supervisor" in page  # the assignee's name
+    assert "林志明 (Supervisor)" in page  # the assignee's own name and role, in English
+    reviewer = accounts["reviewer.taichung@example.tw"]
+    assert f'<option value="{reviewer}">陳怡君 (Reviewer)</option>' in page
+    assert "法務部矯正署" not in page
     assert "Service application" in page and "Review the application" in page
 
 
@@ -208,7 +211,7 @@ def test_a_claim_leaves_a_colleagues_task_with_them_and_says_who_holds_it(app, c
     assert response.status_code == 303
     assert assignee(app, guid) == holder
     page = client.get("/inbox").get_data(as_text=True)
-    assert "法務部矯正署臺中看守所 supervisor is already working on this task" in page
+    assert "林志明 (Supervisor) is already working on this task" in page
     assert f'formaction="/inbox/tasks/{guid}/claim"' not in page  # no "Assign to me" offered
     me = accounts["reviewer.taichung@example.tw"]
     assert f'<option value="{me}">' in page  # taking it over is the explicit reassign
@@ -254,9 +257,7 @@ def test_the_held_task_message_is_in_traditional_chinese(app, client, demo, task
     )
     login(client, "reviewer.taichung@example.tw", STAFF_PASSWORD)
     post(client, f"/inbox/tasks/{guid}/claim")
-    assert "法務部矯正署臺中看守所 supervisor 正在處理這項工作" in client.get("/inbox").get_data(
-        as_text=True
-    )
+    assert "林志明（主管） 正在處理這項工作" in client.get("/inbox").get_data(as_text=True)
 
 
 def test_reassign_only_to_fitting_staff_of_the_same_facility(app, client, demo, tasks):

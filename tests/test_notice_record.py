@@ -157,3 +157,21 @@ def test_preferences_page_saves_the_choices(app):
     assert notify(app, FAMILY[0]) == [("sms", "0912345678")]
     rows = read(app, select(Notification.category).where(Notification.channel == "sms"))
     assert rows == ["application_approved"]
+
+
+def test_record_labels_say_sent_and_to_address_not_post_review_words(app):
+    """The notice's state and address have their own msgids (context), not the post pages'."""
+    seed(app)
+    add_rows(app, FAMILY[0], 1)
+    client = logged_in(app, *FAMILY)
+    expected = {
+        "zh_Hant": ("已寄出", "收件地址"),
+        "vi": ("Đã gửi", "Địa chỉ nhận"),
+        "id": ("Terkirim", "Alamat tujuan"),
+    }
+    for language, (sent, to) in expected.items():
+        client.get(f"/lang/{language}")
+        page = client.get("/notifications").get_data(as_text=True)
+        assert f'<span class="badge badge--approved">{sent}</span>' in page, language
+        assert f"<dt>{to}</dt>" in page, language
+        assert "發佈時間" not in page and "發佈對象" not in page

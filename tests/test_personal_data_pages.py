@@ -29,7 +29,8 @@ def test_the_page_shows_the_data_with_the_id_masked_and_the_notice_accepted(worl
     assert "family@example.tw" in page and CURRENT_VERSION in page
     assert "1201" in page and "0610" in page  # the application and the contact book
     notice = world.family.get("/account/notice").get_data(as_text=True)
-    assert CURRENT_VERSION in notice and "個人資料" in notice
+    assert CURRENT_VERSION in notice and "<h2>個人資料蒐集告知聲明</h2>" in notice
+    assert "# 個人資料" not in notice and "<h3>1. 蒐集機關</h3>" in notice
 
 
 def test_staff_have_no_account_pages(app, world):

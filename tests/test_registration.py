@@ -230,3 +230,19 @@ def test_a_reset_password_may_not_contain_the_national_id(app, client, mailbox):
     assert page.status_code == 200 and "密碼不可包含您的身分證" in page.get_data(as_text=True)
     assert login(app.test_client(), "ming@example.tw", with_id).status_code == 200
     assert login(app.test_client(), "ming@example.tw", DETAILS["password"]).status_code == 302
+
+
+def test_the_notice_is_shown_as_rendered_markdown(client):
+    page = client.get("/register").get_data(as_text=True)
+    assert "<h2>個人資料蒐集告知聲明</h2>" in page and "<h3>1. 蒐集機關</h3>" in page
+    assert "# 個人資料" not in page and "## 1." not in page
+    assert "<li>確認註冊者或服務申請者之身分。</li>" in page
+
+
+def test_html_in_the_notice_source_is_escaped_not_run(client, monkeypatch):
+    source = "# Title\n\n<script>alert(1)</script>\n\n[link](javascript:alert(2)) <b>bold</b>\n"
+    monkeypatch.setattr("webapp.auth.register.load_notice", lambda *args: source)
+    page = client.get("/register").get_data(as_text=True)
+    assert "<h2>Title</h2>" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)" in page
+    assert "&lt;b&gt;bold&lt;/b&gt;" in page and 'href="javascript:' not in page

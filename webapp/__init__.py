@@ -14,7 +14,7 @@ from forms.base import UNTYPABLE
 from forms.fields import DEFAULT_MAX_TOTAL_BYTES
 from workflows.db import Database
 
-from . import i18n
+from . import i18n, markup
 from .extensions import csrf, limiter, login_manager
 
 # Three proofs of up to 10 MB each may arrive before the form says "20 MB together".
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     i18n.init_app(app)
+    markup.init_app(app)
     _init_request_lifecycle(app)
 
     from .workflow_setup import init_app as init_workflows

@@ -126,11 +126,12 @@ def facility_name(facility) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Babel with our selector and give templates `html_lang`, the choices and
-    the `local_day` and `bpmn_label` filters."""
+    """Bind Flask-Babel with our selector and give templates `html_lang`, the choices,
+    the `local_day` and `bpmn_label` filters and `facility_name`."""
     babel.init_app(app, locale_selector=select_locale)
     app.add_template_filter(local_day)
     app.add_template_filter(bpmn_label)
+    app.add_template_global(facility_name)
 
     @app.before_request
     def use_wtforms_catalog() -> None:

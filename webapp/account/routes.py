@@ -16,16 +16,9 @@ from domain.roster import Inmate
 from ..access import family_only
 from ..extensions import get_db
 from ..main.navigation import add_nav_item
+from ..roles import ROLE_LABELS
 from . import bp
 
-# How the family reads a staff role in the record of who viewed its documents.
-ROLE_LABELS = {
-    "reviewer": _l("Reviewer"),
-    "supervisor": _l("Supervisor"),
-    "facility_admin": _l("Facility administrator"),
-    "process_owner": _l("Process owner"),
-    "auditor": _l("Auditor"),
-}
 DOCUMENT_LABELS = {
     "id_document": _l("Identity document"),
     "relationship_proof": _l("Relationship proof"),

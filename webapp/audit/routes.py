@@ -15,6 +15,7 @@ from domain.roster import TAIPEI
 
 from ..access import staff_only
 from ..extensions import get_db
+from ..i18n import facility_name
 from ..main.navigation import add_nav_item
 from . import bp
 
@@ -53,7 +54,7 @@ def audit_log():
     session = get_db().session
     q = query_from_request()
     events, total = search(session, q)
-    facilities = dict(session.execute(select(Facility.id, Facility.name_zh)).all())
+    facilities = {f.id: facility_name(f) for f in session.scalars(select(Facility))}
     return render_template(
         "audit/index.html",
         events=events,

@@ -6,14 +6,23 @@ marks the post 已送達 and mails the family), exactly as the task page would.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from domain.deliveries import Handover, approved_post, awaiting_delivery, hand_over
+from domain.accounts import Account
+from domain.deliveries import (
+    Handover,
+    approved_post,
+    awaiting_delivery,
+    hand_over,
+    recently_delivered,
+)
 from domain.roster import Inmate, local_today
 from forms.post import DeliveredForm
-from workflows import TaskAlreadyCompleted, TaskNotFound
+from workflows import TaskAlreadyCompleted, TaskNotFound, clock
 
 from ..access import staff_only
 from ..actors import current_actor
@@ -22,6 +31,8 @@ from . import bp
 from .sheets import sheets_response
 
 FACILITY_ADMIN = "facility_admin"
+# How far back the list of delivered posts reaches, to check what was recorded.
+RECENT = timedelta(days=7)
 # Handover outcome -> (message, flash category)
 OUTCOMES = {
     Handover.DELIVERED: (_l("Recorded as delivered. The family has been told."), "success"),
@@ -40,9 +51,32 @@ OUTCOMES = {
 @bp.get("/deliveries")
 @staff_only(FACILITY_ADMIN)
 def index():
-    """Approved posts of the admin's facility not yet delivered, oldest approval first."""
-    pending = awaiting_delivery(get_db().session, current_user.facility_id)
-    return render_template("deliveries/index.html", pending=pending, form=DeliveredForm())
+    """Approved posts of the admin's facility not yet delivered, oldest approval first, then
+    those delivered in the last seven days, newest first."""
+    session = get_db().session
+    pending = awaiting_delivery(session, current_user.facility_id)
+    recent = recently_delivered(session, current_user.facility_id, clock.now() - RECENT)
+    return render_template("deliveries/index.html", pending=pending, recent=recent)
+
+
+@bp.get("/deliveries/<int:post_id>/delivered")
+@staff_only(FACILITY_ADMIN)
+def confirm(post_id: int):
+    """Ask before recording: a delivery tells the family at once and cannot be taken back."""
+    session = get_db().session
+    post = approved_post(session, current_user.facility_id, post_id)
+    if post is None:
+        abort(404)
+    if post.delivered:
+        flash(str(OUTCOMES[Handover.ALREADY][0]), OUTCOMES[Handover.ALREADY][1])
+        return redirect(url_for("deliveries.index"))
+    return render_template(
+        "deliveries/confirm.html",
+        post=post,
+        inmate=session.get(Inmate, post.inmate_id),
+        writer=session.get(Account, post.account_id),
+        form=DeliveredForm(),
+    )
 
 
 @bp.get("/deliveries/today.pdf")

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from domain.deliveries import sheet_for
 from domain.delivery_sheets import SheetFontMissing, SheetLabels, render_sheets
 from domain.files import storage_dir_for
+from forms.application_fields import RELATIONSHIP_PAIRS
 
 from ..extensions import get_db, get_settings
 from ..files.routes import PDF_POLICY, content_disposition
@@ -25,9 +26,11 @@ def sheet_labels() -> SheetLabels:
         call_number=_("Call number"),
         name=_("Name"),
         date=_("Date"),
+        sender=_("Written by"),
         title=_("Title"),
         attachment=_("Attached PDF (printed separately):"),
         empty=_("No approved posts are waiting for delivery."),
+        relationships={code: str(label) for code, label in RELATIONSHIP_PAIRS},
     )
 
 

@@ -43,7 +43,7 @@ def inbox() -> str:
     counts, choices = tab_counts_and_choices(session, query)
     page = list_tasks(session, query, total=counts[query.tab])
     staff = colleagues(session, query.facility_id, query.lanes) if page.rows else []
-    known = {c.id: c.name for c in staff}
+    known = {c.id: c.label for c in staff}
     missing = {r.assignee_id for r in page.rows if r.assignee_id and r.assignee_id not in known}
     process_ids = {c[0] for c in choices} | {r.process_id for r in page.rows}
     return render_template(

@@ -11,6 +11,8 @@ from domain.accounts import Account, AccountStatus
 from workflows.actors import LANE_ROLES
 from workflows.models import HumanTask
 
+from ..roles import staff_label
+
 
 @dataclass(frozen=True)
 class Colleague:
@@ -19,6 +21,11 @@ class Colleague:
     id: int
     name: str
     role: str
+
+    @property
+    def label(self) -> str:
+        """The person's name and role, as the menu and the assignee column show them."""
+        return staff_label(self.name, self.role)
 
 
 def colleagues(session: Session, facility_id: int, lanes: frozenset[str]) -> list[Colleague]:
@@ -57,10 +64,10 @@ def may_take(session: Session, account_id: int, row: HumanTask) -> bool:
 
 
 def names(session: Session, account_ids: set[int]) -> dict[int, str]:
-    """Display names of the given accounts (the assignees on one inbox page)."""
+    """Name and role of the given accounts (the assignees on one inbox page)."""
     if not account_ids:
         return {}
     rows = session.execute(
-        select(Account.id, Account.name).where(Account.id.in_(sorted(account_ids)))
+        select(Account.id, Account.name, Account.role).where(Account.id.in_(sorted(account_ids)))
     ).all()
-    return dict(rows)
+    return {id_: staff_label(name, role) for id_, name, role in rows}

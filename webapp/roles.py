@@ -1,0 +1,24 @@
+"""How a reader sees a staff role, and a staff member named with their role."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {
+    "reviewer": _l("Reviewer"),
+    "supervisor": _l("Supervisor"),
+    "facility_admin": _l("Facility administrator"),
+    "process_owner": _l("Process owner"),
+    "auditor": _l("Auditor"),
+}
+
+
+def role_label(role: str) -> str:
+    """The role in the reader's language (the code itself for a role without a label)."""
+    return str(ROLE_LABELS.get(role, role))
+
+
+def staff_label(name: str, role: str) -> str:
+    """A staff member as menus and messages show them: their own name and their role."""
+    return _("%(name)s (%(role)s)", name=name, role=role_label(role))
