@@ -595,3 +595,16 @@ def test_another_familys_unfinished_application_is_not_listed(app, family):
     step = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
     other = logged_in(app, *make_family(app, "other@example.tw"))
     assert step not in other.get("/applications").get_data(as_text=True)
+
+
+def test_the_relationship_starts_unchosen_and_must_be_chosen(app, family):
+    page = family.get("/applications/new").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*name="relationship".*?</select>', page, re.S).group(0)
+    options = re.findall(r"<option[^>]*>[^<]*</option>", select_html)
+    assert options[0] == '<option value="">請選擇</option>'  # the browser opens on the first
+    assert "selected" not in select_html
+    response = choose(family, "dunpin-school", "1201", "")
+    assert response.status_code == 200 and applications(app) == []
+    page = response.get_data(as_text=True)
+    assert field_error(page, "relationship") == "請選擇您與收容人的關係。"
+    assert 'value="1201"' in page  # what the family typed is kept
