@@ -586,7 +586,7 @@ def test_an_application_left_after_the_first_step_can_be_continued(app, family):
     assert "/tasks/" not in family.get("/applications").get_data(as_text=True)
     step = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
     page = family.get("/applications").get_data(as_text=True)
-    assert step in page and "1201 林〇〇" in page and "第 2 步" in page
+    assert step in page and "1201 林〇〇" in page and "步驟 2／2" in page
     assert send_details(family, step, DUNPIN_PROOFS).status_code == 302
     assert step not in family.get("/applications").get_data(as_text=True)  # sent: in the table
 

@@ -66,7 +66,7 @@ def book_lines(session: Session, books: list[ContactBook]) -> list[BookLine]:
 def posting_refusals(session: Session, books: list[ContactBook]) -> dict[int, tuple]:
     """Book id -> (reason code, until or None) for each book the family may not post in now.
 
-    The same rule the post process applies when it starts, so "New post" shows the date first.
+    The same rule the post process applies when it starts, so the chooser shows the date first.
     """
     refused = {}
     now = clock.now()
