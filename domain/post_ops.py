@@ -7,7 +7,6 @@ contact book, the posts so far, suspensions, restrictions and special projects.
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from functools import cache
 
 from sqlalchemy import Select, bindparam, select
@@ -23,9 +22,9 @@ from .files import StoredFile
 from .notice_render import InEach, reason_in_each
 from .notifications import register_for_dispatch
 from .notify import notify_account
-from .posting_standing import Book, Standing, read_standing
+from .posting_standing import Book, Standing, read_standing, refusal
 from .posts import POST_PHOTO_JOB, Post, PostStatus, allowed_after, rejections_since
-from .roster import TAIPEI, Inmate, local_today, restrictions_lift_on
+from .roster import TAIPEI, Inmate, local_today
 from .suspensions import active_suspension, last_lifted_at
 
 POSTS_LINK = "/posts"
@@ -101,24 +100,8 @@ def _standing(book: Book | None, policy: dict, exclude: int | None = None) -> St
 
 def _refusal(book: Book | None, standing: Standing | None, policy: dict):
     """Why this family may not post in this book now, and until when: (code, until) or None."""
-    if standing is None:
-        return "book_inactive", None
-    if standing.suspended_until is not None:
-        return "suspended", standing.suspended_until
-    if standing.restricted:
-        return "restricted", _restriction_lifted_at(book)
-    if standing.project_id is not None and standing.project_no_interval:
-        return None
-    allowed_at = allowed_after(standing.last_post_at, policy["interval_days"])
-    if allowed_at is not None and allowed_at > context().now:
-        return "interval", allowed_at
-    return None
-
-
-def _restriction_lifted_at(book: Book) -> datetime | None:
-    """The start (in Taipei) of the first day no restriction covers; None when open-ended."""
-    day = restrictions_lift_on(context().session, book.inmate_id, local_today())
-    return datetime.combine(day, time(), TAIPEI) if day is not None else None
+    ctx = context()
+    return refusal(ctx.session, book, standing, policy, ctx.now)
 
 
 @operation

@@ -8,7 +8,7 @@ four round trips. Each subquery is its module's own query, so the rules stay in 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import cache
 
 from sqlalchemy import Select, bindparam, select
@@ -16,8 +16,14 @@ from sqlalchemy.orm import Session
 
 from workflows.db import UTCDateTime
 
-from .posts import Post, last_counted_post_query
-from .roster import Restriction, active_restriction_query
+from .posts import Post, allowed_after, last_counted_post_query
+from .roster import (
+    TAIPEI,
+    Restriction,
+    active_restriction_query,
+    local_today,
+    restrictions_lift_on,
+)
 from .special_projects import SpecialProject, project_in_force_query
 from .suspensions import Suspension, active_key, active_suspension_query
 
@@ -76,6 +82,29 @@ def read_standing(
         project_max_chars=row[4],
         last_post_at=row[5],
     )
+
+
+def refusal(
+    session: Session, book: Book | None, standing: Standing | None, policy: dict, now: datetime
+) -> tuple[str, datetime | None] | None:
+    """Why the family may not post in `book` at `now`, and until when: (code, until) or None.
+
+    The post process checks it before the family writes and again when it files; the post
+    pages show it beforehand. `policy` holds the facility's interval_days (DMN).
+    """
+    if standing is None:
+        return "book_inactive", None
+    if standing.suspended_until is not None:
+        return "suspended", standing.suspended_until
+    if standing.restricted:
+        day = restrictions_lift_on(session, book.inmate_id, local_today())
+        return "restricted", datetime.combine(day, time(), TAIPEI) if day is not None else None
+    if standing.project_id is not None and standing.project_no_interval:
+        return None
+    allowed_at = allowed_after(standing.last_post_at, policy["interval_days"])
+    if allowed_at is not None and allowed_at > now:
+        return "interval", allowed_at
+    return None
 
 
 @cache

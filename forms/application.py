@@ -63,7 +63,7 @@ class ApplicationTargetForm(Form):
     relationship = SelectField(
         _l("Your relationship to the person"),
         choices=RELATIONSHIP_CHOICES,
-        validators=[InputRequired()],
+        validators=[InputRequired(_l("Choose your relationship to the person."))],
     )
 
     def prepare(self, task_data: dict) -> None:

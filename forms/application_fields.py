@@ -19,7 +19,10 @@ RELATIONSHIP_PAIRS = [
     ("institution", _l("Government, village chief or institution staff (special project)")),
 ]
 RELATIONSHIP_LABELS = dict(RELATIONSHIP_PAIRS)
-RELATIONSHIP_CHOICES = [SelectChoice(code, label) for code, label in RELATIONSHIP_PAIRS]
+# No relationship is chosen for the family: the list opens on "Please choose".
+RELATIONSHIP_CHOICES = [SelectChoice("", _l("Please choose"))] + [
+    SelectChoice(code, label) for code, label in RELATIONSHIP_PAIRS
+]
 
 PROOF_LABELS = {
     "id_document": _l("Identity document (JPG, PNG or PDF, up to 10 MB)"),

@@ -580,3 +580,31 @@ def test_a_transfer_takes_the_open_application_to_the_new_facility(app, family):
     assert status_of(new_desk, file_url) == 200
     assert status_of(reviewer(app), file_url) == 404
     assert decide(new_desk, task, "approve").status_code == 302
+
+
+def test_an_application_left_after_the_first_step_can_be_continued(app, family):
+    assert "/tasks/" not in family.get("/applications").get_data(as_text=True)
+    step = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
+    page = family.get("/applications").get_data(as_text=True)
+    assert step in page and "1201 林〇〇" in page and "步驟 2／2" in page
+    assert send_details(family, step, DUNPIN_PROOFS).status_code == 302
+    assert step not in family.get("/applications").get_data(as_text=True)  # sent: in the table
+
+
+def test_another_familys_unfinished_application_is_not_listed(app, family):
+    step = choose(family, "dunpin-school", "1201", "parent").headers["Location"]
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    assert step not in other.get("/applications").get_data(as_text=True)
+
+
+def test_the_relationship_starts_unchosen_and_must_be_chosen(app, family):
+    page = family.get("/applications/new").get_data(as_text=True)
+    select_html = re.search(r'<select[^>]*name="relationship".*?</select>', page, re.S).group(0)
+    options = re.findall(r"<option[^>]*>[^<]*</option>", select_html)
+    assert options[0] == '<option value="">請選擇</option>'  # the browser opens on the first
+    assert "selected" not in select_html
+    response = choose(family, "dunpin-school", "1201", "")
+    assert response.status_code == 200 and applications(app) == []
+    page = response.get_data(as_text=True)
+    assert field_error(page, "relationship") == "請選擇您與收容人的關係。"
+    assert 'value="1201"' in page  # what the family typed is kept

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -293,3 +294,19 @@ def test_an_empty_title_is_refused_beside_the_field(app):
     response = send_post(family, book_id, title="   ", body="內文還在")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and field_error(page, "title") and "內文還在" in page
+
+
+def test_the_post_pages_show_when_each_book_can_be_posted_in_again(app):
+    family, book_id = family_with_book(app)
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))  # 10:00 in Taipei
+    chooser = family.get("/posts/new").get_data(as_text=True)
+    assert "disabled" not in chooser and "2026-12-03" not in chooser
+    send_post(family, book_id)
+    clock.advance(timedelta(days=1))
+    chooser = family.get("/posts/new").get_data(as_text=True)
+    [choice] = re.findall(rf'<input[^>]*value="{book_id}"[^>]*>', chooser)
+    assert "disabled" in choice and "checked" not in choice
+    assert "2026-12-03 10:00" in chooser  # Dunpin: one post per 2 days
+    assert "2026-12-03 10:00" in family.get("/posts").get_data(as_text=True)
+    clock.advance(timedelta(days=1))
+    assert "disabled" not in family.get("/posts/new").get_data(as_text=True)

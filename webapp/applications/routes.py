@@ -17,9 +17,11 @@ from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS
 from ..taskpages.starting import start_from_first_form
 from . import bp
-from .texts import INELIGIBLE_REASONS
+from .texts import INELIGIBLE_REASONS, STEP_LABELS
 
 PROCESS = "service_application"
+# The steps before an application is sent (BPMN ids), shown as "in progress".
+UNFINISHED_STEPS = tuple(STEP_LABELS)
 
 
 @bp.route("/applications")
@@ -38,7 +40,12 @@ def status():
                 "correction_task": _open_family_task(session, application),
             }
         )
-    return render_template("applications/status.html", rows=rows)
+    return render_template(
+        "applications/status.html",
+        rows=rows,
+        unfinished=_unfinished(session),
+        step_labels=STEP_LABELS,
+    )
 
 
 @bp.route("/applications/new", methods=["GET", "POST"])
@@ -72,6 +79,20 @@ def _ineligibility_reason(instance: ProcessInstance) -> str | None:
         return None
     filing = data.get("filing") or {}
     return filing.get("reason") or (data.get("eligibility") or {}).get("reason")
+
+
+def _unfinished(session) -> list[HumanTask]:
+    """The family's open first steps of applications not yet sent, to continue where they left."""
+    return session.scalars(
+        select(HumanTask)
+        .where(
+            HumanTask.process_id == PROCESS,
+            HumanTask.bpmn_id.in_(UNFINISHED_STEPS),
+            HumanTask.status == TaskStatus.OPEN,
+            HumanTask.owner_account_id == current_user.id,
+        )
+        .order_by(HumanTask.created_at)
+    ).all()
 
 
 def _decision_due(session, application: Application):

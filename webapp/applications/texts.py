@@ -1,4 +1,4 @@
-"""What the family reads for each ineligibility reason code the BPMN can end with."""
+"""What the family reads for each ineligibility reason code, and the steps of an application."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -21,4 +21,10 @@ INELIGIBLE_REASONS = {
         "Another family member already has an application or a contact book for this person: "
         "one contact book per person in custody."
     ),
+}
+
+# An unfinished application's open step (BPMN id) -> the label its page shows.
+STEP_LABELS = {
+    "choose_person": _l("Step 1 of 2: the person in custody"),
+    "provide_details": _l("Step 2 of 2: confirm and send the proofs"),
 }

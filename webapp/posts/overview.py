@@ -10,11 +10,18 @@ from sqlalchemy.orm import Session
 
 from domain.accounts import Facility
 from domain.applications import ContactBook
+from domain.posting_standing import Book, read_standing, refusal
 from domain.posts import Post, PostStatus
-from domain.roster import Inmate
+from domain.roster import Inmate, local_today
 from domain.suspensions import active_suspension
+from workflows import clock
+from workflows.decisions import evaluate
 
+from ..extensions import get_engine
 from ..i18n import facility_name
+
+# The rule-only process that reads facility_policy.dmn outside a post's own process.
+POLICY_PROCESS = "posting_policy"
 
 # The family's post tabs: 待審核 / 審核通過 / 審核未通過 (a refused photo waits with the family).
 TABS = {
@@ -54,6 +61,37 @@ def book_lines(session: Session, books: list[ContactBook]) -> list[BookLine]:
         label = f"{inmate.display_label} · {facility_name(facility)}"
         lines.append(BookLine(book, label, suspension.ends_at if suspension else None))
     return lines
+
+
+def posting_refusals(session: Session, books: list[ContactBook]) -> dict[int, tuple]:
+    """Book id -> (reason code, until or None) for each book the family may not post in now.
+
+    The same rule the post process applies when it starts, so the chooser shows the date first.
+    """
+    refused = {}
+    now = clock.now()
+    for book in books:
+        inmate = session.get(Inmate, book.inmate_id)
+        code = session.get(Facility, inmate.facility_id).code
+        policy = evaluate(
+            get_engine(),
+            session,
+            POLICY_PROCESS,
+            {"facility": code, "juvenile": bool(inmate.juvenile)},
+            code,
+        )
+        standing_of = Book(book.id, book.account_id, inmate.facility_id, inmate.id)
+        standing = read_standing(
+            session,
+            standing_of,
+            today=local_today(),
+            now=now,
+            rejected_uses_interval=policy["rejected_uses_interval"],
+        )
+        found = refusal(session, standing_of, standing, policy, now)
+        if found is not None:
+            refused[book.id] = found
+    return refused
 
 
 def tab_counts(session: Session, account_id: int) -> dict[str, int]:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from domain.accounts import Facility
 from domain.posts import PostStatus, posts_of
@@ -20,7 +21,7 @@ from ..actors import current_actor
 from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS, after_completion
 from . import bp
-from .overview import TABS, active_books, book_lines, tab_counts
+from .overview import TABS, active_books, book_lines, posting_refusals, tab_counts
 from .texts import REFUSAL_REASONS
 
 PROCESS = "post_review"
@@ -38,6 +39,7 @@ def index():
     books = active_books(session, current_user.id)
     return render_template(
         "posts/index.html",
+        windows=_windows(session, books),
         tab=tab,
         posts=posts,
         counts=tab_counts(session, current_user.id),
@@ -54,12 +56,17 @@ def new():
     """Choose the person (one active contact book each); the post process starts on POST."""
     session = get_db().session
     books = active_books(session, current_user.id)
+    refused = posting_refusals(session, books)
     form = NewPostForm()
-    form.book.choices = [(str(line.book.id), _choice(line)) for line in book_lines(session, books)]
-    if len(books) == 1 and not form.is_submitted():
-        form.book.data = str(books[0].id)
+    form.book.choices = [
+        _choice(line, refused.get(line.book.id)) for line in book_lines(session, books)
+    ]
+    open_books = [b for b in books if b.id not in refused]
+    if len(open_books) == 1 and not form.is_submitted():
+        form.book.data = str(open_books[0].id)
     if not form.validate_on_submit():
         return render_template("posts/new.html", form=form, books=books)
+    # A stale page may still send a refused book: its process refuses it and says why.
     book = next((b for b in books if str(b.id) == form.book.data), None)
     if book is None:
         abort(404)
@@ -114,12 +121,36 @@ def _refusal(instance: ProcessInstance):
     return "book_inactive", None, None
 
 
-def _choice(line) -> str:
-    """A book in the chooser; a suspension shows before the family starts writing."""
-    if line.suspended_until is None:
-        return line.label
-    until = format_date(line.suspended_until, "yyyy-MM-dd")
-    return f"{line.label} · {_('Suspended until %(date)s', date=until)}"
+def _choice(line, refused: tuple | None) -> SelectChoice:
+    """A book in the chooser; one the family may not post in now is disabled, with why and
+    from when (a suspension, a restriction, the interval), before the family starts writing."""
+    value = str(line.book.id)
+    if refused is None:
+        return SelectChoice(value, line.label)
+    label = f"{line.label} · {_refusal_text(*refused)}"
+    return SelectChoice(value, label, render_kw={"disabled": True})
+
+
+def _refusal_text(code: str, until) -> str:
+    """Why posting in a book is not possible now, and from when it is (if that is known)."""
+    if until is None:
+        return str(REFUSAL_REASONS.get(code, code))
+    date = format_date(until, "yyyy-MM-dd")
+    if code == "suspended":
+        return _("Suspended until %(date)s", date=date)
+    if code == "restricted":
+        return _("The person cannot receive posts until %(date)s.", date=date)
+    moment = format_datetime(until, "yyyy-MM-dd HH:mm")
+    return _("One post per period: you can post again from %(date)s.", date=moment)
+
+
+def _windows(session, books) -> list[tuple[str, str | None]]:
+    """Each active book's label, with why and until when while posting in it is refused."""
+    refused = posting_refusals(session, books)
+    return [
+        (line.label, _refusal_text(*refused[line.book.id]) if line.book.id in refused else None)
+        for line in book_lines(session, books)
+    ]
 
 
 def _recipient_labels(session, inmate_ids) -> dict[int, str]:

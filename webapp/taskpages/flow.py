@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
+from domain.accounts import Account
 from workflows import Actor
 from workflows.models import InstanceStatus, ProcessInstance
 
@@ -30,7 +31,11 @@ def build_form(row, task_data: dict, formdata=None):
 
 
 def after_completion(instance: ProcessInstance, actor: Actor):
-    """The next task of the same instance for the same person (a wizard), else a landing page."""
+    """The next task of the same instance for the same person (a wizard), else a landing page.
+
+    Landing pages show the owner the result; staff deciding on a family's instance may not open
+    them, so they go back to their inbox.
+    """
     following = get_engine().next_task(get_db().session, instance.id, actor)
     if following is not None:
         return redirect(url_for("taskpages.task_page", task_id=following.task_guid))
@@ -43,6 +48,9 @@ def after_completion(instance: ProcessInstance, actor: Actor):
             "warning",
         )
         return redirect(url_for("main.home"))
+    if _staff_on_family_instance(instance, actor):
+        flash(_("Your decision has been recorded."), "success")
+        return redirect(url_for("inbox.inbox"))
     landing = LANDINGS.get(instance.process_id)
     if callable(landing):
         return redirect(landing(instance))
@@ -50,3 +58,11 @@ def after_completion(instance: ProcessInstance, actor: Actor):
         return redirect(url_for(landing))
     flash(_("Sent."), "success")
     return redirect(url_for("main.home"))
+
+
+def _staff_on_family_instance(instance: ProcessInstance, actor: Actor) -> bool:
+    """Whether a staff member (not the owner) completed a step of an instance a family owns."""
+    if "family" in actor.roles or instance.owner_account_id in (None, actor.account_id):
+        return False
+    owner = get_db().session.get(Account, instance.owner_account_id)
+    return owner is not None and owner.role == "family"
