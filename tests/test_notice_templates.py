@@ -93,6 +93,18 @@ def test_admin_reads_every_template_with_html_escaped(app):
     assert "{label}" in page  # the placeholders are listed
 
 
+def test_the_long_templates_page_opens_with_a_list_of_its_notices(app):
+    """Twenty kinds make a very long page: a list at the top links to each, in page order."""
+    seed(app)
+    page = staff(app, "facility_admin", "dunpin").get("/notices/templates").get_data(as_text=True)
+    contents = page[page.index('id="kinds-title"') : page.index('<article class="post-card"')]
+    links = [f'href="#kind-{key}"' for key in KINDS]
+    assert all(link in contents for link in links)
+    targets = [page.index(f'id="kind-{key}"') for key in KINDS]
+    assert targets == sorted(targets)  # the list's order is the page's order
+    assert page.count('href="#kinds-title"') == len(KINDS)  # a way back after each notice
+
+
 def test_template_form_names_the_unknown_placeholder(app):
     seed(app)
     admin = staff(app, "facility_admin", "dunpin")

@@ -1,0 +1,152 @@
+"""Layout at a phone's width (390 px) and a desktop's (1280 px): no page wider than the screen,
+tables shown as cards, a short header whose menu folds away, photos that leave room for the
+decision."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from tests.application_support import FAMILY, STAFF_PASSWORD, seed
+from tests.post_support import (
+    approved_post,
+    family_with_book,
+    photo_jobs_done,
+    review_task,
+    send_post,
+    staff_email,
+)
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+SUBMIT = "form.form button[type=submit]"  # not the header's log-out button
+PAGE_WIDTH = "document.documentElement.scrollWidth"
+
+
+def log_in(page, base: str, email: str, password: str, language: str = "zh_Hant") -> None:
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click(SUBMIT)
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/lang/{language}?next=/")
+
+
+def log_in_admin(page, base: str, language: str = "en") -> None:
+    log_in(page, base, staff_email("facility_admin", "dunpin"), STAFF_PASSWORD, language)
+
+
+def test_deliveries_fit_a_phone_and_the_delivery_button_is_on_screen(app, live_server, page):
+    approved_post(app, title="家裡一切都好")
+    page.set_viewport_size(PHONE)
+    log_in_admin(page, live_server)
+    page.goto(f"{live_server}/deliveries")
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    button = page.get_by_role("link", name="Mark delivered").bounding_box()  # to its confirm page
+    assert button["x"] >= 0 and button["x"] + button["width"] <= PHONE["width"]
+    # each row is a card: its cells take the card's width, each headed by its column's name
+    call_number = page.locator("td[data-label='Call number']")
+    assert call_number.bounding_box()["width"] > 300
+    label = call_number.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Call number"'
+
+
+@pytest.mark.parametrize("path", ["/admin/roster", "/audit", "/books"])
+def test_staff_tables_fit_a_phone(app, live_server, page, path):
+    approved_post(app)  # audit events, an active contact book
+    page.set_viewport_size(PHONE)
+    log_in_admin(page, live_server)
+    page.goto(live_server + path)
+    assert page.locator("table.data-table td").count() > 0
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    narrowest = page.evaluate(
+        "Math.min(...[...document.querySelectorAll('table.data-table td')]"
+        ".filter(td => td.getClientRects().length)"  # an empty cell is not shown at all
+        ".map(td => td.getBoundingClientRect().width))"
+    )
+    assert narrowest > 300  # no column squeezed to a character or two
+
+
+def test_the_phone_header_is_short_and_its_menu_opens(app, live_server, page):
+    seed(app)
+    page.set_viewport_size(PHONE)
+    log_in_admin(page, live_server)
+    page.goto(f"{live_server}/deliveries")
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 130  # eleven links for an admin, folded away
+    roster = page.get_by_role("link", name="Roster")
+    assert not roster.is_visible()
+
+    menu = page.locator("summary", has_text="Menu")
+    menu.focus()
+    page.keyboard.press("Enter")  # a keyboard opens it as well as a tap
+    assert roster.is_visible()
+    assert roster.bounding_box()["y"] >= header["height"] - 1  # below the header, over the page
+    roster.click()
+    page.wait_for_url(f"{live_server}/admin/roster")
+
+    languages = page.locator("summary", has_text="English")
+    languages.click()
+    page.get_by_role("link", name="Tiếng Việt").click()
+    page.wait_for_url(f"{live_server}/admin/roster")
+    assert page.locator("html").get_attribute("lang") == "vi"
+
+
+def test_on_a_desktop_the_menu_and_languages_are_rows_of_links(app, live_server, page):
+    seed(app)
+    page.set_viewport_size(DESKTOP)
+    log_in_admin(page, live_server)
+    page.goto(f"{live_server}/deliveries")
+    assert not page.locator("summary", has_text="Menu").is_visible()
+    for name in ("Roster", "Audit log", "Announcements", "Bahasa Indonesia"):
+        assert page.get_by_role("link", name=name).is_visible()
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the brand
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Task inbox"
+
+
+def test_my_data_on_a_phone_shows_each_value_at_full_width(app, live_server, page):
+    seed(app)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, *FAMILY, language="en")
+    page.goto(f"{live_server}/account")
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    label = page.locator("dt", has_text="National ID or resident certificate number")
+    value = label.locator("xpath=following-sibling::dd[1]")
+    assert value.bounding_box()["width"] > 300
+    assert value.bounding_box()["height"] < 40  # one line, not a character a line
+
+
+def test_the_applications_list_keeps_dates_and_call_numbers_whole(app, live_server, page):
+    family_with_book(app, "dunpin-school", "1201")  # an approved application
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, *FAMILY)
+    page.goto(f"{live_server}/applications")
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    for label in ("收容人", "審核時間"):
+        cell = page.locator(f"td[data-label='{label}']").first
+        line = float(cell.evaluate("td => getComputedStyle(td).lineHeight").removesuffix("px"))
+        label_and_value = cell.bounding_box()["height"]
+        assert label_and_value < 2 * line + 20, label  # the label's line and one line of value
+
+
+def tall_photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (600, 2000), (200, 120, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_the_review_page_caps_the_photo_and_links_it_full_size(app, live_server, page):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id, photo=(io.BytesIO(tall_photo()), "tall.png"))
+    photo_jobs_done(app)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, staff_email("reviewer", "dunpin"), STAFF_PASSWORD, "en")
+    page.goto(f"{live_server}/tasks/{review_task(app)}")
+    photo = page.locator("img.post-photo")
+    assert photo.bounding_box()["height"] <= 0.6 * DESKTOP["height"] + 1
+    full_size = page.get_by_role("link", name="Open the photo full size")
+    assert full_size.get_attribute("href") == photo.get_attribute("src")
