@@ -25,7 +25,6 @@ from wtforms.validators import (
     Length,
     Optional,
     Regexp,
-    ValidationError,
 )
 
 from domain.accounts import Facility
@@ -36,14 +35,15 @@ from . import register_form
 from .application_fields import (
     PROOF_LABELS,
     RELATIONSHIP_CHOICES,
+    REVIEW_REASON_TEXT,
     REVIEW_REASONS,
     MultiCheckboxField,
     kept_file,
-    reason_in_languages,
     store_proofs,
 )
 from .base import Form
 from .fields import ProofFileField, chosen, strip, total_size_error
+from .review import ReviewReason
 
 
 @register_form("ApplicationTargetForm")
@@ -200,8 +200,10 @@ class ApplicationCorrectionForm(_ProofsMixin, Form):
 
 
 @register_form("ApplicationReviewForm")
-class ApplicationReviewForm(Form):
+class ApplicationReviewForm(ReviewReason, Form):
     """Approve, or reject with a reason (a template, free text, or both) and suggested steps."""
+
+    REASON_TEXTS = REVIEW_REASON_TEXT
 
     decision = RadioField(
         _l("Decision"),
@@ -218,20 +220,7 @@ class ApplicationReviewForm(Form):
         _l("Suggested steps for the family"), filters=[strip], validators=[Length(max=1000)]
     )
 
-    def validate_reason(self, field) -> None:
-        if self.decision.data == "reject" and not (field.data or self.reason_template.data):
-            raise ValidationError(_l("A rejection needs a reason."))
-
     def task_data(self) -> dict:
-        """The template as its code (each reader sees it in their language), the reviewer's
-        own words as typed; an approval keeps only the words."""
-        template = self.reason_template.data if self.decision.data == "reject" else ""
         return {
-            "review": {
-                "decision": self.decision.data,
-                "reason_code": template or "",
-                "reason": self.reason.data or "",
-                "reason_texts": reason_in_languages(template),
-                "suggested_steps": self.suggested_steps.data or "",
-            }
+            "review": {**self.review_data(), "suggested_steps": self.suggested_steps.data or ""}
         }

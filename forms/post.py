@@ -26,7 +26,6 @@ from domain.roster import active_restriction, local_today
 from domain.suspensions import active_suspension
 
 from . import register_form
-from .application_fields import reason_in_languages
 from .base import Form
 from .fields import strip
 from .post_fields import (
@@ -36,6 +35,7 @@ from .post_fields import (
     PostFileField,
     photo_refusal_message,
 )
+from .review import ReviewReason
 
 
 class GraphemeLength:
@@ -164,8 +164,10 @@ def approval_blocker(post: Post | None):
 
 
 @register_form("PostReviewForm")
-class PostReviewForm(Form):
+class PostReviewForm(ReviewReason, Form):
     """Approve, or reject with a reason (a template, free text, or both)."""
+
+    REASON_TEXTS = POST_REASON_TEXT
 
     decision = RadioField(
         _l("Decision"),
@@ -186,22 +188,8 @@ class PostReviewForm(Form):
         if field.data == "approve" and self.blocker is not None:
             raise ValidationError(self.blocker)
 
-    def validate_reason(self, field) -> None:
-        if self.decision.data == "reject" and not (field.data or self.reason_template.data):
-            raise ValidationError(_l("A rejection needs a reason."))
-
     def task_data(self) -> dict:
-        """The template as its code (each reader sees it in their language), the reviewer's
-        own words as typed; an approval keeps only the words."""
-        template = self.reason_template.data if self.decision.data == "reject" else ""
-        return {
-            "review": {
-                "decision": self.decision.data,
-                "reason_code": template or "",
-                "reason": self.reason.data or "",
-                "reason_texts": reason_in_languages(template, POST_REASON_TEXT),
-            }
-        }
+        return {"review": self.review_data()}
 
 
 @register_form("PostDeliveryForm")
