@@ -64,9 +64,7 @@ def index():
 def confirm(post_id: int):
     """Ask before recording: a delivery tells the family at once and cannot be taken back."""
     session = get_db().session
-    post = approved_post(session, current_user.facility_id, post_id)
-    if post is None:
-        abort(404)
+    post = _approved_here(session, post_id)
     if post.delivered:
         flash(str(OUTCOMES[Handover.ALREADY][0]), OUTCOMES[Handover.ALREADY][1])
         return redirect(url_for("deliveries.index"))
@@ -92,9 +90,7 @@ def today_sheets():
 def sheet(post_id: int):
     """One approved post's sheet (delivered ones too, for a reprint)."""
     session = get_db().session
-    post = approved_post(session, current_user.facility_id, post_id)
-    if post is None:
-        abort(404)
+    post = _approved_here(session, post_id)
     return sheets_response([(post, session.get(Inmate, post.inmate_id))], f"post-{post.id}.pdf")
 
 
@@ -103,9 +99,7 @@ def sheet(post_id: int):
 def delivered(post_id: int):
     """Record that the post was handed over; repeating it changes nothing."""
     session = get_db().session
-    post = approved_post(session, current_user.facility_id, post_id)
-    if post is None:
-        abort(404)
+    post = _approved_here(session, post_id)
     form = DeliveredForm()
     if not form.validate_on_submit():
         abort(400)
@@ -120,3 +114,11 @@ def delivered(post_id: int):
     message, category = OUTCOMES[outcome]
     flash(str(message), category)
     return redirect(url_for("deliveries.index"))
+
+
+def _approved_here(session, post_id: int):
+    """An approved post of the staff member's facility; 404 for anything else."""
+    post = approved_post(session, current_user.facility_id, post_id)
+    if post is None:
+        abort(404)
+    return post
