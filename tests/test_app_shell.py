@@ -3,12 +3,14 @@ transaction and the error pages."""
 
 from __future__ import annotations
 
+import re
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
-from flask import Flask, abort, request
-from flask_babel import format_datetime
+from flask import Flask, abort, request, session
+from flask_babel import format_date, format_datetime
 from flask_wtf import FlaskForm
 from sqlalchemy import text
 from wtforms import StringField
@@ -135,6 +137,30 @@ def test_an_unknown_language_is_not_found(client):
 def test_local_day_writes_the_day_as_datetimeformat_does(app, moment):
     with app.test_request_context("/"):
         assert local_day(moment) == format_datetime(moment, "yyyy-MM-dd")
+
+
+@pytest.mark.parametrize("language", ["zh_Hant", "en", "vi", "id"])
+def test_dates_are_written_one_way_in_every_language(app, language):
+    """The filters without a pattern (what templates use) write 2026-12-05 and 2026-12-05 14:30."""
+    with app.test_request_context("/"):
+        session["lang"] = language
+        assert format_date(date(2026, 12, 5)) == "2026-12-05"
+        assert format_datetime(datetime(2026, 12, 5, 6, 30, tzinfo=UTC)) == "2026-12-05 14:30"
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "webapp" / "templates"
+
+
+def test_templates_leave_the_date_pattern_to_the_shared_format():
+    """A pattern written in a template (yyyy/MM/dd) would drift from DATE_FORMAT again."""
+    written = re.compile(r"(?:date|datetime|time)format\s*\(")
+    found = [
+        f"{path.relative_to(TEMPLATES)}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if written.search(line)
+    ]
+    assert found == []
 
 
 def test_pages_carry_the_security_headers(client):

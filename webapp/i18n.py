@@ -34,6 +34,10 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 # Primary language subtags -> catalog. `in` is the withdrawn ISO 639 code for Indonesian that
 # older Android and Java systems still send.
 PRIMARY_TAGS = {"zh": "zh_Hant", "en": "en", "vi": "vi", "id": "id", "in": "id"}
+# Every date and time shown to families and staff, in every language: 2026-12-05, 2026-12-05 14:30.
+# Templates write `| dateformat` and `| datetimeformat` without a pattern, so they get these.
+DATE_FORMAT = "yyyy-MM-dd"
+DATETIME_FORMAT = "yyyy-MM-dd HH:mm"
 
 
 def language_for_tag(tag: str) -> str | None:
@@ -95,7 +99,7 @@ def wtforms_translations(language: str) -> Translations:
 
 
 def local_day(moment: datetime) -> str:
-    """The day of a moment in the page's time zone, as `datetimeformat("yyyy-MM-dd")` writes it.
+    """The day of a moment in the page's time zone, as `dateformat` (DATE_FORMAT) writes it.
 
     For lists that show two dates a row: Flask-Babel's filter looks up the locale and the time
     zone and builds a formatter on every call, four times the cost of this.
@@ -126,9 +130,11 @@ def facility_name(facility) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Bind Flask-Babel with our selector and give templates `html_lang`, the choices,
-    the `local_day` and `bpmn_label` filters and `facility_name`."""
+    """Bind Flask-Babel with our selector and date formats, and give templates `html_lang`,
+    the choices, the `local_day` and `bpmn_label` filters and `facility_name`."""
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Babel's filters, called without a pattern, use the "medium" format of its table.
+    babel.date_formats.update({"date.medium": DATE_FORMAT, "datetime.medium": DATETIME_FORMAT})
     app.add_template_filter(local_day)
     app.add_template_filter(bpmn_label)
     app.add_template_global(facility_name)

@@ -135,12 +135,12 @@ def _refusal_text(code: str, until) -> str:
     """Why posting in a book is not possible now, and from when it is (if that is known)."""
     if until is None:
         return str(REFUSAL_REASONS.get(code, code))
-    date = format_date(until, "yyyy-MM-dd")
+    date = format_date(until)
     if code == "suspended":
         return _("Suspended until %(date)s", date=date)
     if code == "restricted":
         return _("The person cannot receive posts until %(date)s.", date=date)
-    moment = format_datetime(until, "yyyy-MM-dd HH:mm")
+    moment = format_datetime(until)
     return _("One post per period: you can post again from %(date)s.", date=moment)
 
 
