@@ -6,10 +6,20 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
+from domain.accounts import Account
 from domain.audit import WITHHELD, AuditEvent
+from tests.application_support import FAMILY
 from tests.conftest import read
-from tests.post_support import decide, family_with_book, review_task, send_post, staff
+from tests.post_support import (
+    decide,
+    family_with_book,
+    review_task,
+    send_post,
+    staff,
+    staff_email,
+)
 from tests.web_support import csrf_token
+from webapp.audit.view import actor_names
 
 
 def events(app, action: str) -> list[AuditEvent]:
@@ -69,7 +79,9 @@ def test_facility_admins_search_their_facility_and_auditors_all(app):
 
     auditor = logged_in(app, "auditor@example.tw", STAFF_PASSWORD)
     assert "post.approve" in auditor.get("/audit").get_data(as_text=True)
-    assert "post.approve" not in auditor.get("/audit?action=roster.").get_data(as_text=True)
+    # The filter's choices list every action; the results, only the roster's.
+    roster_page = auditor.get("/audit?action=roster.").get_data(as_text=True)
+    assert "<code>post.approve</code>" not in roster_page
     assert staff(app, "reviewer", "dunpin").get("/audit").status_code == 404
     assert family.get("/audit").status_code == 404
 
@@ -123,3 +135,50 @@ def test_the_facility_column_follows_the_page_language(app):
     admin.get("/lang/zh_Hant")
     chinese = admin.get("/audit?action=post.").get_data(as_text=True)
     assert ">法務部矯正署敦品中學</td>" in chinese
+
+
+def _account(app, email: str) -> Account:
+    return read(app, select(Account).where(Account.email == email))[0]
+
+
+def test_the_page_names_actors_and_lists_the_fields_before_and_after(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    decide(staff(app, "reviewer", "dunpin"), review_task(app), "reject", "與家庭關懷無關")
+    reviewer = _account(app, staff_email("reviewer", "dunpin"))
+    admin = staff(app, "facility_admin", "dunpin")
+    page = admin.get("/audit?action=post.reject").get_data(as_text=True)
+    # The actor by name and role, not "account:4"; the fields as "key: value", not JSON.
+    assert reviewer.name in page and f"account:{reviewer.id}" not in page
+    assert "<dt>reason</dt><dd>與家庭關懷無關</dd>" in page
+    assert '{"' not in page and "&#34;" not in page
+    # The bookmark with the account number still filters, and the select shows the name.
+    by_actor = admin.get(f"/audit?actor={reviewer.id}").get_data(as_text=True)
+    assert f'<option value="{reviewer.id}" selected>{reviewer.name}' in by_actor
+    assert "<code>post.reject</code>" in by_actor
+    # Another facility's admin sees neither the events, their actions nor the staff.
+    other = staff(app, "facility_admin", "taichung").get("/audit").get_data(as_text=True)
+    assert reviewer.name not in other and "post.reject" not in other
+
+
+def test_a_family_actor_is_a_number_and_filters_offer_what_occurs(app):
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    decide(staff(app, "reviewer", "dunpin"), review_task(app), "approve")
+    member = _account(app, FAMILY[0])
+    page = staff(app, "facility_admin", "dunpin").get("/audit").get_data(as_text=True)
+    assert member.name not in page
+    with app.test_request_context("/"), app.extensions["db"].transaction() as session:
+        names = actor_names(session, [AuditEvent(actor_account_id=member.id)])
+    assert str(member.id) in names[member.id] and member.name not in names[member.id]
+    assert '<option value="post.approve">post.approve</option>' in page
+    assert '<option value="post">post</option>' in page
+
+
+def test_a_date_that_is_not_a_day_is_named_beside_its_field(app):
+    family_with_book(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    page = admin.get("/audit?from=2026-13-45&to=2026-12-05").get_data(as_text=True)
+    assert 'type="date" id="from"' in page and 'id="from-error"' in page
+    assert 'id="to-error"' not in page and 'value="2026-12-05"' in page
+    assert 'id="from-error"' not in admin.get("/audit?from=2026-12-01").get_data(as_text=True)

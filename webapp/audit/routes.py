@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from domain.accounts import Facility
-from domain.audit import PAGE_SIZE, AuditQuery, search
+from domain.audit import PAGE_SIZE, AuditEvent, AuditQuery, search
 from domain.roster import TAIPEI
 
 from ..access import staff_only
@@ -18,6 +19,7 @@ from ..extensions import get_db
 from ..i18n import facility_name
 from ..main.navigation import add_nav_item
 from . import bp
+from .view import actor_names, distinct_values, staff_choices
 
 READERS = ("facility_admin", "auditor")
 
@@ -41,10 +43,19 @@ def query_from_request() -> AuditQuery:
         actor_account_id=int(actor) if actor.isdigit() else None,
         object_type=args.get("object_type", "").strip(),
         object_id=args.get("object_id", "").strip(),
-        since=_day(args.get("from")),
-        until=_day(args.get("to"), next_day=True),
+        since=_day(args.get("from", "").strip()),
+        until=_day(args.get("to", "").strip(), next_day=True),
         page=max(1, args.get("page", 1, type=int)),
     )
+
+
+def date_errors() -> dict[str, str]:
+    """A message for each date field that holds something other than a day (it is not applied)."""
+    return {
+        name: _("Enter a date as YYYY-MM-DD, e.g. 2026-12-05.")
+        for name in ("from", "to")
+        if request.args.get(name, "").strip() and _day(request.args[name].strip()) is None
+    }
 
 
 @bp.route("/audit")
@@ -55,14 +66,20 @@ def audit_log():
     q = query_from_request()
     events, total = search(session, q)
     facilities = {f.id: facility_name(f) for f in session.scalars(select(Facility))}
+    args = request.args
     return render_template(
         "audit/index.html",
         events=events,
         total=total,
         q=q,
-        args=request.args,
+        args=args,
+        errors=date_errors(),
         pages=max(1, -(-total // PAGE_SIZE)),
         facilities=facilities,
+        actors=actor_names(session, events),
+        actions=distinct_values(session, AuditEvent.action, q.facility_id, q.action),
+        object_types=distinct_values(session, AuditEvent.object_type, q.facility_id, q.object_type),
+        staff=staff_choices(session, q.facility_id, args.get("actor", "").strip()),
     )
 
 
