@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import io
 
-from tests.application_support import STAFF_PASSWORD
+from tests.application_support import (
+    FAMILY,
+    STAFF_PASSWORD,
+    apply,
+    logged_in,
+    open_tasks,
+    png,
+    seed,
+)
 from tests.browser.test_layout import DESKTOP, PAGE_WIDTH, PHONE, SUBMIT, log_in, tall_photo
 from tests.post_support import (
     family_with_book,
@@ -58,3 +66,21 @@ def test_the_reason_fields_show_only_when_rejecting(app, live_server, page):
     page.wait_for_selector(".field-error")
     assert page.locator("#reason").is_visible()
     assert page.get_by_label("Reject").is_checked()
+
+
+def test_the_application_review_has_its_decision_in_the_first_screen(app, live_server, page):
+    seed(app)
+    proofs = {
+        "id_document": (tall_photo(), "id.png"),
+        "relationship_proof": (png((0, 90, 0)), "hh.png"),
+    }
+    assert apply(logged_in(app, *FAMILY), "dunpin-school", "1201", "parent", proofs)
+    [task] = open_tasks(app, lane="Reviewer")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, staff_email("reviewer", "dunpin"), STAFF_PASSWORD, "en")
+    page.goto(f"{live_server}/tasks/{task.task_guid}")
+    box = page.locator(SUBMIT).bounding_box()
+    assert box["y"] + box["height"] <= DESKTOP["height"]
+    assert not page.locator("#reason").is_visible()
+    page.get_by_label("Reject").check()
+    assert page.locator("#reason").is_visible()
