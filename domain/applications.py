@@ -114,6 +114,11 @@ class ContactBook(Base):
     active_inmate_id: Mapped[int | None] = mapped_column(Integer, unique=True)
 
 
+def book_relationship(session: Session, book: ContactBook) -> str:
+    """The family's relationship to the person (a code), from the application behind the book."""
+    return session.get(Application, book.application_id).relationship
+
+
 def applications_of(session: Session, account_id: int) -> list[Application]:
     """A family's applications, newest first."""
     return list(

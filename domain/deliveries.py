@@ -17,7 +17,7 @@ from workflows.actors import Actor
 from workflows.models import HumanTask, InstanceStatus, TaskStatus
 
 from .accounts import Account, Facility
-from .applications import Application, ContactBook
+from .applications import ContactBook, book_relationship
 from .delivery_sheets import Sheet
 from .files import StoredFile, read_or_none
 from .posts import Post, PostStatus
@@ -108,7 +108,6 @@ def sheet_for(session: Session, post: Post, inmate: Inmate, storage_dir: Path) -
     facility = session.get(Facility, post.facility_id)
     sender = session.get(Account, post.account_id)
     book = session.get(ContactBook, post.book_id)
-    application = session.get(Application, book.application_id)
     photo = session.get(StoredFile, post.photo_file_id) if post.photo_file_id else None
     attachment = (
         session.get(StoredFile, post.attachment_file_id) if post.attachment_file_id else None
@@ -119,7 +118,7 @@ def sheet_for(session: Session, post: Post, inmate: Inmate, storage_dir: Path) -
         person_name=inmate.name,
         date=post.submitted_at.astimezone(TAIPEI).strftime("%Y-%m-%d"),
         sender_name=sender.name,
-        relationship=application.relationship,
+        relationship=book_relationship(session, book),
         title=post.title,
         body=post.body,
         photo=read_or_none(photo, storage_dir),

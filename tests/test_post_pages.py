@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from domain.applications import Application, ContactBook
 from domain.roster import Inmate, Restriction
 from tests.application_support import field_error
 from tests.conftest import read
@@ -84,6 +85,19 @@ def test_the_reviewer_sees_the_rejections_toward_a_suspension(app):
     send_post(family, book_id)
     page = reviewer.get(f"/tasks/{review_task(app)}").get_data(as_text=True)
     assert "目前 2 次 / 門檻 3 次" in page  # Dunpin: suspended at 3 rejections
+
+
+def test_the_reviewer_sees_the_familys_relationship_from_the_application(app):
+    family, book_id = family_with_book(app)
+    database = app.extensions["db"]
+    with database.transaction() as session:  # the book's application, as the family filed it
+        book = session.get(ContactBook, book_id)
+        session.get(Application, book.application_id).relationship = "sibling"
+    database.remove()
+    send_post(family, book_id)
+    reviewer = staff(app, "reviewer", "dunpin")
+    page = reviewer.get(f"/tasks/{review_task(app)}").get_data(as_text=True)
+    assert re.search(r"<dt>關係</dt><dd>兄弟姊妹</dd>", page)
 
 
 def test_a_title_longer_than_the_column_is_refused_beside_the_field(app):

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from domain.accounts import Account, Facility
-from domain.applications import ContactBook
+from domain.applications import ContactBook, book_relationship
 from domain.posts import Post, character_count, rejections_since
 from domain.roster import Inmate, Restriction
 from domain.suspensions import active_suspension, last_lifted_at
@@ -53,6 +53,7 @@ def review_context(session, row, task_data: dict) -> dict:
         "inmate": session.get(Inmate, post.inmate_id),
         "facility": session.get(Facility, post.facility_id),
         "book": book,
+        "relationship": book_relationship(session, book),
         "history": history,
         # Counted as the suspension counts them: at the facility, since the last suspension.
         "rejections": rejections_since(
