@@ -91,8 +91,22 @@ def test_create_user_refuses_bad_requests(app):
 
 
 def test_workflows_tick_and_incidents(app):
-    assert "advanced 0 instance(s)" in run(app, "workflows", "tick").output
+    result = run(app, "workflows", "tick")
+    assert result.exit_code == 0 and "advanced 0 instance(s)" in result.output
     assert "no incidents" in run(app, "workflows", "incidents").output
+
+
+def test_a_tick_run_from_cron_fails_when_a_job_failed(app, monkeypatch):
+    """Its other jobs still ran; the exit status lets the scheduler's alert see the failure."""
+    import webapp.ticking
+
+    def broken(_session):
+        raise RuntimeError("outbox unreachable")
+
+    monkeypatch.setattr(webapp.ticking, "sweep_outbox", broken)
+    result = run(app, "workflows", "tick")
+    assert result.exit_code != 0
+    assert "advanced 0 instance(s)" in result.output and "outbox" in result.output
 
 
 def test_start_up_with_a_broken_bpmn_folder_keeps_serving_the_last_good_version(

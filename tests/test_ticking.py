@@ -23,7 +23,7 @@ def test_failing_timers_do_not_stop_the_other_jobs(app, monkeypatch, caplog):
     monkeypatch.setattr(app.extensions["engine"], "tick", fail)
     for name in ("sweep_outbox", "sweep_photo_jobs", "expire_proofs", "send_review_digests"):
         monkeypatch.setattr(ticking, name, lambda *_a, name=name: ran.append(name) or 0)
-    assert ticking.tick_once(app) == ([], 0)
+    assert ticking.tick_once(app) == ([], 0, ["timers"])
     assert ran == ["sweep_outbox", "sweep_photo_jobs", "expire_proofs", "send_review_digests"]
     assert "tick job timers failed (RuntimeError)" in caplog.text
     assert "王小明" not in caplog.text and "A123456789" not in caplog.text
@@ -34,7 +34,8 @@ def test_a_failing_job_keeps_the_timers_step(app, client, monkeypatch, caplog):
     register(client)
     clock.advance(timedelta(minutes=11))  # the verification link's 10 minutes are up
     monkeypatch.setattr(ticking, "sweep_outbox", fail)
-    advanced, _swept = ticking.tick_once(app)
+    advanced, _swept, failed = ticking.tick_once(app)
+    assert failed == ["outbox"]
     assert len(advanced) == 1
     [account] = read(app, select(Account))
     assert account.verification_nonce is None  # the link expired, committed

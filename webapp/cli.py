@@ -154,9 +154,14 @@ def workflows_tick(every: int) -> None:
     from .ticking import tick_once
 
     while True:
-        advanced, swept = tick_once(current_app)
-        click.echo(f"advanced {len(advanced)} instance(s), re-sent {swept} notification(s)")
+        tick = tick_once(current_app)
+        click.echo(
+            f"advanced {len(tick.advanced)} instance(s), re-sent {tick.swept} notification(s)"
+        )
         if every <= 0:
+            # Run from cron: a failed job makes the run fail, so the scheduler's alert sees it.
+            if tick.failed:
+                raise click.ClickException(f"failed: {', '.join(tick.failed)} (see the log)")
             return
         time.sleep(every)
 

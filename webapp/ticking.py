@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import NamedTuple
 
 from flask import Flask
 
@@ -23,10 +24,19 @@ log = logging.getLogger(__name__)
 RETENTION_PROCESS = "proof_retention"
 
 
-def tick_once(app: Flask) -> tuple[list[int], int]:
+class Tick(NamedTuple):
+    """What one tick did: instances advanced, messages re-sent, and the jobs that failed."""
+
+    advanced: list[int]
+    swept: int
+    failed: list[str]
+
+
+def tick_once(app: Flask) -> Tick:
     """Advance due instances, sweep the outbox and photo jobs, erase expired proofs and queue due
-    digests; returns the advanced instance ids and how many messages were re-sent."""
+    digests."""
     db, engine = app.extensions["db"], app.extensions["engine"]
+    failed: list[str] = []
     storage_dir = storage_dir_for(app.extensions["settings"].instance_path)
 
     def retention_days(session, code: str) -> int:
@@ -40,6 +50,7 @@ def tick_once(app: Flask) -> tuple[list[int], int]:
         except Exception as exc:  # the next tick retries it; the other jobs still run
             # The job's name and the error's type only: messages may quote personal data.
             log.error("tick job %s failed (%s)", name, type(exc).__name__)
+            failed.append(name)
             return default
         finally:
             db.remove()
@@ -52,4 +63,4 @@ def tick_once(app: Flask) -> tuple[list[int], int]:
         0,
     )
     run("review digests", lambda s: send_review_digests(s, clock.now()), 0)
-    return advanced, swept
+    return Tick(advanced, swept, failed)

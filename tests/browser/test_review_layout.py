@@ -82,5 +82,6 @@ def test_the_application_review_has_its_decision_in_the_first_screen(app, live_s
     box = page.locator(SUBMIT).bounding_box()
     assert box["y"] + box["height"] <= DESKTOP["height"]
     assert not page.locator("#reason").is_visible()
+    assert not page.locator("#suggested_steps").is_visible()
     page.get_by_label("Reject").check()
-    assert page.locator("#reason").is_visible()
+    assert page.locator("#reason").is_visible() and page.locator("#suggested_steps").is_visible()
