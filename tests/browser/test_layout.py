@@ -4,34 +4,21 @@ decision."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image
 
 from tests.application_support import FAMILY, STAFF_PASSWORD, seed
+from tests.browser.browser_support import (
+    DESKTOP,
+    PAGE_WIDTH,
+    PHONE,
+    log_in,
+    open_review,
+)
 from tests.post_support import (
     approved_post,
     family_with_book,
-    photo_jobs_done,
-    review_task,
-    send_post,
     staff_email,
 )
-
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-SUBMIT = "form.form button[type=submit]"  # not the header's log-out button
-PAGE_WIDTH = "document.documentElement.scrollWidth"
-
-
-def log_in(page, base: str, email: str, password: str, language: str = "zh_Hant") -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.click(SUBMIT)
-    page.wait_for_url(f"{base}/")
-    page.goto(f"{base}/lang/{language}?next=/")
 
 
 def log_in_admin(page, base: str, language: str = "en") -> None:
@@ -133,19 +120,8 @@ def test_the_applications_list_keeps_dates_and_call_numbers_whole(app, live_serv
         assert label_and_value < 2 * line + 20, label  # the label's line and one line of value
 
 
-def tall_photo() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (600, 2000), (200, 120, 60)).save(out, format="PNG")
-    return out.getvalue()
-
-
 def test_the_review_page_caps_the_photo_and_links_it_full_size(app, live_server, page):
-    family, book_id = family_with_book(app)
-    send_post(family, book_id, photo=(io.BytesIO(tall_photo()), "tall.png"))
-    photo_jobs_done(app)
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server, staff_email("reviewer", "dunpin"), STAFF_PASSWORD, "en")
-    page.goto(f"{live_server}/tasks/{review_task(app)}")
+    open_review(app, live_server, page, DESKTOP)
     photo = page.locator("img.post-photo")
     assert photo.bounding_box()["height"] <= 0.6 * DESKTOP["height"] + 1
     full_size = page.get_by_role("link", name="Open the photo full size")

@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 from domain.posts import character_count
-from tests.application_support import FAMILY
+from tests.browser.browser_support import SUBMIT, log_in
 from tests.post_support import family_with_book, posts, start_post
 
 FAMILY_EMOJI = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one character to a person
 ACCENTED = "e\u0301"  # e + combining acute: one character
-SUBMIT = "form.form button[type=submit]"  # not the header's log-out button
-
-
-def log_in(page, base: str) -> None:
-    page.goto(f"{base}/login")
-    page.fill("#email", FAMILY[0])
-    page.fill("#password", FAMILY[1])
-    page.click(SUBMIT)
-    page.wait_for_url(f"{base}/")
 
 
 def test_the_counter_and_the_server_agree(app, live_server, page):

@@ -3,8 +3,6 @@ a phone one column without sideways scrolling; the reason fields only once "Reje
 
 from __future__ import annotations
 
-import io
-
 from tests.application_support import (
     FAMILY,
     STAFF_PASSWORD,
@@ -14,23 +12,18 @@ from tests.application_support import (
     png,
     seed,
 )
-from tests.browser.test_layout import DESKTOP, PAGE_WIDTH, PHONE, SUBMIT, log_in, tall_photo
+from tests.browser.browser_support import (
+    DESKTOP,
+    PAGE_WIDTH,
+    PHONE,
+    SUBMIT,
+    log_in,
+    open_review,
+    tall_photo,
+)
 from tests.post_support import (
-    family_with_book,
-    photo_jobs_done,
-    review_task,
-    send_post,
     staff_email,
 )
-
-
-def open_review(app, live_server, page, viewport) -> None:
-    family, book_id = family_with_book(app)
-    send_post(family, book_id, photo=(io.BytesIO(tall_photo()), "tall.png"))
-    photo_jobs_done(app)
-    page.set_viewport_size(viewport)
-    log_in(page, live_server, staff_email("reviewer", "dunpin"), STAFF_PASSWORD, "en")
-    page.goto(f"{live_server}/tasks/{review_task(app)}")
 
 
 def test_on_a_desktop_the_decision_is_beside_the_post_and_stays_in_view(app, live_server, page):

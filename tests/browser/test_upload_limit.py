@@ -9,7 +9,7 @@ from PIL import Image
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.browser.test_post_counter import SUBMIT, log_in
+from tests.browser.browser_support import SUBMIT, log_in
 from tests.post_support import family_with_book, posts, start_post
 
 MB = 1024 * 1024
