@@ -83,7 +83,7 @@ def collect(session: Session, account: Account) -> dict[str, list[dict] | dict]:
                 select(ApplicationDocument).where(ApplicationDocument.application_id.in_(app_ids)),
             )
         ],
-        "posts": [row_dict(p, frozenset({"decided_by"})) for p in posts],
+        "posts": [row_dict(p, frozenset({"decided_by", "delivered_by"})) for p in posts],
         "inmate_replies": [
             row_dict(r, frozenset({"entered_by"}))
             for r in _all(

@@ -236,10 +236,12 @@ def decide_post(post_id: int, review: dict, policy: dict) -> dict:
 
 @operation
 def mark_delivered(post_id: int, delivery: dict) -> None:
-    """The post reached the person: 已送達 with the time, and the family is told."""
+    """The post reached the person: 已送達 with the time and who recorded it (a staff account;
+    None for the facility's feed), and the family is told."""
     ctx = context()
     row = ctx.session.get(Post, post_id)
     row.delivered_at, row.delivered_via = ctx.now, delivery.get("via", "staff")
+    row.delivered_by = ctx.actor.account_id
     record_step("post.deliver", "post", row.id, row.facility_id, after=delivery)
     when = ctx.now.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
     _notify_family(row, "post_delivered", when=when)

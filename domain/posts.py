@@ -82,6 +82,9 @@ class Post(Base):
     reason_code: Mapped[str] = mapped_column(String(40), default="", server_default="")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_via: Mapped[str] = mapped_column(String(20), default="")
+    # The staff account that recorded the delivery; None when the facility's feed did (its
+    # `delivered_via` says so) and for posts delivered before this was kept.
+    delivered_by: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     instance_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     @property

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import io
+import json
+import zipfile
 from datetime import UTC, datetime, timedelta
 
-from domain.posts import PostStatus
+from sqlalchemy import select
+
+from domain.accounts import Account
+from domain.posts import Post, PostStatus
 from tests.application_support import open_tasks, png
+from tests.conftest import read
 from tests.post_support import (
     approved_post,
     family_with_book,
@@ -14,6 +20,7 @@ from tests.post_support import (
     posts,
     send_post,
     staff,
+    staff_email,
 )
 from tests.web_support import csrf_token
 from workflows import clock
@@ -141,6 +148,37 @@ def test_recently_delivered_lists_the_last_seven_days_newest_first(app):
     admin.get("/lang/en")
     recent = section(admin.get("/deliveries").get_data(as_text=True), "recent")
     assert "新的一封" not in recent and "No post was delivered in the last 7 days." in recent
+
+
+def test_the_recent_list_names_the_staff_member_who_recorded_it_and_the_family_never(app):
+    family, post = approved_post(app, title="家裡一切都好")
+    admin = staff(app, "facility_admin", "dunpin")
+    mark(admin, post.id)
+    [admin_id] = read(
+        app, select(Account.id).where(Account.email == staff_email("facility_admin", "dunpin"))
+    )
+    [post] = posts(app)
+    assert post.delivered_by == admin_id and post.delivered_via == "staff"
+    recent = section(admin.get("/deliveries").get_data(as_text=True), "recent")
+    assert "送達者" in recent and "劉美玲（機關管理者）" in recent
+    # The family sees that it was delivered, never by whom: not on its posts, not in its data.
+    approved_tab = family.get("/posts?tab=approved").get_data(as_text=True)
+    assert "已送達" in approved_tab and "劉美玲" not in approved_tab
+    assert "劉美玲" not in family.get("/account").get_data(as_text=True)
+    archive = zipfile.ZipFile(io.BytesIO(family.get("/account/export", buffered=True).data))
+    [exported] = json.loads(archive.read("data.json"))["posts"]
+    assert exported["delivered_at"] and "delivered_by" not in exported
+
+
+def test_a_delivery_recorded_before_its_recorder_was_kept_names_nobody(app):
+    _family, post = approved_post(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    mark(admin, post.id)
+    with app.extensions["db"].transaction() as session:
+        session.get(Post, post.id).delivered_by = None  # as migration 0016 leaves older rows
+    app.extensions["db"].remove()
+    recent = section(admin.get("/deliveries").get_data(as_text=True), "recent")
+    assert "劉美玲" not in recent and "API" not in recent and "—" in recent
 
 
 def test_marking_needs_the_form_token(app):

@@ -112,6 +112,9 @@ def test_ack_delivers_once_and_a_repeat_changes_nothing(app, client, mailbox):
     assert first.get_json()["delivered_via"] == "feed"
     [post] = posts(app)
     assert post.delivered_at is not None and post.delivered_via == "feed"
+    assert post.delivered_by is None  # no staff member: the feed recorded it
+    recent = staff(app, "facility_admin", "dunpin").get("/deliveries").get_data(as_text=True)
+    assert "送達系統（API）" in recent.split('<section id="recent"', 1)[1]
     assert open_tasks(app, bpmn_id="deliver") == []
     [history] = read(app, select(TaskHistory).where(TaskHistory.bpmn_id == "deliver"))
     assert history.actor.startswith("api-token:")

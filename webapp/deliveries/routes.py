@@ -27,6 +27,7 @@ from workflows import TaskAlreadyCompleted, TaskNotFound, clock
 from ..access import staff_only
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
+from ..inbox.staff import names
 from . import bp
 from .sheets import sheets_response
 
@@ -52,11 +53,14 @@ OUTCOMES = {
 @staff_only(FACILITY_ADMIN)
 def index():
     """Approved posts of the admin's facility not yet delivered, oldest approval first, then
-    those delivered in the last seven days, newest first."""
+    those delivered in the last seven days, newest first, with who recorded each."""
     session = get_db().session
     pending = awaiting_delivery(session, current_user.facility_id)
     recent = recently_delivered(session, current_user.facility_id, clock.now() - RECENT)
-    return render_template("deliveries/index.html", pending=pending, recent=recent)
+    deliverers = names(session, {post.delivered_by for post, _inmate in recent} - {None})
+    return render_template(
+        "deliveries/index.html", pending=pending, recent=recent, deliverers=deliverers
+    )
 
 
 @bp.get("/deliveries/<int:post_id>/delivered")
