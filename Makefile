@@ -71,7 +71,7 @@ babel-compile: $(STAMP)
 
 # Collect the strings to translate, then merge them into every catalog (zh_Hant, en, vi, id).
 babel-extract: $(STAMP)
-	$(BIN)/pybabel -q extract -F webapp/babel.cfg -k _l -k lazy_gettext \
+	$(BIN)/pybabel -q extract -F webapp/babel.cfg -k _l -k lazy_gettext -k N_ \
 		--add-location=file --sort-by-file --project=familybook \
 		-o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) \

@@ -23,6 +23,8 @@ from workflows.actors import Actor
 from workflows.clock import clock
 from workflows.db import Base, UTCDateTime
 
+from .audit_catalog import check
+
 PAGE_SIZE = 50
 # What the log shows instead of the value of a personal field: that it was set or changed.
 WITHHELD = "[withheld]"
@@ -103,7 +105,9 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Add one event to the log in the caller's transaction (it commits with the change)."""
+    """Add one event to the log in the caller's transaction (it commits with the change).
+    The action and object type must be in `domain.audit_catalog` (ValueError otherwise)."""
+    check(action, object_type)
     event = AuditEvent(
         at=clock.now(),
         actor=actor.label,

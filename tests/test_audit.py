@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
-from domain.accounts import Account
-from domain.audit import WITHHELD, AuditEvent
+from domain.accounts import Account, Facility
+from domain.audit import COMMAND_LINE, WITHHELD, AuditEvent, record
+from domain.audit_catalog import ACTIONS, OBJECT_TYPES
 from tests.application_support import FAMILY
 from tests.conftest import read
 from tests.post_support import (
@@ -20,6 +21,7 @@ from tests.post_support import (
 )
 from tests.web_support import csrf_token
 from webapp.audit.view import actor_names
+from workflows.clock import clock
 
 
 def events(app, action: str) -> list[AuditEvent]:
@@ -171,8 +173,8 @@ def test_a_family_actor_is_a_number_and_filters_offer_what_occurs(app):
     with app.test_request_context("/"), app.extensions["db"].transaction() as session:
         names = actor_names(session, [AuditEvent(actor_account_id=member.id)])
     assert str(member.id) in names[member.id] and member.name not in names[member.id]
-    assert '<option value="post.approve">post.approve</option>' in page
-    assert '<option value="post">post</option>' in page
+    assert '<option value="post.approve">家庭聯絡簿審核通過</option>' in page
+    assert '<option value="post">家庭聯絡簿</option>' in page
 
 
 def test_a_date_that_is_not_a_day_is_named_beside_its_field(app):
@@ -182,3 +184,58 @@ def test_a_date_that_is_not_a_day_is_named_beside_its_field(app):
     assert 'type="date" id="from"' in page and 'id="from-error"' in page
     assert 'id="to-error"' not in page and 'value="2026-12-05"' in page
     assert 'id="from-error"' not in admin.get("/audit?from=2026-12-01").get_data(as_text=True)
+
+
+def test_recording_an_action_or_object_type_the_catalog_does_not_name_fails(app):
+    with app.extensions["db"].transaction() as session:
+        with pytest.raises(ValueError, match="visit.book"):
+            record(session, COMMAND_LINE, "visit.book", "post")
+        with pytest.raises(ValueError, match="visit"):
+            record(session, COMMAND_LINE, "post.approve", "visit")
+        assert record(session, COMMAND_LINE, "post.approve", "post").action == "post.approve"
+    assert set(ACTIONS) >= {"post.approve", "post.reject", "post.deliver", "roster.transfer"}
+    assert "inmate_reply" in OBJECT_TYPES
+
+
+def _logged_before(app, facility: str, *codes: tuple[str, str]) -> None:
+    """Events as older versions wrote them, bypassing `record` (whose catalog may refuse them)."""
+    with app.extensions["db"].transaction() as session:
+        facility_id = session.scalar(select(Facility.id).where(Facility.code == facility))
+        for action, object_type in codes:
+            event = AuditEvent(at=clock.now(), actor="system", facility_id=facility_id)
+            event.action, event.object_type, event.object_id = action, object_type, "7"
+            session.add(event)
+
+
+def test_the_log_shows_actions_and_objects_by_label_with_their_codes(app):
+    family_with_book(app)
+    _logged_before(app, "dunpin-school", ("application.approve", "application"))
+    _logged_before(app, "dunpin-school", ("post.deliver", "post"))
+    admin = staff(app, "facility_admin", "dunpin")
+    page = admin.get("/audit").get_data(as_text=True)
+    assert "家庭聯絡簿已送達<br><small><code>post.deliver</code></small>" in page
+    assert "家庭聯絡簿 7<br><small><code>post</code></small>" in page
+    # The choices are in the order of their labels (家… before 服…), not of their codes.
+    delivered = page.index('<option value="post.deliver">家庭聯絡簿已送達</option>')
+    approved = page.index('<option value="application.approve">服務項目申請審核通過</option>')
+    assert delivered < approved
+    # A bookmarked prefix is still a choice, selected, and filters by it.
+    by_prefix = admin.get("/audit?action=post.").get_data(as_text=True)
+    assert '<option value="post." selected>post.</option>' in by_prefix
+    assert "<code>post.deliver</code>" in by_prefix
+    assert "<code>application.approve</code>" not in by_prefix
+    admin.get("/lang/en")
+    english = admin.get("/audit").get_data(as_text=True)
+    assert "Post delivered<br><small><code>post.deliver</code></small>" in english
+    assert '<option value="application">Service application</option>' in english
+
+
+def test_an_older_code_the_catalog_does_not_know_shows_as_it_is(app):
+    family_with_book(app)
+    _logged_before(app, "dunpin-school", ("visit.book", "visit"))
+    page = staff(app, "facility_admin", "dunpin").get("/audit?action=visit.book")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<code>visit.book</code>" in text and "<code>visit</code> 7" in text
+    assert '<option value="visit.book" selected>visit.book</option>' in text
+    assert '<option value="visit">visit</option>' in text

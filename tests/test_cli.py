@@ -21,6 +21,13 @@ def test_bpmn_validate_passes_on_the_shipped_processes(app):
     assert result.exit_code == 0 and "registration" in result.output
 
 
+def test_bpmn_deploy_is_recorded_in_the_audit_log(app):
+    result = run(app, "bpmn", "deploy")
+    assert result.exit_code == 0, result.output
+    [event] = read(app, select(AuditEvent).where(AuditEvent.action == "bpmn.deploy"))
+    assert event.object_type == "process_version" and "registration" in event.after["processes"]
+
+
 def test_bpmn_validate_names_file_element_and_reason(app, tmp_path):
     folder = tmp_path / "bpmn"
     shutil.copytree(app.extensions["settings"].bpmn_dir, folder)

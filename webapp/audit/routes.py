@@ -19,7 +19,7 @@ from ..extensions import get_db
 from ..i18n import facility_name
 from ..main.navigation import add_nav_item
 from . import bp
-from .view import actor_names, distinct_values, staff_choices
+from .view import action_label, actor_names, distinct_values, object_label, staff_choices
 
 READERS = ("facility_admin", "auditor")
 
@@ -77,8 +77,12 @@ def audit_log():
         pages=max(1, -(-total // PAGE_SIZE)),
         facilities=facilities,
         actors=actor_names(session, events),
-        actions=distinct_values(session, AuditEvent.action, q.facility_id, q.action),
-        object_types=distinct_values(session, AuditEvent.object_type, q.facility_id, q.object_type),
+        actions=distinct_values(session, AuditEvent.action, q.facility_id, q.action, action_label),
+        object_types=distinct_values(
+            session, AuditEvent.object_type, q.facility_id, q.object_type, object_label
+        ),
+        action_label=action_label,
+        object_label=object_label,
         staff=staff_choices(session, q.facility_id, args.get("actor", "").strip()),
     )
 

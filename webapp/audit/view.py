@@ -3,12 +3,15 @@ names. Everything is limited to the reader's facility, as the search is."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.accounts import STAFF_ROLES, Account
 from domain.audit import AuditEvent
+from domain.audit_catalog import ACTIONS, OBJECT_TYPES
 
 from ..roles import staff_label
 
@@ -18,17 +21,27 @@ def _scoped(query, facility_id: int | None, column):
     return query if facility_id is None else query.where(column == facility_id)
 
 
+def action_label(code: str) -> str:
+    """The action in the reader's language; a code the catalog does not know, as it is."""
+    return _(ACTIONS[code]) if code in ACTIONS else code
+
+
+def object_label(code: str) -> str:
+    """The object type in the reader's language; a code the catalog does not know, as it is."""
+    return _(OBJECT_TYPES[code]) if code in OBJECT_TYPES else code
+
+
 def distinct_values(
-    session: Session, column, facility_id: int | None, current: str
+    session: Session, column, facility_id: int | None, current: str, label: Callable[[str], str]
 ) -> list[tuple[str, str]]:
-    """The values of an event column that occur in the reader's part of the log, sorted; the value
-    asked for is kept among them (a bookmarked prefix such as "post." stays selectable).
-    Pairs of (value, label); the codes are their own labels (they have no translations yet)."""
+    """(code, label) of the values of an event column that occur in the reader's part of the
+    log, sorted by label; the value asked for is kept among them (a bookmarked prefix such as
+    "post." stays selectable). A code without a label (an older row's) is its own label."""
     query = _scoped(select(column).distinct(), facility_id, AuditEvent.facility_id)
     values = {v for v in session.scalars(query) if v}
     if current:
         values.add(current)
-    return [(value, value) for value in sorted(values)]
+    return sorted(((value, label(value)) for value in values), key=lambda pair: (pair[1], pair[0]))
 
 
 def staff_choices(session: Session, facility_id: int | None, current: str) -> list[tuple[str, str]]:
