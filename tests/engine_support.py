@@ -42,6 +42,11 @@ def make_registry(switch: Switch) -> OperationRegistry:
         context().correlate(message=message)
 
     @registry.register
+    def spawn_review(message: str) -> None:  # rows and instance columns a step writes
+        context().start_process("test_review", {"max_chars": 100}, facility_id=1)
+        context().set_subject("spawned", message)
+
+    @registry.register
     def note_seen(message: str) -> None:
         if switch.broken:  # a row that cannot be written: the flush after the script fails
             context().session.add(TaskHistory())

@@ -36,18 +36,23 @@ def test_a_script_leaving_unstorable_data_is_an_incident_at_that_script(db):
     assert json.loads(instance.state)  # the state written is the one before the script
 
 
-def test_unstorable_data_made_in_place_keeps_the_last_saved_state(db):
+def test_unstorable_data_made_in_place_keeps_the_last_saved_state_and_undoes_the_step(db):
     session = db.session
     engine = make_engine(session)
     instance = engine.start(session, "test_in_place", FAMILY, {"bag": [], "early": False})
     [compose] = open_tasks(session, instance)
     saved_state = instance.state
+    session.commit()
     engine.complete(session, compose.task_guid, FAMILY, {"message": "x"})
     assert instance.status == InstanceStatus.INCIDENT
     assert instance.incident_element == "p_fill"
     assert instance.state == saved_state
     assert [t.id for t in open_tasks(session, instance)] == [compose.id]
     session.commit()
+    # What the step wrote before the state failed went with it: a retry would write it again.
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(ProcessInstance)) == 1
+    assert instance.subject_key is None
 
 
 def test_a_new_instance_whose_first_step_cannot_be_stored_keeps_its_start(db):

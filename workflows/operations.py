@@ -93,13 +93,20 @@ class OperationContext:
 
     def restore(self, snapshot: dict) -> None:
         """Put back what a failed step set (its savepoint's rollback does not see them)."""
-        self._set(**snapshot)
+        set_fields(self.instance, snapshot)
 
     def _set(self, **values) -> None:
-        # Recorded as the row's state, not as changes to flush: the step's save writes every
-        # column of the instance in its one UPDATE, so a flush in between would only add one.
-        for key, value in values.items():
-            set_committed_value(self.instance, key, value)
+        set_fields(self.instance, values)
+
+
+def set_fields(instance: ProcessInstance, values: dict) -> None:
+    """Set instance columns as operations do (or put back a snapshot of them).
+
+    Recorded as the row's state, not as changes to flush: the step's save writes every column
+    of the instance in its one UPDATE, so a flush in between would only add one.
+    """
+    for key, value in values.items():
+        set_committed_value(instance, key, value)
 
 
 def correlation_key(keys: dict) -> str:

@@ -3,7 +3,8 @@
 Each script-running task gets a SAVEPOINT, so a failing operation leaves no half-written rows
 while the tasks that ran before it keep theirs; the instance is then saved in ERROR state and
 marked as an incident, never left to stall silently. Any exception counts (see incidents.py),
-and so does a state that cannot be written.
+and so does a state that cannot be written: then every write of the step is undone with it,
+because the first writing task's savepoint stays open until the save (the others nest in it).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from .cancellation import ERASED_DATA, ERASED_STATE, erase_history
 from .clock import clock
 from .incidents import DELIBERATE, incident, step_error, unstorable_element
 from .models import InstanceStatus, ProcessInstance
-from .operations import OperationContext, running
+from .operations import OperationContext, running, set_fields
 from .projection import next_timer_at, reconcile
 from .serializer import InstanceSerializer
 from .versions import VersionStore
@@ -31,6 +32,10 @@ LOADED_KEY = "familybook.loaded_workflows"
 # session.info key: task guid -> (transaction, task row, instance, open rows) read by the
 # engine's task_for; any save forgets them all (the open rows may have changed).
 READ_KEY = "familybook.read_tasks"
+# session.info key: instance id -> (savepoint, operation snapshot) of the step under way: the
+# savepoint of its first task that writes, released by save(), or rolled back there when the
+# state the step reached cannot be stored (so a retry does not write the step's rows twice).
+STEP_KEY = "familybook.step_savepoints"
 
 
 def _writes_data(task) -> bool:
@@ -125,7 +130,14 @@ class InstanceRunner:
         def after(task):
             nonlocal savepoint, current
             if savepoint is not None:
-                savepoint.commit()  # flushes the task's writes: a failure is still this task's
+                if _open_step(ctx.session, ctx.instance.id) is None:
+                    ctx.session.flush()  # the task's writes: a failure is still this task's
+                    ctx.session.info.setdefault(STEP_KEY, {})[ctx.instance.id] = (
+                        savepoint,
+                        snapshot,
+                    )
+                else:
+                    savepoint.commit()  # flushes the task's writes (see above)
                 savepoint = None
             current = None
 
@@ -168,11 +180,17 @@ class InstanceRunner:
         erase = forgetting.apply(session, instance.id, workflow, error)
         if erase and completion is not None:
             completion = dataclasses.replace(completion, data=ERASED_DATA)
+        step = _open_step(session, instance.id, pop=True)
         try:
             state = ERASED_STATE if erase else self.serializer.dumps(workflow)
         except (TypeError, ValueError) as exc:
+            if step is not None:  # the step's writes go with the state it reached
+                step[0].rollback()
+                set_fields(instance, step[1])
             self._save_unstorable(session, instance, workflow, exc, now)
             return
+        if step is not None:
+            step[0].commit()
         values = {
             "state": state,
             "serializer_version": self.serializer.version,
@@ -206,6 +224,14 @@ class InstanceRunner:
         }
         writes.save_instance(session, instance, values)
         session.flush()
+
+
+def _open_step(session: Session, instance_id: int, *, pop: bool = False):
+    """The (savepoint, snapshot) of the instance's step under way in this transaction, if any
+    (one left by a step that raised is inactive: its transaction was rolled back)."""
+    steps = session.info.get(STEP_KEY, {})
+    step = steps.pop(instance_id, None) if pop else steps.get(instance_id)
+    return step if step is not None and step[0].is_active else None
 
 
 def _outcome(
