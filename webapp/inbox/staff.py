@@ -13,6 +13,8 @@ from workflows.models import HumanTask
 
 from ..roles import staff_label
 
+MAX_ID = 2**31 - 1  # account ids are the databases' 32-bit INTEGER
+
 
 @dataclass(frozen=True)
 class Colleague:
@@ -53,6 +55,8 @@ def may_take(session: Session, account_id: int, row: HumanTask) -> bool:
 
     The engine records any assignee it is given; this is the check it leaves to its caller.
     """
+    if not 0 < account_id <= MAX_ID:  # a crafted number the database cannot even look up
+        return False
     account = session.get(Account, account_id)
     return (
         account is not None
