@@ -11,9 +11,8 @@ from domain.accounts import Account, AccountStatus
 from workflows.actors import LANE_ROLES
 from workflows.models import HumanTask
 
+from ..converters import MAX_ID
 from ..roles import staff_label
-
-MAX_ID = 2**31 - 1  # account ids are the databases' 32-bit INTEGER
 
 
 @dataclass(frozen=True)
