@@ -9,7 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from domain.accounts import Account, Facility
 from domain.audit import COMMAND_LINE, WITHHELD, AuditEvent, record
 from domain.audit_catalog import ACTIONS, OBJECT_TYPES
-from tests.application_support import FAMILY
+from tests.application_support import FAMILY, STAFF_PASSWORD, logged_in
 from tests.conftest import read
 from tests.post_support import (
     decide,
@@ -184,6 +184,23 @@ def test_a_date_that_is_not_a_day_is_named_beside_its_field(app):
     assert 'type="date" id="from"' in page and 'id="from-error"' in page
     assert 'id="to-error"' not in page and 'value="2026-12-05"' in page
     assert 'id="from-error"' not in admin.get("/audit?from=2026-12-01").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "actor=²",  # a digit to str.isdigit, not to int()
+        "actor=99999999999999999999",  # more than the database's integer holds
+        "page=99999999999999999999",
+        "to=9999-12-31",  # the day after is past the last date
+        "from=0001-01-01",  # midnight in Taipei is the year 0 in UTC
+    ],
+)
+def test_a_crafted_filter_is_a_page_not_a_server_error(app, query):
+    family_with_book(app)
+    auditor = logged_in(app, "auditor@example.tw", STAFF_PASSWORD)
+    for reader in (staff(app, "facility_admin", "dunpin"), auditor):
+        assert reader.get(f"/audit?{query}").status_code == 200, query
 
 
 def test_recording_an_action_or_object_type_the_catalog_does_not_name_fails(app):

@@ -714,3 +714,30 @@ def test_every_case_url_is_served_by_its_rule(world):
     for case in CASES:
         rule, _args = adapter.match(urlsplit(case.url(world)).path, case.method, return_rule=True)
         assert rule.rule == case.rule, case.name
+
+
+# The URL arguments that are not ids, with a value of their kind.
+NOT_IDS = {"code": "taichung-detention", "kind": "inmate_reply", "token": "x", "task_guid": "x"}
+
+
+@pytest.mark.parametrize("number", [2**31, 10**20])
+def test_an_id_past_the_database_integer_is_refused_not_a_server_error(world, number):
+    """Every id-bearing route, for each kind of visitor: an id no row can have is not looked
+    up (a 20-digit one overflowed SQLite's integer, one past 2**31 PostgreSQL's: a 500)."""
+    routes = sorted(_id_bearing_routes(world.app))
+    rules = {rule.rule: rule for rule in world.app.url_map.iter_rules()}
+    with_ids = [(r, m) for r, m in routes if set(rules[r].arguments) - NOT_IDS.keys() - {"task_id"}]
+    assert len(with_ids) > 20, "the matrix's routes are gone: this test would prove nothing"
+    for rule, method in with_ids:
+        values = {name: NOT_IDS.get(name, number) for name in rules[rule].arguments}
+        url = rules[rule].build(values)[1]
+        for actor in ("anonymous", "family", "admin.taichung", "reviewer.dunpin", "owner"):
+            data = {"csrf_token": world.tokens[actor]} if method == "POST" else None
+            with world.clients[actor].open(url, method=method, data=data) as response:
+                status, location = response.status_code, response.headers.get("Location", "")
+            # 405: Werkzeug found the path under another method before it read the number.
+            refused = status in (401, 404, 405) or (status, urlsplit(location).path) == (
+                302,
+                "/login",
+            )
+            assert refused, f"{actor}: {method} {url} -> {status}"

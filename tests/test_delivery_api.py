@@ -165,3 +165,12 @@ def test_a_post_without_attachment_has_no_attachment_url(app, client):
     assert entry["has_attachment"] is False and entry["attachment_url"] is None
     attachment = f"{DUNPIN_FEED}/{post.id}/attachment"
     assert client.get(attachment, headers=bearer(token)).status_code == 404
+
+
+def test_a_post_id_past_the_database_integer_is_404_not_a_server_error(app, client):
+    approved_post(app)
+    token = token_for(app, "dunpin-school")
+    for item in ("photo", "attachment", "sheet.pdf"):
+        response = client.get(f"{DUNPIN_FEED}/{10**20}/{item}", headers=bearer(token))
+        assert response.status_code == 404, item
+    assert client.post(f"{DUNPIN_FEED}/{10**20}/ack", headers=bearer(token)).status_code == 404

@@ -275,6 +275,10 @@ def test_reassign_only_to_fitting_staff_of_the_same_facility(app, client, demo, 
     assert "cannot be handed to that person" in client.get("/inbox").get_data(as_text=True)
     post(client, f"/inbox/tasks/{guid}/assign", assignee="not a number")
     assert assignee(app, guid) is None
+    for crafted in ("99999999999999999999", "-1", "0"):  # no account: the same message, no 500
+        response = post(client, f"/inbox/tasks/{guid}/assign", assignee=crafted)
+        assert response.status_code == 303, crafted
+        assert assignee(app, guid) is None
     post(client, f"/inbox/tasks/{guid}/assign", assignee=supervisor)
     assert assignee(app, guid) == supervisor
 

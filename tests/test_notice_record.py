@@ -63,6 +63,15 @@ def test_record_shows_own_notices_newest_first_paged_and_masked(app):
     assert "通知 00" in second and "通知 03" not in second
 
 
+def test_a_page_number_past_any_offset_is_an_empty_page_not_a_server_error(app):
+    seed(app)
+    add_rows(app, FAMILY[0], 1)
+    client = logged_in(app, *FAMILY)
+    response = client.get("/notifications?page=99999999999999999999")
+    assert response.status_code == 200
+    assert 'class="post-card notice-record"' not in response.get_data(as_text=True)
+
+
 def test_record_shows_queued_sent_and_failed_as_such(app):
     seed(app)
     add_rows(app, FAMILY[0], 1, subject="已寄出的")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask import render_template, request
 from flask_babel import gettext as _
@@ -22,6 +22,8 @@ from . import bp
 from .view import action_label, actor_names, distinct_values, object_label, staff_choices
 
 READERS = ("facility_admin", "auditor")
+# A deeper page is a typo or a probe: its offset would overflow the database's integer.
+MAX_PAGE = 10_000
 
 
 def _day(text: str | None, *, next_day: bool = False) -> datetime | None:
@@ -29,6 +31,8 @@ def _day(text: str | None, *, next_day: bool = False) -> datetime | None:
     try:
         day = datetime.strptime(text or "", "%Y-%m-%d").date()
     except ValueError:
+        return None
+    if not date.min.year < day.year < date.max.year:  # the day after, or UTC, leaves the range
         return None
     return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=TAIPEI)
 
@@ -40,13 +44,18 @@ def query_from_request() -> AuditQuery:
     return AuditQuery(
         facility_id=current_user.facility_id,  # an auditor without a facility reads them all
         action=args.get("action", "").strip(),
-        actor_account_id=int(actor) if actor.isdigit() else None,
+        actor_account_id=int(actor) if _is_account_id(actor) else None,
         object_type=args.get("object_type", "").strip(),
         object_id=args.get("object_id", "").strip(),
         since=_day(args.get("from", "").strip()),
         until=_day(args.get("to", "").strip(), next_day=True),
-        page=max(1, args.get("page", 1, type=int)),
+        page=min(max(1, args.get("page", 1, type=int)), MAX_PAGE),
     )
+
+
+def _is_account_id(text: str) -> bool:
+    """ASCII digits of an id the database can hold ("²" is a digit to str.isdigit, not to int)."""
+    return text.isascii() and text.isdigit() and len(text) < 10
 
 
 def date_errors() -> dict[str, str]:

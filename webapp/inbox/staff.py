@@ -11,6 +11,7 @@ from domain.accounts import Account, AccountStatus
 from workflows.actors import LANE_ROLES
 from workflows.models import HumanTask
 
+from ..converters import MAX_ID
 from ..roles import staff_label
 
 
@@ -53,6 +54,8 @@ def may_take(session: Session, account_id: int, row: HumanTask) -> bool:
 
     The engine records any assignee it is given; this is the check it leaves to its caller.
     """
+    if not 0 < account_id <= MAX_ID:  # a crafted number the database cannot even look up
+        return False
     account = session.get(Account, account_id)
     return (
         account is not None
