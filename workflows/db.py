@@ -70,16 +70,23 @@ def _sqlite_begin(connection) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """Create an engine with the per-dialect settings this app relies on."""
+    """Create an engine with the per-dialect settings this app relies on.
+
+    Statement parameters are left out of its errors: they end up in logs and in incident
+    messages, and may hold task data or personal data (an e-mail, an encrypted national ID).
+    """
     if url.startswith("sqlite"):
-        kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        kwargs: dict = {
+            "connect_args": {"check_same_thread": False, "timeout": 30},
+            "hide_parameters": True,
+        }
         if url in ("sqlite://", "sqlite:///:memory:"):
             kwargs["poolclass"] = StaticPool  # one shared in-memory database for all threads
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "checkin", _note_idle)
     event.listen(engine, "checkout", partial(_ping_if_idle, engine.dialect))
     return engine
