@@ -1,17 +1,21 @@
-"""Input no form offers (a file where text is asked) gets a page with a message, never a server
-error; nothing is written."""
+"""Input no form offers (a file where text is asked, a page or account id beyond any column, a
+day at the calendar's ends) gets a page with a message, never a server error; nothing is written."""
 
 from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
+from domain.audit import AuditEvent
 from domain.roster import Inmate
 from tests.application_support import FAMILY, field_error, logged_in, seed
 from tests.conftest import read
 from tests.post_support import staff
 from tests.web_support import csrf_token
+
+HUGE = str(2**70)
 
 
 def test_a_file_sent_as_the_call_number_asks_for_the_call_number(app):
@@ -43,3 +47,44 @@ def test_a_file_sent_as_a_name_on_the_roster_writes_nothing(app):
     assert response.status_code == 200
     assert field_error(page, "name") and 'value="9901"' in page
     assert len(read(app, select(Inmate))) == before
+
+
+@pytest.mark.parametrize("url", ["/notifications", "/inbox"])
+def test_a_page_beyond_any_offset_is_a_page(app, url):
+    seed(app)
+    family = url == "/notifications"
+    client = logged_in(app, *FAMILY) if family else staff(app, "reviewer", "dunpin")
+    assert client.get(url, query_string={"page": HUGE}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "args",
+    [{"page": HUGE}, {"actor": "²"}, {"from": "0001-01-01"}, {"to": "9999-12-31"}],
+    ids=["page", "superscript-actor", "first-day", "last-day"],
+)
+def test_the_audit_log_reads_odd_filters(app, args):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    response = admin.get("/audit", query_string=args)
+    assert response.status_code == 200
+    assert "YYYY-MM-DD" not in response.get_data(as_text=True)  # a real day, no date error
+
+
+@pytest.mark.parametrize("actor", [HUGE, str(10**18), "9" * 5000])
+def test_an_actor_id_no_column_holds_matches_no_event(app, actor):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    url = "/admin/roster/new"
+    added = {"csrf_token": csrf_token(admin, url), "call_number": "9901", "name": "林小華"}
+    assert admin.post(url, data=added).status_code == 302
+    assert read(app, select(AuditEvent))  # the addition is logged
+    response = admin.get("/audit", query_string={"actor": actor})
+    assert response.status_code == 200
+    assert "共 0 筆" in response.get_data(as_text=True)
+
+
+def test_the_audit_log_still_refuses_a_day_that_does_not_exist(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    page = admin.get("/audit", query_string={"from": "2026-02-30"}).get_data(as_text=True)
+    assert "YYYY-MM-DD" in page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import render_template, request
 from flask_babel import gettext as _
@@ -18,19 +18,48 @@ from ..access import staff_only
 from ..extensions import get_db
 from ..i18n import facility_name
 from ..main.navigation import add_nav_item
+from ..paging import page_arg
 from . import bp
 from .view import action_label, actor_names, distinct_values, object_label, staff_choices
 
 READERS = ("facility_admin", "auditor")
+MAX_ID = 2**31 - 1  # the largest value of an Integer column on PostgreSQL
+
+
+def _date(text: str | None) -> date | None:
+    """The YYYY-MM-DD day typed, None if it is not one."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m-%d").date()
+    except ValueError:
+        return None
 
 
 def _day(text: str | None, *, next_day: bool = False) -> datetime | None:
-    """Midnight in Taiwan of a YYYY-MM-DD day (or of the day after), None if not a date."""
-    try:
-        day = datetime.strptime(text or "", "%Y-%m-%d").date()
-    except ValueError:
+    """Midnight in Taiwan of a YYYY-MM-DD day (or of the day after), None if not a date.
+
+    A day at the calendar's ends (0001-01-01 has no UTC moment, 9999-12-31 no next day) is
+    no bound at all: nothing was logged before or after it.
+    """
+    day = _date(text)
+    if day is None:
         return None
-    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=TAIPEI)
+    try:
+        moment = datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), TAIPEI)
+        moment.astimezone(UTC)  # the database keeps UTC
+    except OverflowError:
+        return None
+    return moment
+
+
+def _account_id(text: str) -> int | None:
+    """The account id typed in the actor filter; None (no filter) if it is not a number.
+
+    A number beyond the 32-bit id column would fail the whole query on PostgreSQL; no account
+    has it, so it becomes 0, which no account has either: the filter matches no event.
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    return int(text) if len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID else 0
 
 
 def query_from_request() -> AuditQuery:
@@ -40,12 +69,12 @@ def query_from_request() -> AuditQuery:
     return AuditQuery(
         facility_id=current_user.facility_id,  # an auditor without a facility reads them all
         action=args.get("action", "").strip(),
-        actor_account_id=int(actor) if actor.isdigit() else None,
+        actor_account_id=_account_id(actor),
         object_type=args.get("object_type", "").strip(),
         object_id=args.get("object_id", "").strip(),
         since=_day(args.get("from", "").strip()),
         until=_day(args.get("to", "").strip(), next_day=True),
-        page=max(1, args.get("page", 1, type=int)),
+        page=page_arg(args),
     )
 
 
@@ -54,7 +83,7 @@ def date_errors() -> dict[str, str]:
     return {
         name: _("Enter a date as YYYY-MM-DD, e.g. 2026-12-05.")
         for name in ("from", "to")
-        if request.args.get(name, "").strip() and _day(request.args[name].strip()) is None
+        if request.args.get(name, "").strip() and _date(request.args[name].strip()) is None
     }
 
 

@@ -12,6 +12,7 @@ from forms.notices import GROUP_LABELS, PreferencesForm
 
 from ..access import family_only
 from ..extensions import get_db
+from ..paging import page_arg
 from . import bp
 from .labels import KIND_LABELS
 
@@ -22,8 +23,7 @@ PER_PAGE = 20
 @family_only
 def record():
     """The family's own notices, newest first, 20 a page; addresses masked."""
-    page = request.args.get("page", 1, type=int) or 1
-    page = max(page, 1)
+    page = page_arg(request.args)
     rows, total = notices_of(get_db().session, current_user.id, page, PER_PAGE)
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     return render_template(
