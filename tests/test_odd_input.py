@@ -1,5 +1,6 @@
-"""Input no form offers (a file where text is asked, a page or account id beyond any column, a
-day at the calendar's ends) gets a page with a message, never a server error; nothing is written."""
+"""Input no form offers (a file where text is asked, a page or id beyond any column, a day at
+the calendar's ends) gets a page with a message or a 404, never a server error; nothing is
+written. Ids past 2**31 fail only on PostgreSQL, past 2**63 on SQLite too: both are tried."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from domain.audit import AuditEvent
 from domain.roster import Inmate
 from tests.application_support import FAMILY, field_error, logged_in, seed
 from tests.conftest import read
-from tests.post_support import staff
+from tests.post_support import family_with_book, review_task, send_post, staff
 from tests.web_support import csrf_token
+from workflows.models import HumanTask
 
 HUGE = str(2**70)
+BEYOND_IDS = [str(2**31), HUGE]  # past PostgreSQL's Integer; past SQLite's 64 bits
 
 
 def test_a_file_sent_as_the_call_number_asks_for_the_call_number(app):
@@ -88,3 +91,34 @@ def test_the_audit_log_still_refuses_a_day_that_does_not_exist(app):
     admin = staff(app, "facility_admin", "dunpin")
     page = admin.get("/audit", query_string={"from": "2026-02-30"}).get_data(as_text=True)
     assert "YYYY-MM-DD" in page
+
+
+@pytest.mark.parametrize("number", BEYOND_IDS)
+@pytest.mark.parametrize(
+    "method, url",
+    [
+        ("get", "/files/{n}"),
+        ("get", "/admin/roster/{n}"),
+        ("get", "/institution-book/{n}"),
+        ("post", "/admin/roster/{n}/restrictions/{n}/end"),
+    ],
+)
+def test_an_id_no_column_holds_is_not_found(app, method, url, number):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    app.config["WTF_CSRF_ENABLED"] = False  # the address is refused before any form is read
+    assert getattr(admin, method)(url.format(n=number)).status_code == 404
+
+
+@pytest.mark.parametrize("number", BEYOND_IDS)
+def test_a_task_handed_to_an_id_no_column_holds_stays_where_it_was(app, number):
+    family, book_id = family_with_book(app)
+    assert send_post(family, book_id).status_code == 302
+    guid = review_task(app)
+    supervisor = staff(app, "supervisor", "dunpin")
+    data = {"csrf_token": csrf_token(supervisor, "/inbox"), "assignee": number}
+    response = supervisor.post(f"/inbox/tasks/{guid}/assign", data=data)
+    assert response.status_code == 303
+    [task] = read(app, select(HumanTask).where(HumanTask.task_guid == guid))
+    assert task.assignee_id is None
+    assert "此工作無法改派給該人員" in supervisor.get("/inbox").get_data(as_text=True)

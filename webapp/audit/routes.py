@@ -17,13 +17,13 @@ from domain.roster import TAIPEI
 from ..access import staff_only
 from ..extensions import get_db
 from ..i18n import facility_name
+from ..ids import MAX_ID
 from ..main.navigation import add_nav_item
 from ..paging import page_arg
 from . import bp
 from .view import action_label, actor_names, distinct_values, object_label, staff_choices
 
 READERS = ("facility_admin", "auditor")
-MAX_ID = 2**31 - 1  # the largest value of an Integer column on PostgreSQL
 
 
 def _date(text: str | None) -> date | None:

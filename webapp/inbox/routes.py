@@ -14,6 +14,7 @@ from ..actors import current_actor
 from ..audit_trail import audit
 from ..extensions import get_db, get_engine
 from ..i18n import safe_next
+from ..ids import MAX_ID
 from . import bp
 from .access import is_inbox_user
 from .filters import SORT_LABELS, TAB_LABELS, InboxFilters, process_label
@@ -147,6 +148,8 @@ def assign(task_guid: str) -> Response:
     except TaskNotFound:
         abort(404)
     assignee_id = request.form.get("assignee", type=int)
+    if assignee_id is not None and not 0 < assignee_id <= MAX_ID:
+        assignee_id = None  # no account has it, and PostgreSQL would fail the look-up itself
     if assignee_id is None or not may_take(session, assignee_id, row):
         flash(
             _("This task cannot be handed to that person. Choose a colleague from the list."),
