@@ -5,12 +5,15 @@ written. Ids past 2**31 fail only on PostgreSQL, past 2**63 on SQLite too: both 
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
 
+from domain.announcements import Announcement
 from domain.audit import AuditEvent
 from domain.roster import Inmate
+from domain.special_projects import SpecialProject
 from tests.application_support import FAMILY, field_error, logged_in, seed
 from tests.conftest import read
 from tests.post_support import family_with_book, review_task, send_post, staff
@@ -122,3 +125,46 @@ def test_a_task_handed_to_an_id_no_column_holds_stays_where_it_was(app, number):
     [task] = read(app, select(HumanTask).where(HumanTask.task_guid == guid))
     assert task.assignee_id is None
     assert "此工作無法改派給該人員" in supervisor.get("/inbox").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "field, day", [("starts_on", "0001-01-01"), ("ends_on", "9999-12-31")], ids=["first", "last"]
+)
+def test_a_special_project_at_the_calendars_end_is_refused_beside_the_day(app, field, day):
+    family_with_book(app)
+    supervisor = staff(app, "supervisor", "dunpin")
+    page = supervisor.get("/special-projects").get_data(as_text=True)
+    [family] = re.findall(r'<option value="(\d+)"', page)
+    data = {
+        "csrf_token": csrf_token(supervisor, "/special-projects"),
+        "family": family,
+        "starts_on": "2026-12-05",
+        "ends_on": "2026-12-31",
+        "reason": "畢業典禮前的特別聯繫",
+        field: day,
+    }
+    response = supervisor.post("/special-projects", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert field_error(page, field) == "請輸入 1900-01-01 至 9998-12-31 之間的日期。"
+    assert "畢業典禮前的特別聯繫" in page
+    assert read(app, select(SpecialProject)) == []
+
+
+def test_an_announcement_shown_from_the_first_day_is_refused_beside_the_time(app):
+    seed(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    url = "/admin/announcements/new"
+    data = {
+        "csrf_token": csrf_token(admin, url),
+        "title": "年節懇親",
+        "body": "內容",
+        "publish_at": "0001-01-01T00:00",
+        "expires_at": "2026-12-31T10:00",
+    }
+    response = admin.post(url, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert field_error(page, "publish_at") == "請輸入 1900-01-01 至 9998-12-31 之間的日期。"
+    assert 'value="年節懇親"' in page
+    assert read(app, select(Announcement)) == []
