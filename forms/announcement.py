@@ -16,6 +16,7 @@ from domain.announcements import BODY_MAX, TITLE_MAX
 from domain.roster import TAIPEI
 
 from .base import Form
+from .dates import in_calendar
 from .fields import strip
 
 FORMAT = "%Y-%m-%dT%H:%M"
@@ -47,12 +48,12 @@ class AnnouncementForm(Form):
     publish_at = DateTimeLocalField(
         _l("Shown from (Taiwan time)"),
         format=FORMAT,
-        validators=[InputRequired(_l("Enter when it is shown from."))],
+        validators=[InputRequired(_l("Enter when it is shown from.")), in_calendar],
     )
     expires_at = DateTimeLocalField(
         _l("Shown until (Taiwan time)"),
         format=FORMAT,
-        validators=[InputRequired(_l("Enter when it expires."))],
+        validators=[InputRequired(_l("Enter when it expires.")), in_calendar],
     )
 
     def validate_expires_at(self, field) -> None:

@@ -4,6 +4,9 @@ A keyboard never types the C0 control characters (tab and line breaks aside) or 
 from crafted requests or pasted binary, and PostgreSQL cannot store NUL at all (the request
 would fail as a whole). Refusing them here, for every field of every form, keeps the database
 the same on SQLite and PostgreSQL and keeps what the person typed on the page.
+
+Flask-WTF hands the uploaded files to every field; a text field given a file (a crafted request)
+would fail with a TypeError, so only upload fields see files here.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
 UNTYPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNTYPABLE_MESSAGE = _l("Remove the invisible control characters from this text.")
@@ -19,6 +24,19 @@ UNTYPABLE_MESSAGE = _l("Remove the invisible control characters from this text."
 
 class Form(FlaskForm):
     """A Flask-WTF form (CSRF included) whose text fields refuse control characters."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            """The posted text, and the posted files for upload fields only."""
+            data = super().wrap_formdata(form, formdata)
+            if not isinstance(data, CombinedMultiDict):
+                return data
+            files, text = data.dicts
+            uploads = {field.name for field in form if isinstance(field, FileField)}
+            wrapped = MultiDict(text)
+            for name in uploads & set(files):
+                wrapped.setlist(name, files.getlist(name))
+            return wrapped
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

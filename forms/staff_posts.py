@@ -18,6 +18,7 @@ from wtforms.validators import (
 from . import register_form
 from .application_fields import store_proofs
 from .base import Form
+from .dates import in_calendar
 from .fields import ProofFileField, chosen, strip
 
 
@@ -35,8 +36,12 @@ class SpecialProjectForm(Form):
     """A supervisor's exception to the posting policy for one family, for a period."""
 
     family = SelectField(_l("Family"), validators=[InputRequired(_l("Choose the family."))])
-    starts_on = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day."))])
-    ends_on = DateField(_l("Until"), validators=[InputRequired(_l("Enter the last day."))])
+    starts_on = DateField(
+        _l("From"), validators=[InputRequired(_l("Enter the first day.")), in_calendar]
+    )
+    ends_on = DateField(
+        _l("Until"), validators=[InputRequired(_l("Enter the last day.")), in_calendar]
+    )
     no_interval = BooleanField(_l("No posting interval"), default=True)
     max_chars = IntegerField(
         _l("Text limit (empty: the facility's)"),

@@ -14,7 +14,7 @@ from forms.base import UNTYPABLE
 from forms.fields import DEFAULT_MAX_TOTAL_BYTES
 from workflows.db import Database
 
-from . import converters, i18n, markup
+from . import i18n, ids, markup
 from .extensions import csrf, limiter, login_manager
 
 # Three proofs of up to 10 MB each may arrive before the form says "20 MB together".
@@ -52,7 +52,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.extensions["settings"] = settings
     app.extensions["db"] = Database(settings.database_url)
 
-    converters.init_app(app)
+    ids.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask import render_template, request
 from flask_babel import gettext as _
@@ -17,24 +17,49 @@ from domain.roster import TAIPEI
 from ..access import staff_only
 from ..extensions import get_db
 from ..i18n import facility_name
+from ..ids import MAX_ID
 from ..main.navigation import add_nav_item
+from ..paging import page_arg
 from . import bp
 from .view import action_label, actor_names, distinct_values, object_label, staff_choices
 
 READERS = ("facility_admin", "auditor")
-# A deeper page is a typo or a probe: its offset would overflow the database's integer.
-MAX_PAGE = 10_000
+
+
+def _date(text: str | None) -> date | None:
+    """The YYYY-MM-DD day typed, None if it is not one."""
+    try:
+        return datetime.strptime(text or "", "%Y-%m-%d").date()
+    except ValueError:
+        return None
 
 
 def _day(text: str | None, *, next_day: bool = False) -> datetime | None:
-    """Midnight in Taiwan of a YYYY-MM-DD day (or of the day after), None if not a date."""
+    """Midnight in Taiwan of a YYYY-MM-DD day (or of the day after), None if not a date.
+
+    A day at the calendar's ends (0001-01-01 has no UTC moment, 9999-12-31 no next day) is
+    no bound at all: nothing was logged before or after it.
+    """
+    day = _date(text)
+    if day is None:
+        return None
     try:
-        day = datetime.strptime(text or "", "%Y-%m-%d").date()
-    except ValueError:
+        moment = datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), TAIPEI)
+        moment.astimezone(UTC)  # the database keeps UTC
+    except OverflowError:
         return None
-    if not date.min.year < day.year < date.max.year:  # the day after, or UTC, leaves the range
+    return moment
+
+
+def _account_id(text: str) -> int | None:
+    """The account id typed in the actor filter; None (no filter) if it is not a number.
+
+    A number beyond the 32-bit id column would fail the whole query on PostgreSQL; no account
+    has it, so it becomes 0, which no account has either: the filter matches no event.
+    """
+    if not (text.isascii() and text.isdigit()):
         return None
-    return datetime.combine(day + timedelta(days=1 if next_day else 0), time(0), tzinfo=TAIPEI)
+    return int(text) if len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID else 0
 
 
 def query_from_request() -> AuditQuery:
@@ -44,18 +69,13 @@ def query_from_request() -> AuditQuery:
     return AuditQuery(
         facility_id=current_user.facility_id,  # an auditor without a facility reads them all
         action=args.get("action", "").strip(),
-        actor_account_id=int(actor) if _is_account_id(actor) else None,
+        actor_account_id=_account_id(actor),
         object_type=args.get("object_type", "").strip(),
         object_id=args.get("object_id", "").strip(),
         since=_day(args.get("from", "").strip()),
         until=_day(args.get("to", "").strip(), next_day=True),
-        page=min(max(1, args.get("page", 1, type=int)), MAX_PAGE),
+        page=page_arg(args),
     )
-
-
-def _is_account_id(text: str) -> bool:
-    """ASCII digits of an id the database can hold ("²" is a digit to str.isdigit, not to int)."""
-    return text.isascii() and text.isdigit() and len(text) < 10
 
 
 def date_errors() -> dict[str, str]:
@@ -63,7 +83,7 @@ def date_errors() -> dict[str, str]:
     return {
         name: _("Enter a date as YYYY-MM-DD, e.g. 2026-12-05.")
         for name in ("from", "to")
-        if request.args.get(name, "").strip() and _day(request.args[name].strip()) is None
+        if request.args.get(name, "").strip() and _date(request.args[name].strip()) is None
     }
 
 

@@ -10,8 +10,9 @@ from werkzeug.datastructures import MultiDict
 from workflows import Actor
 from workflows.inbox import SORTS, TABS, InboxQuery, normalise_search
 
+from ..paging import page_arg
+
 DEFAULTS = {"tab": "all", "process": "", "task": "", "q": "", "sort": "due", "page": 1}
-MAX_PAGE = 10_000  # a deeper offset is a typo or a probe, never a reviewer paging
 
 TAB_LABELS = {"mine": _l("Assigned to me"), "unassigned": _l("Unassigned"), "all": _l("All open")}
 SORT_LABELS = {"due": _l("By due date"), "age": _l("Oldest first")}
@@ -48,14 +49,13 @@ class InboxFilters:
     def from_args(cls, args: MultiDict) -> InboxFilters:
         """Read the query string; unknown or malformed values fall back to the defaults."""
         tab, sort = args.get("tab", "all"), args.get("sort", "due")
-        page = args.get("page", 1, type=int) or 1
         return cls(
             tab=tab if tab in TABS else "all",
             process=args.get("process", "")[:100],
             task=args.get("task", "")[:201],
             q=normalise_search(args.get("q", ""))[:50],
             sort=sort if sort in SORTS else "due",
-            page=min(max(page, 1), MAX_PAGE),
+            page=page_arg(args),
         )
 
     def query(self, actor: Actor) -> InboxQuery:

@@ -11,7 +11,7 @@ from domain.accounts import Account, AccountStatus
 from workflows.actors import LANE_ROLES
 from workflows.models import HumanTask
 
-from ..converters import MAX_ID
+from ..ids import MAX_ID
 from ..roles import staff_label
 
 

@@ -12,19 +12,18 @@ from forms.notices import GROUP_LABELS, PreferencesForm
 
 from ..access import family_only
 from ..extensions import get_db
+from ..paging import page_arg
 from . import bp
 from .labels import KIND_LABELS
 
 PER_PAGE = 20
-MAX_PAGE = 10_000  # a deeper page is a typo or a probe: its offset would overflow the database
 
 
 @bp.get("/notifications")
 @family_only
 def record():
     """The family's own notices, newest first, 20 a page; addresses masked."""
-    page = request.args.get("page", 1, type=int) or 1
-    page = min(max(page, 1), MAX_PAGE)
+    page = page_arg(request.args)
     rows, total = notices_of(get_db().session, current_user.id, page, PER_PAGE)
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     return render_template(
