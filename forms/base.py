@@ -15,8 +15,8 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms.fields import FileField  # flask_wtf's upload fields, one file or many, derive from it
 
 UNTYPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 UNTYPABLE_MESSAGE = _l("Remove the invisible control characters from this text.")
