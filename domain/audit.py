@@ -32,6 +32,9 @@ WITHHELD = "[withheld]"
 COMMAND_LINE = Actor(agent="command-line")
 
 
+OBJECT_ID_LENGTH = 60  # a row id, a call number, a short version hash
+
+
 class AuditEvent(Base):
     """One recorded decision or change."""
 
@@ -45,7 +48,7 @@ class AuditEvent(Base):
     facility_id: Mapped[int | None] = mapped_column(ForeignKey("facility.id"))
     action: Mapped[str] = mapped_column(String(60), index=True)  # "post.approve"
     object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[str] = mapped_column(String(60), default="")
+    object_id: Mapped[str] = mapped_column(String(OBJECT_ID_LENGTH), default="")
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
 
@@ -108,6 +111,9 @@ def record(
     """Add one event to the log in the caller's transaction (it commits with the change).
     The action and object type must be in `domain.audit_catalog` (ValueError otherwise)."""
     check(action, object_type)
+    object_id = str(object_id if object_id is not None else "")
+    if len(object_id) > OBJECT_ID_LENGTH:  # SQLite would store it; PostgreSQL fails the change
+        raise ValueError(f"audit object id longer than {OBJECT_ID_LENGTH}: {object_id[:20]}…")
     event = AuditEvent(
         at=clock.now(),
         actor=actor.label,
@@ -116,7 +122,7 @@ def record(
         facility_id=facility_id if facility_id is not None else actor.facility_id,
         action=action,
         object_type=object_type,
-        object_id=str(object_id if object_id is not None else ""),
+        object_id=object_id,
         before=_plain(before) if before is not None else None,
         after=_plain(after) if after is not None else None,
     )

@@ -210,6 +210,9 @@ def test_recording_an_action_or_object_type_the_catalog_does_not_name_fails(app)
         with pytest.raises(ValueError, match="visit"):
             record(session, COMMAND_LINE, "post.approve", "visit")
         assert record(session, COMMAND_LINE, "post.approve", "post").action == "post.approve"
+        # What PostgreSQL's column cannot hold fails on SQLite too, before the change is lost.
+        with pytest.raises(ValueError, match="longer than 60"):
+            record(session, COMMAND_LINE, "bpmn.deploy", "process_version", "f" * 64)
     assert set(ACTIONS) >= {"post.approve", "post.reject", "post.deliver", "roster.transfer"}
     assert "inmate_reply" in OBJECT_TYPES
 

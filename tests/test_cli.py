@@ -26,6 +26,7 @@ def test_bpmn_deploy_is_recorded_in_the_audit_log(app):
     assert result.exit_code == 0, result.output
     [event] = read(app, select(AuditEvent).where(AuditEvent.action == "bpmn.deploy"))
     assert event.object_type == "process_version" and "registration" in event.after["processes"]
+    assert event.object_id == event.after["hash"][:12] and len(event.after["hash"]) == 64
 
 
 def test_bpmn_validate_names_file_element_and_reason(app, tmp_path):

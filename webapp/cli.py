@@ -138,10 +138,10 @@ def bpmn_deploy() -> None:
     try:
         with _ext("db").transaction() as session:
             version = _ext("engine").versions.deploy_folder(session, _ext("settings").bpmn_dir)
-            after = {"processes": version.process_ids()}
-            record(
-                session, COMMAND_LINE, "bpmn.deploy", "process_version", version.hash, after=after
-            )
+            # Named by its short hash, as everywhere else; the log keeps the whole one too.
+            after = {"processes": version.process_ids(), "hash": version.hash}
+            short = version.hash[:12]
+            record(session, COMMAND_LINE, "bpmn.deploy", "process_version", short, after=after)
     except SpecInvalid as exc:
         _report_and_exit(exc)
     click.echo(f"deployed version {version.hash[:12]}: {', '.join(version.process_ids())}")
