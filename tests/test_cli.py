@@ -10,6 +10,8 @@ from domain.accounts import Account, Facility
 from domain.audit import WITHHELD, AuditEvent
 from tests.conftest import read
 from tests.web_support import login
+from workflows import Actor
+from workflows.models import InstanceStatus, ProcessInstance
 
 
 def run(app, *args, input=None):
@@ -141,3 +143,21 @@ def test_start_up_with_a_broken_bpmn_folder_keeps_serving_the_last_good_version(
     )
     assert broken.test_client().get("/register").status_code == 200
     broken.extensions["db"].dispose()
+
+
+def test_workflows_retry_runs_an_incident_again_and_names_what_it_cannot(app):
+    with app.extensions["db"].transaction() as session:
+        engine = app.extensions["engine"]
+        instance = engine.start(session, "registration", Actor(session_key="cli-test"))
+        instance.status, instance.incident_error = InstanceStatus.INCIDENT, "mail server down"
+    result = run(app, "workflows", "retry", str(instance.id))
+    assert result.exit_code == 0, result.output
+    assert f"instance {instance.id}: running" in result.output
+    assert read(app, select(ProcessInstance.status).where(ProcessInstance.id == instance.id)) == [
+        InstanceStatus.RUNNING
+    ]
+    for unknown in (str(instance.id), "424242", "99999999999"):  # no longer, never, too large
+        result = run(app, "workflows", "retry", unknown)
+        # A message and a failing exit status, not an exception's traceback.
+        assert result.exit_code != 0 and isinstance(result.exception, SystemExit)
+        assert unknown in result.output

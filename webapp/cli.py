@@ -15,11 +15,12 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from domain.audit import COMMAND_LINE, changes, record
-from workflows import SpecInvalid
+from workflows import InstanceNotFound, SpecInvalid
 from workflows.models import InstanceStatus, ProcessInstance
 from workflows.specs import read_folder
 
 from .api_token_cli import api_token_cli
+from .ids import MAX_ID
 from .keys_cli import rotate_keys
 from .roster_cli import import_inmates
 
@@ -185,11 +186,16 @@ def workflows_incidents() -> None:
 
 
 @workflows_cli.command("retry")
-@click.argument("instance_id", type=int)
+@click.argument("instance_id", type=click.IntRange(1, MAX_ID))
 def workflows_retry(instance_id: int) -> None:
     """Re-run the failed step of an instance once its cause is fixed."""
-    with _ext("db").transaction() as session:
-        instance = _ext("engine").retry(session, instance_id)
+    try:
+        with _ext("db").transaction() as session:
+            instance = _ext("engine").retry(session, instance_id)
+    except InstanceNotFound:
+        raise click.ClickException(
+            f"instance {instance_id} has no incident (see `workflows incidents`)"
+        ) from None
     click.echo(
         f"instance {instance_id}: {instance.status}"
         + (f" ({instance.incident_error})" if instance.incident_error else "")
