@@ -109,7 +109,8 @@ class PostComposeForm(Form):
         posting = task_data.get("posting", {})
         self.max_chars = int(posting.get("max_chars") or task_data.get("max_chars") or 100)
         self.body.validators = [*self.body.validators, GraphemeLength(self.max_chars)]
-        self.body.render_kw = {"data-max-chars": self.max_chars, "maxlength": None}
+        # No maxlength: browsers count UTF-16 units, so an emoji would count twice there.
+        self.body.render_kw = {"data-max-chars": self.max_chars, "maxlength": False}
         # One attachment slot (a photo or a PDF); a policy of 0 photos closes it.
         self.max_photos = int(task_data.get("max_photos", 1))
         if self.max_photos <= 0:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from domain.accounts import Account
 from domain.demo import FAMILY_NATIONAL_ID
 from domain.notice import CURRENT_VERSION
+from domain.notifications import Notification
 from tests.application_support import FAMILY, logged_in
 from tests.conftest import read
 from tests.privacy_support import HOUSEHOLD_PROOF, ID_PROOF, build
@@ -129,3 +130,35 @@ def test_statuses_are_shown_in_words_not_codes(app):
     send_post(family, book_id)
     page = family.get("/account").get_data(as_text=True)
     assert "待審核" in page and "— pending" not in page
+
+
+def test_times_are_shown_in_taiwan_time_like_every_other_page(app):
+    """The page reads the export's UTC text: 17:30 UTC on 1 March is 01:30 on 2 March in Taiwan."""
+    from datetime import UTC, datetime
+
+    from tests.post_support import family_with_book, send_post
+    from workflows import clock
+
+    late_evening = datetime(2026, 3, 1, 17, 30, tzinfo=UTC)
+    clock.freeze(late_evening)
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    with app.extensions["db"].transaction() as session:
+        account_id = session.scalar(select(Account.id).where(Account.email == FAMILY[0]))
+        session.add(
+            Notification(
+                account_id=account_id,
+                channel="email",
+                category="post_received",
+                destination=FAMILY[0],
+                subject="已收到",
+                body="",
+                status="sent",
+                created_at=late_evening,
+                sent_at=late_evening,
+                touched_at=late_evening,
+            )
+        )
+    page = family.get("/account").get_data(as_text=True)
+    assert "2026-03-02 01:30" in page and "2026-03-01 17:30" not in page  # the mail record
+    assert "2026-03-02 · " in page and "2026-03-01 · " not in page  # the post's day

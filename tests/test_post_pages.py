@@ -39,6 +39,9 @@ def test_the_compose_page_shows_the_date_after_this_post(app):
     clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))  # 10:00 in Taipei
     page = family.get(start_post(family, book_id).headers["Location"]).get_data(as_text=True)
     assert "2026-12-03" in rules_box(page) and "2026-12-01" not in rules_box(page)
+    # The limit is the live counter's (it counts what a person sees), not the browser's.
+    [body] = re.findall(r'<textarea[^>]*name="body"[^>]*>', page)
+    assert 'data-max-chars="' in body and "maxlength" not in body
     send_post(family, book_id)
     clock.advance(timedelta(days=5))
     page = family.get(start_post(family, book_id).headers["Location"]).get_data(as_text=True)

@@ -126,3 +126,36 @@ def test_the_review_page_caps_the_photo_and_links_it_full_size(app, live_server,
     assert photo.bounding_box()["height"] <= 0.6 * DESKTOP["height"] + 1
     full_size = page.get_by_role("link", name="Open the photo full size")
     assert full_size.get_attribute("href") == photo.get_attribute("src")
+
+
+def test_the_familys_posts_fit_a_phone_with_the_next_posting_date(app, live_server, page):
+    """The long badge "one post per period: again from …" wraps inside the screen."""
+    from tests.post_support import send_post
+
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(f"{live_server}/posts")
+    assert page.locator(".badge").count() > 0
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+
+
+def test_the_audit_filters_sit_side_by_side_on_a_desktop(app, live_server, page):
+    approved_post(app)
+    page.set_viewport_size(DESKTOP)
+    log_in_admin(page, live_server)
+    page.goto(f"{live_server}/audit")
+    tops = page.evaluate(
+        "[...document.querySelectorAll('form.form--inline .field')]"
+        ".map(f => Math.round(f.getBoundingClientRect().top))"
+    )
+    rows = [
+        t
+        for t, before in zip(sorted(tops), [None, *sorted(tops)])
+        if before is None or t - before > 40
+    ]
+    assert len(tops) == 6 and len(rows) <= 2  # two rows at most, not a column of six
+    # The page's parts share one width: the header's left edge is the content's.
+    header = page.locator(".header-inner").bounding_box()["x"]
+    assert abs(page.locator("main").bounding_box()["x"] - header) < 1
