@@ -1,0 +1,51 @@
+"""Values the code writes fit their columns: SQLite stores any length in a String(n), but
+PostgreSQL refuses a longer value and the whole transaction fails. Each test here failed on
+PostgreSQL (and, through its length assertion or its expected refusal, on SQLite) before the
+check or the clipping it covers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.engine_support import ENGINE_BPMN, FAMILY, make_engine, open_tasks
+from workflows import SpecInvalid
+from workflows.models import HumanTask
+from workflows.specs import read_folder
+
+
+def review_files(old: str, new: str) -> dict[str, str]:
+    files = read_folder(ENGINE_BPMN)
+    assert old in files["review.bpmn"], old
+    files["review.bpmn"] = files["review.bpmn"].replace(old, new)
+    return files
+
+
+def test_a_user_task_name_longer_than_the_inbox_title_is_refused_at_deploy(db):
+    session = db.session
+    engine = make_engine(session)
+    width = HumanTask.__table__.c.title.type.length
+    files = review_files('name="Write message"', f'name="{"寫" * (width + 1)}"')
+    with pytest.raises(SpecInvalid) as failure:
+        engine.versions.deploy(session, files)
+    assert f"review.bpmn: compose: user task name is longer than {width}" in str(failure.value)
+    # A name of exactly the column's width still deploys and reaches the inbox whole.
+    engine.versions.deploy(session, review_files('name="Write message"', f'name="{"寫" * width}"'))
+    instance = engine.start(session, "test_review", FAMILY, {"max_chars": 100}, facility_id=1)
+    [task] = open_tasks(session, instance)
+    assert task.title == "寫" * width
+
+
+def test_element_and_process_ids_longer_than_their_columns_are_refused_at_deploy(db):
+    session = db.session
+    engine = make_engine(session)
+    width = HumanTask.__table__.c.bpmn_id.type.length
+    long_task = "compose_" + "x" * width
+    files = review_files('"compose"', f'"{long_task}"')
+    files["review.bpmn"] = files["review.bpmn"].replace(">compose<", f">{long_task}<")
+    with pytest.raises(SpecInvalid) as failure:
+        engine.versions.deploy(session, files)
+    assert f"element id is longer than {width}" in str(failure.value)
+    long_process = "test_review_" + "p" * width
+    with pytest.raises(SpecInvalid) as failure:
+        engine.versions.deploy(session, review_files('"test_review"', f'"{long_process}"'))
+    assert f"process id is longer than {width}" in str(failure.value)
