@@ -6,7 +6,10 @@ check or the clipping it covers."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from domain.accounts import Account
+from tests.conftest import read
 from tests.engine_support import ENGINE_BPMN, FAMILY, make_engine, open_tasks
 from workflows import SpecInvalid
 from workflows.models import HumanTask
@@ -49,3 +52,37 @@ def test_element_and_process_ids_longer_than_their_columns_are_refused_at_deploy
     with pytest.raises(SpecInvalid) as failure:
         engine.versions.deploy(session, review_files('"test_review"', f'"{long_process}"'))
     assert f"process id is longer than {width}" in str(failure.value)
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_create_user_clips_a_default_name_taken_from_a_long_email(app):
+    run(app, "seed-demo")
+    width = Account.__table__.c.name.type.length
+    email = "r" * 150 + "@example.tw"
+    options = ("--email", email, "--role", "process_owner")
+    result = run(app, "create-user", *options, input="a fine password 8\n")
+    assert result.exit_code == 0, result.output
+    [name] = read(app, select(Account.name).where(Account.email == email))
+    assert name == "r" * width
+
+
+@pytest.mark.parametrize(
+    "option, value, message",
+    [
+        ("--name", "名" * 101, "name longer than 100 characters"),
+        ("--email", "e" * 250 + "@example.tw", "e-mail address longer than 254 characters"),
+    ],
+)
+def test_create_user_refuses_a_name_or_email_longer_than_its_column(app, option, value, message):
+    run(app, "seed-demo")
+    args = {"--email": "long@example.tw", "--name": "Long"} | {option: value}
+    options = [x for pair in args.items() for x in pair]
+    result = run(
+        app, "create-user", "--role", "process_owner", *options, input="a fine password 8\n"
+    )
+    assert result.exit_code != 0 and message in result.output
+    assert "Traceback" not in result.output
+    assert read(app, select(Account.id).where(Account.email == args["--email"])) == []
