@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.accounts import Account
+from domain.api_tokens import FacilityToken
 from tests.conftest import read
 from tests.engine_support import ENGINE_BPMN, FAMILY, make_engine, open_tasks
 from workflows import SpecInvalid
@@ -86,3 +87,13 @@ def test_create_user_refuses_a_name_or_email_longer_than_its_column(app, option,
     assert result.exit_code != 0 and message in result.output
     assert "Traceback" not in result.output
     assert read(app, select(Account.id).where(Account.email == args["--email"])) == []
+
+
+def test_api_token_create_refuses_a_label_longer_than_its_column(app):
+    run(app, "seed-demo")
+    width = FacilityToken.__table__.c.label.type.length
+    args = ("api-token", "create", "--facility", "dunpin-school", "--label")
+    result = run(app, *args, "標" * (width + 1))
+    assert result.exit_code != 0 and f"label longer than {width} characters" in result.output
+    assert read(app, select(FacilityToken.id)) == []
+    assert run(app, *args, "標" * width).exit_code == 0
