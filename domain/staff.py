@@ -11,6 +11,10 @@ from .accounts import Account, AccountStatus, Facility, find_by_email
 from .passwords import hash_password, strength_problem
 
 FACILITY_ROLES = {"reviewer", "supervisor", "facility_admin"}
+# Column widths: SQLite would store a longer value, PostgreSQL refuses it (and the command
+# would end in a traceback), so a longer one is refused here with a message.
+EMAIL_WIDTH = Account.__table__.c.email.type.length
+NAME_WIDTH = Account.__table__.c.name.type.length
 
 
 class StaffError(ValueError):
@@ -27,6 +31,10 @@ def create_staff_account(
     name: str = "",
 ) -> Account:
     """An active staff account; facility roles need a facility, global roles must not have one."""
+    if len(email) > EMAIL_WIDTH:
+        raise StaffError(f"e-mail address longer than {EMAIL_WIDTH} characters")
+    if len(name) > NAME_WIDTH:
+        raise StaffError(f"name longer than {NAME_WIDTH} characters")
     facility = None
     if role in FACILITY_ROLES or (role == "auditor" and facility_code):
         if not facility_code:
@@ -43,7 +51,8 @@ def create_staff_account(
         raise StaffError(f"password refused: {problem}")
     account = staff_account(
         email=email,
-        name=name or email.split("@")[0],
+        # The default name is only a label staff pages show, so a long local part is clipped.
+        name=name or email.split("@")[0][:NAME_WIDTH],
         role=role,
         facility_id=facility.id if facility else None,
         password_hash=hash_password(password),

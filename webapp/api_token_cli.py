@@ -14,9 +14,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from domain.accounts import Facility
-from domain.api_tokens import issue_token, list_tokens, revoke_token, token_row
+from domain.api_tokens import FacilityToken, issue_token, list_tokens, revoke_token, token_row
 from domain.audit import COMMAND_LINE, record
 
+# SQLite would store a longer label; PostgreSQL refuses it (a traceback), so it is refused first.
+LABEL_WIDTH = FacilityToken.__table__.c.label.type.length
 api_token_cli = AppGroup("api-token", help="Issue and revoke the delivery feed's API tokens.")
 
 
@@ -29,6 +31,8 @@ def _db():
 @click.option("--label", default="", help="what the token is for (e.g. the tablet's name)")
 def create(facility_code: str, label: str) -> None:
     """Make a token for a facility and print it (the only time it is shown)."""
+    if len(label) > LABEL_WIDTH:
+        sys.exit(f"api-token: label longer than {LABEL_WIDTH} characters")
     with _db().transaction() as session:
         facility = session.scalar(select(Facility).where(Facility.code == facility_code))
         if facility is None:

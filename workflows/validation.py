@@ -18,11 +18,17 @@ from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
 from .actors import LANE_ROLES
 from .dmn_checks import check_dmn_files
+from .models import HumanTask
 from .script_checks import check_expression, check_script
 from .specs import ParsedVersion, parse_version
 
 Problem = tuple[str, str, str]
 ISO_DURATION = re.compile(r"^R?\d*/?P[0-9YMWDTHS.]+$")
+# The widths of the columns the engine copies a spec's ids and task names into (process_id,
+# bpmn_id, title): SQLite would store a longer value, but PostgreSQL refuses it when the task
+# becomes ready, failing the step that reached it. Refused here, at deploy, instead.
+ID_WIDTH = min(HumanTask.__table__.c[name].type.length for name in ("process_id", "bpmn_id"))
+TITLE_WIDTH = HumanTask.__table__.c.title.type.length
 
 
 def validate_files(
@@ -40,6 +46,10 @@ def validate_files(
     problems: list[Problem] = check_dmn_files(files, operations)
     for key, process in version.processes.items():
         source = version.sources[key]
+        if len(process.process_id) > ID_WIDTH:
+            problems.append(
+                (source, process.process_id, f"process id is longer than {ID_WIDTH} characters")
+            )
         for task_spec in _all_task_specs(process):
             problems += [
                 (source, task_spec.bpmn_id or task_spec.name, reason)
@@ -80,6 +90,8 @@ def _all_task_specs(process):
 
 def _check_task(task_spec, operations: frozenset[str], form_keys: frozenset[str]) -> list[str]:
     reasons = []
+    if len(task_spec.bpmn_id or "") > ID_WIDTH:
+        reasons.append(f"element id is longer than {ID_WIDTH} characters")
     if isinstance(task_spec, UserTask):
         reasons += _check_user_task(task_spec, form_keys)
     elif isinstance(task_spec, NoneTask):
@@ -99,6 +111,8 @@ def _check_task(task_spec, operations: frozenset[str], form_keys: frozenset[str]
 
 def _check_user_task(task_spec, form_keys: frozenset[str]) -> list[str]:
     reasons = []
+    if len(task_spec.bpmn_name or "") > TITLE_WIDTH:
+        reasons.append(f"user task name is longer than {TITLE_WIDTH} characters (the inbox title)")
     if task_spec.lane not in LANE_ROLES:
         reasons.append(f"user task lane {task_spec.lane!r} is not one of {sorted(LANE_ROLES)}")
     form_key = task_spec.extensions.get("properties", {}).get("form_class")
