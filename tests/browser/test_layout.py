@@ -150,11 +150,8 @@ def test_the_audit_filters_sit_side_by_side_on_a_desktop(app, live_server, page)
         "[...document.querySelectorAll('form.form--inline .field')]"
         ".map(f => Math.round(f.getBoundingClientRect().top))"
     )
-    rows = [
-        t
-        for t, before in zip(sorted(tops), [None, *sorted(tops)])
-        if before is None or t - before > 40
-    ]
+    ordered = sorted(tops)  # a new row starts where the next field sits 40 px lower or more
+    rows = [t for i, t in enumerate(ordered) if i == 0 or t - ordered[i - 1] > 40]
     assert len(tops) == 6 and len(rows) <= 2  # two rows at most, not a column of six
     # The page's parts share one width: the header's left edge is the content's.
     header = page.locator(".header-inner").bounding_box()["x"]
