@@ -65,7 +65,7 @@ def new():
     if len(open_books) == 1 and not form.is_submitted():
         form.book.data = str(open_books[0].id)
     if not form.validate_on_submit():
-        return render_template("posts/new.html", form=form, books=books)
+        return render_template("posts/new.html", form=form, books=books, any_open=bool(open_books))
     # A stale page may still send a refused book: its process refuses it and says why.
     book = next((b for b in books if str(b.id) == form.book.data), None)
     if book is None:
