@@ -107,9 +107,9 @@ def local_day(moment: datetime) -> str:
     return moment.astimezone(get_timezone()).date().isoformat()
 
 
-def from_iso(text: str | None) -> datetime | None:
-    """A moment the personal-data export wrote as ISO 8601 text (UTC), back as a datetime, so
-    the page shows it in the reader's time zone like every other time (None stays None)."""
+def parse_iso(text: str | None) -> datetime | None:
+    """A moment kept as ISO 8601 text (task data, the personal-data export), back as a datetime,
+    so the page shows it in the reader's time zone like every other time (None stays None)."""
     return datetime.fromisoformat(text) if text else None
 
 
@@ -137,12 +137,12 @@ def facility_name(facility) -> str:
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel with our selector and date formats, and give templates `html_lang`,
-    the choices, the `local_day`, `from_iso` and `bpmn_label` filters and `facility_name`."""
+    the choices, the `local_day`, `parse_iso` and `bpmn_label` filters and `facility_name`."""
     babel.init_app(app, locale_selector=select_locale)
     # Flask-Babel's filters, called without a pattern, use the "medium" format of its table.
     babel.date_formats.update({"date.medium": DATE_FORMAT, "datetime.medium": DATETIME_FORMAT})
     app.add_template_filter(local_day)
-    app.add_template_filter(from_iso)
+    app.add_template_filter(parse_iso)
     app.add_template_filter(bpmn_label)
     app.add_template_global(facility_name)
 

@@ -91,9 +91,3 @@ TASK_CONTEXT["PostDeliveryForm"] = delivery_context
 def graphemes(text: str) -> int:
     """Characters as a person counts them, for the counter's first figure (before any script)."""
     return character_count((text or "").strip())
-
-
-@bp.app_template_filter("parse_iso")
-def parse_iso(value: str) -> datetime:
-    """An ISO timestamp kept in task data, as a datetime the date filters can show."""
-    return datetime.fromisoformat(value)
