@@ -13,6 +13,7 @@ from domain.roster import Inmate, Restriction
 from tests.application_support import field_error
 from tests.conftest import read
 from tests.post_support import (
+    compose,
     decide,
     family_with_book,
     posts,
@@ -118,3 +119,27 @@ def test_a_title_longer_than_the_column_is_refused_beside_the_field(app):
     assert accepted.status_code == 302
     [post] = posts(app)
     assert post.title == FAMILY_EMOJI * 28
+
+
+def test_a_compose_page_left_open_says_posting_is_closed_before_anything_is_typed(app):
+    """Two compose pages opened, one sent: the other no longer offers a form that would fail."""
+    family, book_id = family_with_book(app)  # Dunpin: one post per 2 days
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))  # 10:00 in Taipei
+    first, second = (start_post(family, book_id).headers["Location"] for _ in range(2))
+    compose(family, first)
+    page = family.get(second).get_data(as_text=True)
+    assert "2026-12-03 10:00" in page and 'name="body"' not in page
+    # Sent anyway (a page loaded before the other post): refused, and the text comes back.
+    refused = compose(family, second, title="第二篇", body="這段文字不能不見")
+    page = family.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "第二篇" in page and "這段文字不能不見" in page and "2026-12-03 10:00" in page
+    assert len(posts(app)) == 1
+
+
+def test_a_second_compose_page_is_a_form_again_once_the_period_is_over(app):
+    family, book_id = family_with_book(app)
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
+    first, second = (start_post(family, book_id).headers["Location"] for _ in range(2))
+    compose(family, first)
+    clock.advance(timedelta(days=2))  # the period is over: the page is a form again
+    assert 'name="body"' in family.get(second).get_data(as_text=True)

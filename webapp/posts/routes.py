@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,7 +21,7 @@ from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS, after_completion
 from . import bp
 from .overview import TABS, active_books, book_lines, posting_refusals, tab_counts
-from .texts import REFUSAL_REASONS
+from .texts import REFUSAL_REASONS, refusal_text
 
 PROCESS = "post_review"
 
@@ -92,13 +91,14 @@ def outcome(instance_id: int):
     if refusal is None:
         flash(_("Your post has been sent. The facility reviews it before it is delivered."))
         return redirect(url_for("posts.index"))
-    code, until, closed = refusal
+    code, until, closed, unsent = refusal
     return render_template(
         "posts/refused.html",
         reason=REFUSAL_REASONS.get(code, code),
         code=code,
         until=until,
         closed=closed,
+        unsent=unsent,
     )
 
 
@@ -106,19 +106,22 @@ LANDINGS[PROCESS] = lambda instance: url_for("posts.outcome", instance_id=instan
 
 
 def _refusal(instance: ProcessInstance):
-    """(reason code, until ISO or None, the closed post's text or None) when the process ended
-    with nothing filed; the text is of a post that was back with the family and is now closed."""
+    """(reason code, until ISO or None, closed, unsent) when the process ended with nothing
+    filed. `closed` is the text of a post that was back with the family and is now closed;
+    `unsent` the text just written and refused when filed (another post went first), so the
+    family gets it back instead of losing it."""
     if instance.status != InstanceStatus.COMPLETED:
         return None
     data = get_engine().final_data(instance)
     filing = data.get("filing") or {}
     if data.get("post_id") and filing.get("filed"):
         return None
-    closed = data.get("post") if filing.get("closed") else None
+    written = data.get("post") if filing.get("reason") else None
+    closed, unsent = (written, None) if filing.get("closed") else (None, written)
     for found in (filing, data.get("posting") or {}):
         if found.get("reason"):
-            return found["reason"], found.get("until"), closed
-    return "book_inactive", None, None
+            return found["reason"], found.get("until"), closed, unsent
+    return "book_inactive", None, None, None
 
 
 def _choice(line, refused: tuple | None) -> SelectChoice:
@@ -127,28 +130,15 @@ def _choice(line, refused: tuple | None) -> SelectChoice:
     value = str(line.book.id)
     if refused is None:
         return SelectChoice(value, line.label)
-    label = f"{line.label} · {_refusal_text(*refused)}"
+    label = f"{line.label} · {refusal_text(*refused)}"
     return SelectChoice(value, label, render_kw={"disabled": True})
-
-
-def _refusal_text(code: str, until) -> str:
-    """Why posting in a book is not possible now, and from when it is (if that is known)."""
-    if until is None:
-        return str(REFUSAL_REASONS.get(code, code))
-    date = format_date(until)
-    if code == "suspended":
-        return _("Suspended until %(date)s", date=date)
-    if code == "restricted":
-        return _("The person cannot receive posts until %(date)s.", date=date)
-    moment = format_datetime(until)
-    return _("One post per period: you can post again from %(date)s.", date=moment)
 
 
 def _windows(session, books) -> list[tuple[str, str | None]]:
     """Each active book's label, with why and until when while posting in it is refused."""
     refused = posting_refusals(session, books)
     return [
-        (line.label, _refusal_text(*refused[line.book.id]) if line.book.id in refused else None)
+        (line.label, refusal_text(*refused[line.book.id]) if line.book.id in refused else None)
         for line in book_lines(session, books)
     ]
 

@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 
 from domain.accounts import Account, Facility
 from domain.applications import ContactBook, book_relationship
-from domain.posts import Post, character_count, rejections_since
+from domain.posts import Post, allowed_after, character_count, rejections_since
 from domain.roster import Inmate, Restriction
 from domain.suspensions import active_suspension, last_lifted_at
+from workflows import clock
 
 from ..taskpages.routes import TASK_CONTEXT
 from . import bp
+from .overview import posting_refusals
+from .texts import refusal_text
 
 HISTORY_LENGTH = 10
 
 
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def compose_context(session, row, task_data: dict) -> dict:
-    """The recipient and the rules, before the family types anything."""
+    """The recipient and the rules, before the family types anything.
+
+    Read now, not when the process started: a compose page left open (or opened twice) after
+    another post was sent must say so before the family writes a text it could not send.
+    """
     posting = task_data.get("posting", {})
+    refused_now = None
+    book = session.get(ContactBook, task_data.get("book_id"))
+    if book is not None and not task_data.get("post_id"):  # a refiled post counts itself
+        found = posting_refusals(session, [book]).get(book.id)
+        refused_now = refusal_text(*found) if found else None
+    interval = task_data.get("interval_days")
     return {
+        "refused_now": refused_now,
         "recipient": task_data.get("opened", {}).get("recipient", ""),
-        "next_after_this": _when(posting.get("next_after_this")),
+        "next_after_this": allowed_after(clock.now(), interval) if interval else None,
         "interval_days": task_data.get("interval_days"),
         "rejections": posting.get("rejections", 0),
         "threshold": task_data.get("rejection_threshold"),

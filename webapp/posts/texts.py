@@ -1,5 +1,7 @@
 """Translated texts for the family's post pages."""
 
+from flask_babel import format_date, format_datetime
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 REFUSAL_REASONS = {
@@ -13,3 +15,16 @@ REFUSAL_REASONS = {
     ),
     "book_inactive": _l("This contact book is not active. Apply for the service first."),
 }
+
+
+def refusal_text(code: str, until) -> str:
+    """Why posting in a book is not possible now, and from when it is (if that is known)."""
+    if until is None:
+        return str(REFUSAL_REASONS.get(code, code))
+    date = format_date(until)
+    if code == "suspended":
+        return _("Suspended until %(date)s", date=date)
+    if code == "restricted":
+        return _("The person cannot receive posts until %(date)s.", date=date)
+    moment = format_datetime(until)
+    return _("One post per period: you can post again from %(date)s.", date=moment)
