@@ -259,3 +259,25 @@ def test_an_older_code_the_catalog_does_not_know_shows_as_it_is(app):
     assert "<code>visit.book</code>" in text and "<code>visit</code> 7" in text
     assert '<option value="visit.book" selected>visit.book</option>' in text
     assert '<option value="visit">visit</option>' in text
+
+
+def test_a_changes_empty_values_are_left_out_and_the_others_shown(app):
+    family_with_book(app)
+    with app.extensions["db"].transaction() as session:
+        facility_id = session.scalar(select(Facility.id).where(Facility.code == "dunpin-school"))
+        after = {"via": "staff", "note": "", "reasons": {}, "count": 0, "urgent": False}
+        session.add(
+            AuditEvent(
+                at=clock.now(),
+                actor="system",
+                facility_id=facility_id,
+                action="post.deliver",
+                object_type="post",
+                object_id="7",
+                after=after,
+            )
+        )
+    page = staff(app, "facility_admin", "dunpin").get("/audit").get_data(as_text=True)
+    assert "<dt>via</dt><dd>staff</dd>" in page and "<dt>count</dt><dd>0</dd>" in page
+    assert "<dt>urgent</dt><dd>False</dd>" in page
+    assert "<dt>note</dt>" not in page and "<dt>reasons</dt>" not in page
