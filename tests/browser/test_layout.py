@@ -156,3 +156,12 @@ def test_the_audit_filters_sit_side_by_side_on_a_desktop(app, live_server, page)
     # The page's parts share one width: the header's left edge is the content's.
     header = page.locator(".header-inner").bounding_box()["x"]
     assert abs(page.locator("main").bounding_box()["x"] - header) < 1
+
+
+def test_the_content_keeps_its_distance_from_the_footer(app, live_server, page):
+    seed(app)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server}/posts")
+    main = page.locator("main").evaluate("m => getComputedStyle(m).paddingBottom")
+    assert float(main.removesuffix("px")) >= 32
