@@ -8,7 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tests.engine_support import (
@@ -355,3 +355,26 @@ def test_erasure_asked_by_a_step_that_does_not_end_the_instance_erases_nothing(d
     assert instance.status == InstanceStatus.COMPLETED and "keep me" in instance.state
     history = session.scalars(select(TaskHistory)).all()
     assert {"message": "keep me"} in [h.data for h in history]
+
+
+def test_the_next_page_of_a_wizard_is_known_from_the_save_without_a_query(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = engine.start(session, "test_review", FAMILY, facility_id=1)
+    [compose] = open_tasks(session, instance)
+    engine.complete(session, compose.task_guid, FAMILY, {"message": "x"})
+    statements = []
+    listen = (db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    event.listen(*listen)
+    try:
+        following = engine.next_task(session, instance.id, REVIEWER)
+        assert engine.next_task(session, instance.id, FAMILY) is None  # read from the table
+    finally:
+        event.remove(*listen)
+    [review] = open_tasks(session, instance)
+    assert following.task_guid == review.task_guid and following.lane == review.lane
+    assert len(statements) == 1  # the second call only: the first used what the save wrote
+    session.commit()
+    engine.complete(session, review.task_guid, REVIEWER, {"verdict": "approve"})
+    session.rollback()  # what that save left is gone with its transaction: read again
+    assert engine.next_task(session, instance.id, REVIEWER).task_guid == review.task_guid

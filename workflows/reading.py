@@ -17,7 +17,7 @@ from .errors import TaskAlreadyCompleted, TaskNotFound
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .permissions import may_work
 from .projection import first_form_key
-from .runner import READ_KEY
+from .runner import OPEN_KEY, READ_KEY
 
 
 def _completion_query():
@@ -74,12 +74,19 @@ class TaskReadingMixin:
         return row, instance, open_rows
 
     def next_task(self, session: Session, instance_id: int, actor: Actor) -> HumanTask | None:
-        """The next open task of this instance for this actor: the next page of a wizard."""
-        rows = session.scalars(
-            select(HumanTask)
-            .where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
-            .order_by(HumanTask.id)
-        ).all()
+        """The next open task of this instance for this actor: the next page of a wizard.
+
+        Right after a save in this transaction, its open rows are known (runner.OPEN_KEY).
+        """
+        saved = session.info.get(OPEN_KEY, {}).pop(instance_id, None)
+        if saved is not None and saved[0] is session.get_transaction():
+            rows = saved[1]
+        else:
+            rows = session.scalars(
+                select(HumanTask)
+                .where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
+                .order_by(HumanTask.id)
+            ).all()
         return next((r for r in rows if may_work(r, actor)), None)
 
     def start_form_key(self, session: Session, process_id: str, variant: str = "") -> str | None:

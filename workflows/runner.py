@@ -21,7 +21,7 @@ from .actors import Actor
 from .cancellation import ERASED_DATA, ERASED_STATE, erase_history
 from .clock import clock
 from .incidents import DELIBERATE, incident, step_error, unstorable_element
-from .models import InstanceStatus, ProcessInstance
+from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .operations import OperationContext, running, set_fields
 from .projection import next_timer_at, reconcile
 from .serializer import InstanceSerializer
@@ -32,6 +32,9 @@ LOADED_KEY = "familybook.loaded_workflows"
 # session.info key: task guid -> (transaction, task row, instance, open rows) read by the
 # engine's task_for; any save forgets them all (the open rows may have changed).
 READ_KEY = "familybook.read_tasks"
+# session.info key: instance id -> (transaction, open inbox rows) as the last save left them,
+# so the wizard's next page (engine.next_task) needs no query; new rows are transient objects.
+OPEN_KEY = "familybook.open_after_save"
 # session.info key: instance id -> (savepoint, operation snapshot) of the step under way: the
 # savepoint of its first task that writes, released by save(), or rolled back there when the
 # state the step reached cannot be stored (so a retry does not write the step's rows twice).
@@ -176,6 +179,8 @@ class InstanceRunner:
         its version check fails when another request saved the instance meanwhile.
         """
         session.info.pop(READ_KEY, None)
+        opened = session.info.setdefault(OPEN_KEY, {})
+        opened.pop(instance.id, None)
         now = clock.now()
         erase = forgetting.apply(session, instance.id, workflow, error)
         if erase and completion is not None:
@@ -204,6 +209,9 @@ class InstanceRunner:
         if erase:
             erase_history(session, [instance.id])
         session.flush()  # rows operations added, so the caller's queries see them
+        still_open = [row for row, _values in changes if row.status == TaskStatus.OPEN]
+        still_open += [HumanTask(**row) for row in new_rows]  # in insertion (id) order
+        opened[instance.id] = (session.get_transaction(), still_open)
 
     def _save_unstorable(self, session, instance, workflow, exc, now) -> None:
         """An incident that keeps the last state saved (or, for a new instance, its start):
