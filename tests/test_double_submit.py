@@ -11,6 +11,7 @@ from sqlalchemy import select
 from domain.announcements import Announcement
 from domain.audit import AuditEvent
 from domain.demo import STAFF_PASSWORD, seed_demo
+from domain.notifications import Notification
 from domain.roster import Restriction, local_today
 from domain.special_projects import SpecialProject
 from tests.application_support import seed
@@ -18,6 +19,7 @@ from tests.conftest import read
 from tests.post_support import family_with_book, staff
 from tests.test_admin_roster import inmate
 from tests.test_announcements import _owner
+from tests.test_suspensions import reject_three, suspensions
 from tests.web_support import csrf_token, login
 
 ALREADY = "這項作業已經有人處理完成"
@@ -115,3 +117,44 @@ def test_a_restriction_sent_twice_is_added_once_and_ended_once(app):
     assert [r.status_code for r in ended] == [302, 302]
     restriction_actions = [a for a in actions(app) if a.startswith("restriction.")]
     assert restriction_actions == ["restriction.add", "restriction.end"]
+
+
+def test_lifting_a_suspension_twice_says_it_is_already_handled(app):
+    family, book_id = family_with_book(app)
+    reject_three(app, family, book_id)
+    [suspension] = suspensions(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    url = f"/suspensions/{suspension.id}/lift"
+    data = {"csrf_token": csrf_token(admin, "/suspensions"), "reason": "家庭支持專案"}
+    assert admin.post(url, data=data).status_code == 302
+    recorded = (actions(app), read(app, select(Notification.id)))
+    again = admin.post(url, data=data)
+    assert again.status_code == 302
+    assert ALREADY in admin.get(again.headers["Location"]).text
+    assert (actions(app), read(app, select(Notification.id))) == recorded
+    assert "suspension.lift" in recorded[0]
+
+
+def test_two_lifts_at_the_same_moment_lift_once_and_answer_both(app):
+    family, book_id = family_with_book(app)
+    reject_three(app, family, book_id)
+    [suspension] = suspensions(app)
+    people = [staff(app, "facility_admin", "dunpin"), staff(app, "supervisor", "dunpin")]
+    tokens = [csrf_token(client, "/suspensions") for client in people]
+    app.extensions["db"].remove()
+    barrier, codes = threading.Barrier(len(people)), [0] * len(people)
+
+    def lift(n: int) -> None:
+        barrier.wait()
+        data = {"csrf_token": tokens[n], "reason": f"理由 {n}"}
+        codes[n] = people[n].post(f"/suspensions/{suspension.id}/lift", data=data).status_code
+        app.extensions["db"].remove()
+
+    threads = [threading.Thread(target=lift, args=(n,)) for n in range(len(people))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert codes == [302, 302]
+    [lifted] = suspensions(app)
+    assert lifted.lift_reason in ("理由 0", "理由 1")
