@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.accounts import Account, Facility
+from domain.audit import AuditEvent
 from domain.demo import FAMILY_EMAIL, FAMILY_PASSWORD, STAFF_PASSWORD, seed_demo
 from tests.conftest import read
 from tests.test_inbox import add_task, dummy_instance
@@ -337,3 +338,23 @@ def test_every_process_has_a_name_staff_can_read():
         for match in re.findall(r'<bpmn:process id="([^"]+)"', path.read_text(encoding="utf-8"))
     }
     assert ids and ids <= set(PROCESS_LABELS), sorted(ids - set(PROCESS_LABELS))
+
+
+def test_a_claim_or_assignment_sent_twice_is_recorded_once(app, client, demo, tasks):
+    _, accounts = demo
+    guid = tasks("taichung-detention", "0609")
+    as_staff(client)
+    token = csrf_token(client, "/inbox")
+    supervisor = accounts["supervisor.taichung@example.tw"]
+    for url, data in (
+        (f"/inbox/tasks/{guid}/claim", {}),
+        (f"/inbox/tasks/{guid}/assign", {"assignee": supervisor}),
+    ):
+        for _ in range(2):  # the same form, token and all, sent twice
+            assert client.post(url, data={"csrf_token": token, **data}).status_code == 303
+    assert assignee(app, guid) == supervisor
+    events = read(app, select(AuditEvent.after).where(AuditEvent.action == "task.assign"))
+    assert events == [
+        {"assignee_id": accounts["reviewer.taichung@example.tw"]},
+        {"assignee_id": supervisor},
+    ]

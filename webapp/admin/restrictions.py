@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 
 from domain.accounts import Facility
-from domain.roster import Restriction, local_today
+from domain.roster import Inmate, Restriction, local_today
 from domain.roster_operations import (
     RestrictionNotStarted,
     TransferError,
@@ -36,12 +36,14 @@ def add_restriction(inmate_id: int):
     form = RestrictionForm()
     if not form.validate_on_submit():
         return inmate_page(person, restriction_form=form)
-    restriction = Restriction(
-        kind=form.kind.data,
-        starts_on=form.starts_on.data,
-        ends_on=form.ends_on.data,
-        note=form.note.data or "",
-    )
+    # The person's row is locked first, so the same form sent twice at once queues here and
+    # its second request finds the first one's restriction instead of adding another.
+    get_db().session.execute(select(Inmate.id).where(Inmate.id == person.id).with_for_update())
+    entry = (form.kind.data, form.starts_on.data, form.ends_on.data, form.note.data or "")
+    if any((r.kind, r.starts_on, r.ends_on, r.note) == entry for r in person.restrictions):
+        flash(_("The restriction was added."), "success")
+        return _back(person.id)
+    restriction = Restriction(kind=entry[0], starts_on=entry[1], ends_on=entry[2], note=entry[3])
     person.restrictions.append(restriction)
     get_db().session.flush()
     after = restriction_state(restriction)
@@ -62,6 +64,9 @@ def end(inmate_id: int, restriction_id: int):
         flash(_("This restriction has not begun before today: delete it instead."), "warning")
         return _back(person.id)
     get_db().session.flush()
+    if restriction_state(restriction) == before:  # already ended (the form sent twice)
+        flash(_("The restriction was lifted from today."), "success")
+        return _back(person.id)
     audit(
         "restriction.end",
         "restriction",

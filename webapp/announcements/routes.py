@@ -11,8 +11,9 @@ from datetime import timedelta
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
-from domain.accounts import Facility
+from domain.accounts import Account, Facility
 from domain.announcements import (
     Announcement,
     current_announcement,
@@ -79,7 +80,9 @@ def new():
         return render_template("announcements/edit.html", form=form, row=None)
     _allowed, scope = editor_scope(current_user.role, current_user.facility_id)
     row = Announcement(facility_id=scope, author_id=current_user.id)
-    _save(form, row)
+    form.fill(row)
+    if not _already_saved(row):
+        _save(form, row)
     flash(_("The announcement has been saved."), "success")
     return redirect(url_for("announcements.manage"))
 
@@ -114,6 +117,22 @@ def _save(form: AnnouncementForm, row: Announcement) -> None:
     action = "announcement.edit" if before is not None else "announcement.add"
     after = snapshot(row, ANNOUNCEMENT_FIELDS)
     audit(action, "announcement", row.id, row.facility_id, before=before, after=after)
+
+
+def _already_saved(row: Announcement) -> bool:
+    """Whether the editor saved this very notice already (the form sent twice).
+
+    The editor's row is locked first, so a double click sent twice at once queues here and its
+    second request finds the first one's notice.
+    """
+    session = get_db().session
+    session.execute(select(Account.id).where(Account.id == row.author_id).with_for_update())
+    same = select(Announcement.id).where(
+        Announcement.author_id == row.author_id,
+        Announcement.facility_id == row.facility_id,
+        *(getattr(Announcement, name) == getattr(row, name) for name in ANNOUNCEMENT_FIELDS),
+    )
+    return session.scalar(same.limit(1)) is not None
 
 
 def _facilities(session, rows) -> dict[int, Facility]:

@@ -17,7 +17,7 @@ from ..i18n import safe_next
 from . import bp
 from .access import is_inbox_user
 from .filters import SORT_LABELS, TAB_LABELS, InboxFilters, process_label
-from .staff import colleagues, fits, may_take, names
+from .staff import colleagues, fits, holder_locked, may_take, names
 
 ACTIONS = ("claim", "unclaim", "assign")
 
@@ -92,6 +92,7 @@ def change_assignee(
     oneself to take a colleague's task over) is explicit and needs no such check.
     """
     actor, session, engine = staff_actor(), get_db().session, get_engine()
+    previous = holder_locked(session, task_guid)
     try:
         if claim:
             row = engine.claim(session, task_guid, actor)
@@ -112,13 +113,14 @@ def change_assignee(
             "error",
         )
     else:
-        audit(
-            "task.assign",
-            "human_task",
-            task_guid,
-            row.facility_id,
-            after={"assignee_id": assignee_id},
-        )
+        if row.assignee_id != previous:  # the form sent twice changes nothing the second time
+            audit(
+                "task.assign",
+                "human_task",
+                task_guid,
+                row.facility_id,
+                after={"assignee_id": assignee_id},
+            )
         flash(done, "success")
     return back_to_inbox()
 

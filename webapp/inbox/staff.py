@@ -74,3 +74,11 @@ def names(session: Session, account_ids: set[int]) -> dict[int, str]:
         select(Account.id, Account.name, Account.role).where(Account.id.in_(sorted(account_ids)))
     ).all()
     return {id_: staff_label(name, role) for id_, name, role in rows}
+
+
+def holder_locked(session: Session, task_guid: str) -> int | None:
+    """Who holds the task now, with its row locked until the commit: the same claim or
+    assignment sent twice at once then queues, and the second sees that nothing changes."""
+    return session.scalar(
+        select(HumanTask.assignee_id).where(HumanTask.task_guid == task_guid).with_for_update()
+    )

@@ -63,8 +63,12 @@ def special_projects():
     families = _families(session)
     form.family.choices = families
     if form.validate_on_submit():
+        account_id = int(form.family.data)
+        # The family's row is locked first, so a double click sent twice at once queues here
+        # and its second request finds the first one's grant instead of adding another.
+        session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
         project = SpecialProject(
-            account_id=int(form.family.data),
+            account_id=account_id,
             facility_id=current_user.facility_id,
             no_interval=form.no_interval.data,
             max_chars=form.max_chars.data,
@@ -74,12 +78,17 @@ def special_projects():
             granted_by=current_user.id,
             granted_at=clock.now(),
         )
-        session.add(project)
-        session.flush()
-        after = snapshot(project, PROJECT_FIELDS)
-        audit(
-            "special_project.grant", "special_project", project.id, project.facility_id, after=after
-        )
+        if not _already_granted(session, project):
+            session.add(project)
+            session.flush()
+            after = snapshot(project, PROJECT_FIELDS)
+            audit(
+                "special_project.grant",
+                "special_project",
+                project.id,
+                project.facility_id,
+                after=after,
+            )
         flash(_("The special project is granted."), "success")
         return redirect(url_for("posts.special_projects"))
     projects = projects_of_facility(session, current_user.facility_id)
@@ -93,6 +102,16 @@ def special_projects():
         names=names,
         one_day=timedelta(days=1),
     )
+
+
+def _already_granted(session, project: SpecialProject) -> bool:
+    """Whether the same grant is already on record and not revoked (the form sent twice)."""
+    same = select(SpecialProject.id).where(
+        *(getattr(SpecialProject, name) == getattr(project, name) for name in PROJECT_FIELDS),
+        SpecialProject.facility_id == project.facility_id,
+        SpecialProject.revoked_at.is_(None),
+    )
+    return session.scalar(same.limit(1)) is not None
 
 
 @bp.route("/special-projects/<int:project_id>/revoke", methods=["POST"])

@@ -13,7 +13,7 @@ from flask_login import current_user
 from domain.accounts import Account
 from domain.suspensions import Suspension, suspensions_of_facility
 from forms.staff_posts import LiftSuspensionForm
-from workflows import EventNotExpected, InstanceNotFound
+from workflows import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted
 
 from ..access import staff_only
 from ..actors import current_actor
@@ -41,8 +41,10 @@ def lift(suspension_id: int):
     """Lift one suspension of this facility now, with the reason given."""
     session = get_db().session
     row = session.get(Suspension, suspension_id)
-    if row is None or row.facility_id != current_user.facility_id or row.active_key is None:
+    if row is None or row.facility_id != current_user.facility_id:
         abort(404)
+    if row.active_key is None:  # lifted already: by a colleague, the timer, or a double click
+        return _already_lifted()
     form = LiftSuspensionForm()
     if not form.validate_on_submit():
         flash(_("Give the reason for lifting the suspension."), "error")
@@ -58,5 +60,14 @@ def lift(suspension_id: int):
         )
     except (InstanceNotFound, EventNotExpected):
         abort(404)
+    except TaskAlreadyCompleted:  # another request lifted it at the same moment
+        session.rollback()
+        return _already_lifted()
     flash(_("The suspension is lifted; the family has been told."), "success")
+    return redirect(url_for("posts.suspensions"))
+
+
+def _already_lifted():
+    """Back to the list, saying that someone already handled it; nothing is recorded again."""
+    flash(_("This task has already been completed."), "info")
     return redirect(url_for("posts.suspensions"))

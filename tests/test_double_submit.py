@@ -1,0 +1,160 @@
+"""A staff form sent twice (a double click, a resent page) records its change once."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from domain.announcements import Announcement
+from domain.audit import AuditEvent
+from domain.demo import STAFF_PASSWORD, seed_demo
+from domain.notifications import Notification
+from domain.roster import Restriction, local_today
+from domain.special_projects import SpecialProject
+from tests.application_support import seed
+from tests.conftest import read
+from tests.post_support import family_with_book, staff
+from tests.test_admin_roster import inmate
+from tests.test_announcements import _owner
+from tests.test_suspensions import reject_three, suspensions
+from tests.web_support import csrf_token, login
+
+ALREADY = "這項作業已經有人處理完成"
+
+
+def actions(app) -> list[str]:
+    return read(app, select(AuditEvent.action).order_by(AuditEvent.id))
+
+
+def twice(client, url: str, data: dict):
+    """The same POST, same token and fields, sent two times; both responses."""
+    return client.post(url, data=data), client.post(url, data=data)
+
+
+def test_a_special_project_sent_twice_is_granted_once(app):
+    family_with_book(app)
+    supervisor = staff(app, "supervisor", "dunpin")
+    [family] = re.findall(r'<option value="(\d+)"', supervisor.get("/special-projects").text)
+    data = {
+        "csrf_token": csrf_token(supervisor, "/special-projects"),
+        "family": family,
+        "starts_on": "2026-12-05",
+        "ends_on": "2026-12-31",
+        "reason": "畢業典禮前的特別聯繫",
+    }
+    responses = twice(supervisor, "/special-projects", data)
+    assert [r.status_code for r in responses] == [302, 302]
+    assert len(read(app, select(SpecialProject))) == 1
+    assert actions(app).count("special_project.grant") == 1
+
+
+def test_a_double_click_on_grant_sent_at_the_same_moment_grants_once(app):
+    family_with_book(app)
+    supervisor = staff(app, "supervisor", "dunpin")
+    [family] = re.findall(r'<option value="(\d+)"', supervisor.get("/special-projects").text)
+    data = {
+        "csrf_token": csrf_token(supervisor, "/special-projects"),
+        "family": family,
+        "starts_on": "2026-12-05",
+        "ends_on": "2026-12-31",
+        "reason": "畢業典禮前的特別聯繫",
+    }
+    app.extensions["db"].remove()
+    barrier, codes = threading.Barrier(2), [0, 0]
+
+    def grant(n: int) -> None:
+        barrier.wait()
+        codes[n] = supervisor.post("/special-projects", data=data).status_code
+        app.extensions["db"].remove()
+
+    threads = [threading.Thread(target=grant, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert codes == [302, 302]
+    assert len(read(app, select(SpecialProject))) == 1
+
+
+def test_an_announcement_sent_twice_is_saved_once(app):
+    seed(app)
+    owner = _owner(app)
+    url = "/admin/announcements/new"
+    data = {
+        "csrf_token": csrf_token(owner, url),
+        "title": "年節懇親",
+        "body": "內容",
+        "publish_at": "2026-12-01T10:00",
+        "expires_at": "2027-12-31T10:00",
+    }
+    assert [r.status_code for r in twice(owner, url, data)] == [302, 302]
+    assert len(read(app, select(Announcement))) == 1
+    assert actions(app) == ["announcement.add"]
+
+
+def _roster_admin(app):
+    with app.extensions["db"].transaction() as session:
+        seed_demo(session)
+    app.extensions["db"].remove()
+    admin = app.test_client()
+    assert login(admin, "admin.taichung@example.tw", STAFF_PASSWORD).status_code == 302
+    person = inmate(app, "taichung-detention", "0609")
+    url = f"/admin/roster/{person.id}"
+    return admin, person.id, csrf_token(admin, url)
+
+
+def test_a_restriction_sent_twice_is_added_once_and_ended_once(app):
+    admin, person_id, token = _roster_admin(app)
+    url = f"/admin/roster/{person_id}"
+    started = (local_today() - timedelta(days=3)).isoformat()
+    data = {"csrf_token": token, "kind": "court_ban", "starts_on": started}
+    assert [r.status_code for r in twice(admin, f"{url}/restrictions", data)] == [302, 302]
+    [ban] = read(app, select(Restriction).where(Restriction.inmate_id == person_id))
+    ended = twice(admin, f"{url}/restrictions/{ban.id}/end", {"csrf_token": token})
+    assert [r.status_code for r in ended] == [302, 302]
+    restriction_actions = [a for a in actions(app) if a.startswith("restriction.")]
+    assert restriction_actions == ["restriction.add", "restriction.end"]
+
+
+def test_lifting_a_suspension_twice_says_it_is_already_handled(app):
+    family, book_id = family_with_book(app)
+    reject_three(app, family, book_id)
+    [suspension] = suspensions(app)
+    admin = staff(app, "facility_admin", "dunpin")
+    url = f"/suspensions/{suspension.id}/lift"
+    data = {"csrf_token": csrf_token(admin, "/suspensions"), "reason": "家庭支持專案"}
+    assert admin.post(url, data=data).status_code == 302
+    recorded = (actions(app), read(app, select(Notification.id)))
+    again = admin.post(url, data=data)
+    assert again.status_code == 302
+    assert ALREADY in admin.get(again.headers["Location"]).text
+    assert (actions(app), read(app, select(Notification.id))) == recorded
+    assert "suspension.lift" in recorded[0]
+
+
+def test_two_lifts_at_the_same_moment_lift_once_and_answer_both(app):
+    family, book_id = family_with_book(app)
+    reject_three(app, family, book_id)
+    [suspension] = suspensions(app)
+    people = [staff(app, "facility_admin", "dunpin"), staff(app, "supervisor", "dunpin")]
+    tokens = [csrf_token(client, "/suspensions") for client in people]
+    app.extensions["db"].remove()
+    barrier, codes = threading.Barrier(len(people)), [0] * len(people)
+
+    def lift(n: int) -> None:
+        barrier.wait()
+        data = {"csrf_token": tokens[n], "reason": f"理由 {n}"}
+        codes[n] = people[n].post(f"/suspensions/{suspension.id}/lift", data=data).status_code
+        app.extensions["db"].remove()
+
+    threads = [threading.Thread(target=lift, args=(n,)) for n in range(len(people))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert codes == [302, 302]
+    [lifted] = suspensions(app)
+    assert lifted.lift_reason in ("理由 0", "理由 1")
