@@ -34,17 +34,22 @@ def twice(client, url: str, data: dict):
     return client.post(url, data=data), client.post(url, data=data)
 
 
-def test_a_special_project_sent_twice_is_granted_once(app):
+def grant_form(app) -> tuple:
+    """A supervisor of Dunpin and a filled special-project form for its one family."""
     family_with_book(app)
     supervisor = staff(app, "supervisor", "dunpin")
     [family] = re.findall(r'<option value="(\d+)"', supervisor.get("/special-projects").text)
-    data = {
+    return supervisor, {
         "csrf_token": csrf_token(supervisor, "/special-projects"),
         "family": family,
         "starts_on": "2026-12-05",
         "ends_on": "2026-12-31",
         "reason": "畢業典禮前的特別聯繫",
     }
+
+
+def test_a_special_project_sent_twice_is_granted_once(app):
+    supervisor, data = grant_form(app)
     responses = twice(supervisor, "/special-projects", data)
     assert [r.status_code for r in responses] == [302, 302]
     assert len(read(app, select(SpecialProject))) == 1
@@ -52,16 +57,7 @@ def test_a_special_project_sent_twice_is_granted_once(app):
 
 
 def test_a_double_click_on_grant_sent_at_the_same_moment_grants_once(app):
-    family_with_book(app)
-    supervisor = staff(app, "supervisor", "dunpin")
-    [family] = re.findall(r'<option value="(\d+)"', supervisor.get("/special-projects").text)
-    data = {
-        "csrf_token": csrf_token(supervisor, "/special-projects"),
-        "family": family,
-        "starts_on": "2026-12-05",
-        "ends_on": "2026-12-31",
-        "reason": "畢業典禮前的特別聯繫",
-    }
+    supervisor, data = grant_form(app)
     app.extensions["db"].remove()
     barrier, codes = threading.Barrier(2), [0, 0]
 
