@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.clock import clock
+from workflows.db import column_width
 
 from .accounts import Account, AccountStatus, Facility, find_by_email
 from .passwords import hash_password, strength_problem
@@ -13,8 +14,8 @@ from .passwords import hash_password, strength_problem
 FACILITY_ROLES = {"reviewer", "supervisor", "facility_admin"}
 # Column widths: SQLite would store a longer value, PostgreSQL refuses it (and the command
 # would end in a traceback), so a longer one is refused here with a message.
-EMAIL_WIDTH = Account.__table__.c.email.type.length
-NAME_WIDTH = Account.__table__.c.name.type.length
+EMAIL_WIDTH = column_width(Account.email)
+NAME_WIDTH = column_width(Account.name)
 
 
 class StaffError(ValueError):

@@ -16,9 +16,10 @@ from sqlalchemy import select
 from domain.accounts import Facility
 from domain.api_tokens import FacilityToken, issue_token, list_tokens, revoke_token, token_row
 from domain.audit import COMMAND_LINE, record
+from workflows.db import column_width
 
 # SQLite would store a longer label; PostgreSQL refuses it (a traceback), so it is refused first.
-LABEL_WIDTH = FacilityToken.__table__.c.label.type.length
+LABEL_WIDTH = column_width(FacilityToken.label)
 api_token_cli = AppGroup("api-token", help="Issue and revoke the delivery feed's API tokens.")
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC
 from functools import partial
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
@@ -32,6 +32,24 @@ class Base(DeclarativeBase):
     """Declarative base for every table of the application."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def column_width(attribute) -> int:
+    """The length of a String(n) column, e.g. column_width(Account.name).
+
+    SQLite stores a longer value, PostgreSQL refuses it and fails the whole transaction: what
+    code (not a form) writes into such a column is checked against this first.
+    """
+    return attribute.property.columns[0].type.length
+
+
+def lock_row(session: Session, model, row_id) -> None:
+    """Lock one row until the commit (FOR UPDATE; SQLite's writers already queue at BEGIN).
+
+    The same form sent twice at once then queues here, and the second request sees what the
+    first one wrote (its duplicate check finds it) instead of adding another.
+    """
+    session.execute(select(model.id).where(model.id == row_id).with_for_update())
 
 
 class UTCDateTime(TypeDecorator):

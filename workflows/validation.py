@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.specs.MultiChoice import MultiChoice
 
 from .actors import LANE_ROLES
+from .db import column_width
 from .dmn_checks import check_dmn_files
 from .models import HumanTask
 from .script_checks import check_expression, check_script
@@ -27,8 +28,8 @@ ISO_DURATION = re.compile(r"^R?\d*/?P[0-9YMWDTHS.]+$")
 # The widths of the columns the engine copies a spec's ids and task names into (process_id,
 # bpmn_id, title): SQLite would store a longer value, but PostgreSQL refuses it when the task
 # becomes ready, failing the step that reached it. Refused here, at deploy, instead.
-ID_WIDTH = min(HumanTask.__table__.c[name].type.length for name in ("process_id", "bpmn_id"))
-TITLE_WIDTH = HumanTask.__table__.c.title.type.length
+ID_WIDTH = min(column_width(HumanTask.process_id), column_width(HumanTask.bpmn_id))
+TITLE_WIDTH = column_width(HumanTask.title)
 
 
 def validate_files(

@@ -17,6 +17,7 @@ from domain.roster_operations import (
     transfer_inmate,
 )
 from forms.roster import RestrictionForm, TransferForm
+from workflows.db import lock_row
 
 from ..audit_trail import audit, restriction_state
 from ..extensions import get_db, get_engine
@@ -38,7 +39,7 @@ def add_restriction(inmate_id: int):
         return inmate_page(person, restriction_form=form)
     # The person's row is locked first, so the same form sent twice at once queues here and
     # its second request finds the first one's restriction instead of adding another.
-    get_db().session.execute(select(Inmate.id).where(Inmate.id == person.id).with_for_update())
+    lock_row(get_db().session, Inmate, person.id)
     entry = (form.kind.data, form.starts_on.data, form.ends_on.data, form.note.data or "")
     if any((r.kind, r.starts_on, r.ends_on, r.note) == entry for r in person.restrictions):
         flash(_("The restriction was added."), "success")

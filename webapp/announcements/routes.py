@@ -25,6 +25,7 @@ from domain.announcements import (
 from domain.audit import snapshot
 from forms.announcement import AnnouncementForm, taipei_local
 from workflows import clock
+from workflows.db import lock_row
 
 from ..access import staff_only
 from ..audit_trail import audit
@@ -126,7 +127,7 @@ def _already_saved(row: Announcement) -> bool:
     second request finds the first one's notice.
     """
     session = get_db().session
-    session.execute(select(Account.id).where(Account.id == row.author_id).with_for_update())
+    lock_row(session, Account, row.author_id)
     same = select(Announcement.id).where(
         Announcement.author_id == row.author_id,
         Announcement.facility_id == row.facility_id,

@@ -20,6 +20,7 @@ from domain.roster import TAIPEI, Inmate
 from domain.special_projects import SpecialProject, projects_of_facility
 from forms.staff_posts import SpecialProjectForm
 from workflows import clock
+from workflows.db import lock_row
 
 from ..access import staff_only
 from ..audit_trail import audit
@@ -66,7 +67,7 @@ def special_projects():
         account_id = int(form.family.data)
         # The family's row is locked first, so a double click sent twice at once queues here
         # and its second request finds the first one's grant instead of adding another.
-        session.execute(select(Account.id).where(Account.id == account_id).with_for_update())
+        lock_row(session, Account, account_id)
         project = SpecialProject(
             account_id=account_id,
             facility_id=current_user.facility_id,
