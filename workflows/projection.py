@@ -114,11 +114,11 @@ def _new_row(instance: ProcessInstance, guid: str, task, now: datetime) -> dict:
     }
 
 
-def first_form_key(spec) -> str | None:
-    """The form of the user task a process opens with, when nothing runs before it.
+def first_form(spec) -> tuple[str | None, str]:
+    """The form and title of the user task a process opens with, when nothing runs before it.
 
     Lets a page show a process's first form before any instance exists, so visitors who only
-    look create nothing.
+    look create nothing; the title is the page's heading, as on the task's own page.
     """
     from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptEngineTask
     from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
@@ -127,8 +127,8 @@ def first_form_key(spec) -> str | None:
     while task_spec is not None and task_spec.name not in seen:
         seen.add(task_spec.name)
         if isinstance(task_spec, UserTask):
-            return form_key(task_spec)
+            return form_key(task_spec), task_spec.bpmn_name or task_spec.bpmn_id
         if isinstance(task_spec, ScriptEngineTask) or len(task_spec.outputs) != 1:
-            return None
+            return None, ""
         task_spec = task_spec.outputs[0]
-    return None
+    return None, ""

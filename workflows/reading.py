@@ -16,7 +16,7 @@ from .actors import Actor
 from .errors import TaskAlreadyCompleted, TaskNotFound
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .permissions import may_work
-from .projection import first_form_key
+from .projection import first_form
 from .runner import OPEN_KEY, READ_KEY
 
 
@@ -89,9 +89,11 @@ class TaskReadingMixin:
             ).all()
         return next((r for r in rows if may_work(r, actor)), None)
 
-    def start_form_key(self, session: Session, process_id: str, variant: str = "") -> str | None:
-        """The form a new instance would ask for first (None if the process runs code first)."""
-        return first_form_key(self.versions.current(session).get(process_id, variant).spec)
+    def start_form(
+        self, session: Session, process_id: str, variant: str = ""
+    ) -> tuple[str | None, str]:
+        """The form and title a new instance would ask for first (no form if code runs first)."""
+        return first_form(self.versions.current(session).get(process_id, variant).spec)
 
     def final_data(self, instance: ProcessInstance) -> dict:
         """The data a finished instance ended with (its outcome), without loading the workflow."""

@@ -19,7 +19,8 @@ from .routes import render_task
 def start_from_first_form(process_id: str, action: str, data: dict | None = None, **start_options):
     """Render the process's first form, or on a valid POST start it and complete that step."""
     session, engine, actor = get_db().session, get_engine(), current_actor()
-    probe = HumanTask(form_key=engine.start_form_key(session, process_id), task_guid="", title="")
+    key, title = engine.start_form(session, process_id)
+    probe = HumanTask(form_key=key, task_guid="", title=title)
     form = build_form(probe, data or {})
     if not form.validate_on_submit():
         return render_task(probe, form, data or {}, action=action)
