@@ -1,7 +1,8 @@
 """Demo rows of the institution contact book and the announcements, for `seed-demo`.
 
 Separate from `seed_demo`: tests build their own posts and notices. Idempotent: a facility that
-already has a post, or a national notice that exists, is left alone.
+already has a post, or a national notice that exists, is left alone. The texts are content staff
+write, so they are Traditional Chinese only: the language switch translates the pages, not them.
 """
 
 from __future__ import annotations
@@ -18,15 +19,9 @@ from .announcements import Announcement
 from .institution_posts import InstitutionPost, InstitutionPostStatus, month_of
 
 POST_TITLE = "{name} 懇親活動"
-POST_BODY = (
-    "本機關將於下月第二個週六上午舉辦懇親活動，歡迎家屬報名參加，名額有限，請洽輔導科。\n"
-    "Family day next month, on the second Saturday morning: please ask the counselling office."
-)
+POST_BODY = "本機關將於下月第二個週六上午舉辦懇親活動，歡迎家屬報名參加，名額有限，請洽輔導科。"
 NOTICE_TITLE = "電子家庭聯絡簿 系統維護公告"
-NOTICE_BODY = (
-    "系統將於每月第一個週日 02:00–04:00 進行例行維護，期間暫停服務。\n"
-    "The service pauses for maintenance on the first Sunday of each month, 02:00–04:00."
-)
+NOTICE_BODY = "系統將於每月第一個週日 02:00–04:00 進行例行維護，期間暫停服務。"
 
 
 def seed_demo_notices(session: Session) -> None:

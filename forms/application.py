@@ -43,7 +43,7 @@ from .application_fields import (
 )
 from .base import Form
 from .fields import ProofFileField, chosen, strip, total_size_error
-from .review import ReviewReason
+from .review import REASON_HELP, ReviewReason
 
 
 @register_form("ApplicationTargetForm")
@@ -211,7 +211,11 @@ class ApplicationReviewForm(ReviewReason, Form):
         validators=[InputRequired(_l("Choose approve or reject."))],
     )
     reason_template = SelectField(
-        _l("Reason"), choices=REVIEW_REASONS, default="", validators=[Optional()]
+        _l("Reason"),
+        choices=REVIEW_REASONS,
+        default="",
+        validators=[Optional()],
+        description=REASON_HELP,
     )
     reason = TextAreaField(
         _l("Reason in your words"), filters=[strip], validators=[Length(max=1000)]

@@ -31,7 +31,7 @@ PROOF_LABELS = {
 }
 
 REVIEW_REASON_PAIRS = [
-    ("", _l("— choose a reason, or write one below —")),
+    ("", _l("— choose a reason —")),
     ("proof_unclear", _l("The proofs are unclear or incomplete.")),
     ("relationship_unproven", _l("The proofs do not show the relationship.")),
     ("not_eligible", _l("The relationship does not meet this facility's rules.")),

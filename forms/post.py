@@ -35,7 +35,7 @@ from .post_fields import (
     PostFileField,
     photo_refusal_message,
 )
-from .review import ReviewReason
+from .review import REASON_HELP, ReviewReason
 
 
 class GraphemeLength:
@@ -176,7 +176,11 @@ class PostReviewForm(ReviewReason, Form):
         validators=[InputRequired(_l("Choose approve or reject."))],
     )
     reason_template = SelectField(
-        _l("Reason"), choices=POST_REASONS, default="", validators=[Optional()]
+        _l("Reason"),
+        choices=POST_REASONS,
+        default="",
+        validators=[Optional()],
+        description=REASON_HELP,
     )
     reason = TextAreaField(
         _l("Reason in your words"), filters=[strip], validators=[Length(max=1000)]

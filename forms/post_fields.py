@@ -26,7 +26,7 @@ PDF_SIGNATURE = b"%PDF-"
 PHOTO_ACCEPT = "image/jpeg,image/png,image/heic,application/pdf,.jpg,.jpeg,.png,.heic,.pdf"
 
 POST_REASON_PAIRS = [
-    ("", _l("— choose a reason, or write one below —")),
+    ("", _l("— choose a reason —")),
     (
         "official_business",
         _l(

@@ -9,6 +9,9 @@ from wtforms.validators import ValidationError
 
 from .application_fields import reason_in_languages
 
+# The field's help, not its empty choice: a closed list shows one line, which a phone cut off.
+REASON_HELP = _l("Choose a usual reason, write your own in the box below, or both.")
+
 
 class ReviewReason:
     """Mixed into a form with `decision`, `reason_template` and `reason` fields; REASON_TEXTS

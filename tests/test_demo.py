@@ -139,3 +139,21 @@ def test_demo_family_reads_its_facilitys_institution_book_and_a_national_notice(
         assert "雲林第二監獄" in post.title
         [notice] = current_announcements(session)
         assert notice.facility_id is None
+
+
+def test_demo_announcement_and_institution_post_are_traditional_chinese_only(demo_db):
+    """Staff write announcements and institution posts in one language: no English sentence
+    in the demo texts the families read (the language switch translates pages, not content)."""
+    import re
+
+    from domain.announcements import current_announcements
+    from domain.demo_notices import seed_demo_notices
+    from domain.institution_posts import InstitutionPost
+
+    with demo_db.transaction() as session:
+        seed_demo_notices(session)
+        texts = [n.body for n in current_announcements(session)]
+        texts += [p.body for p in session.scalars(select(InstitutionPost))]
+    assert texts
+    for text in texts:
+        assert re.search(r"[A-Za-z]", text) is None, text

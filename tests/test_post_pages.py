@@ -104,6 +104,18 @@ def test_the_reviewer_sees_the_familys_relationship_from_the_application(app):
     assert re.search(r"<dt>關係</dt><dd>兄弟姊妹</dd>", page)
 
 
+def test_the_reason_hint_is_the_lists_help_text_in_full_and_its_empty_choice_is_short(app):
+    """A phone cut the hint off when it was the list's empty choice (a closed list is one line)."""
+    family, book_id = family_with_book(app)
+    send_post(family, book_id)
+    reviewer = staff(app, "reviewer", "dunpin")
+    page = reviewer.get(f"/tasks/{review_task(app)}").get_data(as_text=True)
+    help_text = '<p class="field-help" id="reason_template-help">'
+    assert help_text + "可選擇常用的退件原因、在下方欄位自行填寫，或兩者並用。</p>" in page
+    assert re.search(r'<select[^>]*aria-describedby="reason_template-help"', page)
+    assert re.search(r'<option selected value="">－ 選擇退件原因 －</option>', page)
+
+
 def test_a_title_longer_than_the_column_is_refused_beside_the_field(app):
     family, book_id = family_with_book(app)
     title = FAMILY_EMOJI * 50  # 50 characters as a person counts them, 350 code points

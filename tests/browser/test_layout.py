@@ -87,12 +87,63 @@ def test_on_a_desktop_the_menu_and_languages_are_rows_of_links(app, live_server,
     log_in_admin(page, live_server)
     page.goto(f"{live_server}/deliveries")
     assert not page.locator("summary", has_text="Menu").is_visible()
-    for name in ("Roster", "Audit log", "Announcements", "Bahasa Indonesia"):
+    for name in ("Roster", "Suspensions", "Bahasa Indonesia"):
         assert page.get_by_role("link", name=name).is_visible()
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Tab")  # the brand
+    for _ in range(4):  # the languages, on the brand's row
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Bahasa Indonesia"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Task inbox"
+
+
+def header_rows(page) -> int:
+    """How many rows the header's brand, languages, links and "More" take (40 px apart or more)."""
+    tops = sorted(
+        page.evaluate(
+            "[...document.querySelectorAll('.brand, .lang-list a, .nav-list > li')]"
+            ".filter(e => e.getClientRects().length)"
+            ".map(e => Math.round(e.getBoundingClientRect().top))"
+        )
+    )
+    return len([t for i, t in enumerate(tops) if i == 0 or t - tops[i - 1] > 40])
+
+
+@pytest.mark.parametrize("language", ["zh_Hant", "en"])
+def test_a_facility_admins_header_takes_two_rows_at_1280_px(app, live_server, page, language):
+    """Eleven links took four rows: the seldom used ones fold into "More", which a keyboard
+    opens, and the languages share the brand's row."""
+    seed(app)
+    page.set_viewport_size(DESKTOP)
+    log_in_admin(page, live_server, language)
+    page.goto(f"{live_server}/deliveries")
+    assert header_rows(page) == 2
+    audit_log = page.locator(".nav-more-list a[href='/audit']")
+    assert not audit_log.is_visible()
+    page.locator("summary.nav-more-toggle").focus()
+    page.keyboard.press("Enter")
+    assert audit_log.is_visible()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "/audit"
+    audit_log.click()
+    page.wait_for_url(f"{live_server}/audit")
+    assert "nav-more-toggle--current" in page.locator("summary.nav-more-toggle").get_attribute(
+        "class"
+    )
+
+
+def test_on_a_phone_the_folded_links_are_in_the_menu_without_a_second_tap(app, live_server, page):
+    seed(app)
+    page.set_viewport_size(PHONE)
+    log_in_admin(page, live_server)
+    page.goto(f"{live_server}/deliveries")
+    page.locator("summary", has_text="Menu").click()
+    assert not page.locator("summary.nav-more-toggle").is_visible()
+    for name in ("Roster", "Audit log", "Announcements", "Notice templates", "Log out"):
+        box = page.get_by_role("link" if name != "Log out" else "button", name=name).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
 
 
 def test_my_data_on_a_phone_shows_each_value_at_full_width(app, live_server, page):

@@ -78,3 +78,29 @@ def test_the_application_review_has_its_decision_in_the_first_screen(app, live_s
     assert not page.locator("#suggested_steps").is_visible()
     page.get_by_label("Reject").check()
     assert page.locator("#reason").is_visible() and page.locator("#suggested_steps").is_visible()
+
+
+def test_on_a_phone_the_reason_hint_and_the_empty_choice_are_read_whole(app, live_server, page):
+    """A closed list shows one line, which cut the hint off at 390 px: the hint is the field's
+    help text, which wraps, and the empty choice is short enough for the list."""
+    open_review(app, live_server, page, PHONE)
+    page.get_by_label("Reject").check()
+    hint = page.locator("#reason_template-help")
+    assert hint.inner_text() == "Choose a usual reason, write your own in the box below, or both."
+    box = hint.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert "reason_template-help" in page.locator("#reason_template").get_attribute(
+        "aria-describedby"
+    )
+    room_and_text = page.locator("#reason_template").evaluate(
+        """s => {
+            const style = getComputedStyle(s);
+            const context = document.createElement("canvas").getContext("2d");
+            context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+            const room = s.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight) - 20;  // the list's arrow
+            return [room, context.measureText(s.options[s.selectedIndex].text).width];
+        }"""
+    )
+    room, text = room_and_text
+    assert text <= room

@@ -122,4 +122,6 @@ def _reads_audit(user) -> bool:
 
 @bp.record_once
 def _add_nav(state) -> None:
-    add_nav_item(state.app, "audit.audit_log", _l("Audit log"), visible=_reads_audit)
+    add_nav_item(
+        state.app, "audit.audit_log", _l("Audit log"), visible=_reads_audit, secondary=True
+    )

@@ -21,6 +21,20 @@ def _announcement_editor(user) -> bool:
 
 
 def add_institution_links(app: Flask) -> None:
-    add_nav_item(app, "institution.index", _l("Institution contact book"), visible=_reader)
-    add_nav_item(app, "institution.manage", _l("Write institution posts"), visible=_facility_admin)
-    add_nav_item(app, "announcements.manage", _l("Announcements"), visible=_announcement_editor)
+    add_nav_item(
+        app, "institution.index", _l("Institution contact book"), visible=_reader, secondary=True
+    )
+    add_nav_item(
+        app,
+        "institution.manage",
+        _l("Write institution posts"),
+        visible=_facility_admin,
+        secondary=True,
+    )
+    add_nav_item(
+        app,
+        "announcements.manage",
+        _l("Announcements"),
+        visible=_announcement_editor,
+        secondary=True,
+    )

@@ -21,7 +21,13 @@ def _family(user) -> bool:
 def _add_nav(state) -> None:
     """The header links: the record for families, the templates for facility admins."""
     add_nav_item(state.app, "notices.record", _l("SMS / e-mail record"), visible=_family)
-    add_nav_item(state.app, "notices.templates", _l("Notice templates"), visible=is_facility_admin)
+    add_nav_item(
+        state.app,
+        "notices.templates",
+        _l("Notice templates"),
+        visible=is_facility_admin,
+        secondary=True,
+    )
 
 
 from . import record, templates  # noqa: E402,F401  (they attach to bp)

@@ -64,9 +64,11 @@ def book_lines(session: Session, books: list[ContactBook]) -> list[BookLine]:
 
 
 def posting_refusals(session: Session, books: list[ContactBook]) -> dict[int, tuple]:
-    """Book id -> (reason code, until or None) for each book the family may not post in now.
+    """Book id -> (reason code, until or None, the facility's interval days) for each book the
+    family may not post in now.
 
-    The same rule the post process applies when it starts, so the chooser shows the date first.
+    The same rule the post process applies when it starts, so the chooser shows the date first;
+    the days let the message say how long the facility's interval is.
     """
     refused = {}
     now = clock.now()
@@ -90,7 +92,7 @@ def posting_refusals(session: Session, books: list[ContactBook]) -> dict[int, tu
         )
         found = refusal(session, standing_of, standing, policy, now)
         if found is not None:
-            refused[book.id] = found
+            refused[book.id] = (*found, policy["interval_days"])
     return refused
 
 

@@ -21,7 +21,7 @@ from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS, after_completion
 from . import bp
 from .overview import TABS, active_books, book_lines, posting_refusals, tab_counts
-from .texts import REFUSAL_REASONS, refusal_text
+from .texts import refusal_reason, refusal_text
 
 PROCESS = "post_review"
 
@@ -91,10 +91,10 @@ def outcome(instance_id: int):
     if refusal is None:
         flash(_("Your post has been sent. The facility reviews it before it is delivered."))
         return redirect(url_for("posts.index"))
-    code, until, closed, unsent = refusal
+    code, until, days, closed, unsent = refusal
     return render_template(
         "posts/refused.html",
-        reason=REFUSAL_REASONS.get(code, code),
+        reason=refusal_reason(code, days),
         code=code,
         until=until,
         closed=closed,
@@ -106,10 +106,10 @@ LANDINGS[PROCESS] = lambda instance: url_for("posts.outcome", instance_id=instan
 
 
 def _refusal(instance: ProcessInstance):
-    """(reason code, until ISO or None, closed, unsent) when the process ended with nothing
-    filed. `closed` is the text of a post that was back with the family and is now closed;
-    `unsent` the text just written and refused when filed (another post went first), so the
-    family gets it back instead of losing it."""
+    """(reason code, until ISO or None, interval days, closed, unsent) when the process ended
+    with nothing filed. `closed` is the text of a post that was back with the family and is now
+    closed; `unsent` the text just written and refused when filed (another post went first), so
+    the family gets it back instead of losing it."""
     if instance.status != InstanceStatus.COMPLETED:
         return None
     data = get_engine().final_data(instance)
@@ -120,8 +120,8 @@ def _refusal(instance: ProcessInstance):
     closed, unsent = (written, None) if filing.get("closed") else (None, written)
     for found in (filing, data.get("posting") or {}):
         if found.get("reason"):
-            return found["reason"], found.get("until"), closed, unsent
-    return "book_inactive", None, None, None
+            return found["reason"], found.get("until"), data.get("interval_days"), closed, unsent
+    return "book_inactive", None, None, None, None
 
 
 def _choice(line, refused: tuple | None) -> SelectChoice:
