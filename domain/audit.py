@@ -130,6 +130,27 @@ def record(
     return event
 
 
+def latest_event(
+    session: Session, action: str, object_type: str, object_id: Any
+) -> AuditEvent | None:
+    """The newest event of `action` on one object, or None.
+
+    The log is the one record of a row that is gone (a deleted restriction) or of a person who
+    left the facility, so a view asks it to tell a change already made (its form sent twice)
+    from an id that was never the asker's.
+    """
+    return session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.object_type == object_type,
+            AuditEvent.object_id == str(object_id),
+            AuditEvent.action == action,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
 @dataclass(frozen=True)
 class AuditQuery:
     """What an audit page asks for; `facility_id` None means every facility (auditors)."""

@@ -12,7 +12,7 @@ from domain.accounts import Facility
 from domain.demo import STAFF_PASSWORD, seed_demo
 from domain.roster import Inmate, Restriction, local_today
 from tests.conftest import read
-from tests.web_support import csrf_token, login, submit
+from tests.web_support import csrf_token, login, submit, switch_language
 
 ADMIN = "admin.taichung@example.tw"
 
@@ -41,7 +41,7 @@ def restrictions(app, person: Inmate) -> list[Restriction]:
 
 @pytest.fixture
 def admin(client, demo):
-    client.get("/lang/en")
+    switch_language(client, "en")
     assert login(client, ADMIN, STAFF_PASSWORD).status_code == 302
     return client
 

@@ -17,6 +17,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from domain.settings import Settings
+from tests.web_support import csrf_token, switch_language
 from webapp import create_app
 from webapp.extensions import get_db, limiter
 from webapp.i18n import local_day
@@ -101,14 +102,14 @@ def test_built_in_form_messages_follow_the_language(app):
 
 
 def test_the_language_choice_persists_over_the_browser_language(client):
-    response = client.get("/lang/en?next=/healthz")
+    response = switch_language(client, "en", "/healthz")
     assert response.status_code == 302
     assert response.headers["Location"] == "/healthz"
     page = client.get("/", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
     assert '<html lang="en">' in page
     assert "How it works" in page
 
-    client.get("/lang/zh_Hant")
+    switch_language(client, "zh_Hant")
     page = client.get("/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert '<html lang="zh-Hant">' in page
 
@@ -117,13 +118,35 @@ def test_the_language_choice_persists_over_the_browser_language(client):
     "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:x"]
 )
 def test_the_language_switch_never_redirects_off_site(client, target):
-    response = client.get("/lang/en", query_string={"next": target})
+    response = switch_language(client, "en", target)
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
+    asked = client.get("/lang/vi", query_string={"next": target}).get_data(as_text=True)
+    form = asked[asked.index('<form method="post" action="/lang/vi">') :]
+    assert form.index('<input type="hidden" name="next" value="/">') < form.index("</form>")
 
 
 def test_an_unknown_language_is_not_found(client):
     assert client.get("/lang/fr").status_code == 404
+    assert switch_language(client, "zh_Hant").status_code == 302
+    token = csrf_token(client, "/")
+    assert client.post("/lang/fr", data={"csrf_token": token}).status_code == 404
+
+
+def test_a_link_to_the_switch_only_asks(client):
+    """A GET from another site's link or image changes nothing: it shows the button that does."""
+    page = client.get("/lang/en?next=/login").get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in page
+    form = page[page.index('<form method="post" action="/lang/en">') :]
+    assert '<input type="hidden" name="next" value="/login">' in form
+    assert '<button type="submit" class="button button--primary" lang="en">English</button>' in form
+    assert '<html lang="zh-Hant">' in client.get("/login").get_data(as_text=True)
+
+
+def test_the_switch_without_its_token_is_refused_and_changes_nothing(client):
+    assert client.post("/lang/en").status_code == 400
+    assert client.post("/lang/en", data={"csrf_token": "forged"}).status_code == 400
+    assert '<html lang="zh-Hant">' in client.get("/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

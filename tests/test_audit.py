@@ -19,7 +19,7 @@ from tests.post_support import (
     staff,
     staff_email,
 )
-from tests.web_support import csrf_token
+from tests.web_support import csrf_token, switch_language
 from webapp.audit.view import actor_names
 from workflows.clock import clock
 
@@ -129,12 +129,12 @@ def test_the_facility_column_follows_the_page_language(app):
     send_post(family, book_id)
     decide(staff(app, "reviewer", "dunpin"), review_task(app), "approve")
     admin = staff(app, "facility_admin", "dunpin")
-    admin.get("/lang/en")
+    switch_language(admin, "en")
     english = admin.get("/audit?action=post.").get_data(as_text=True)
     assert ">Dunpin Juvenile School</td>" in english and "法務部矯正署敦品中學" not in english
-    admin.get("/lang/vi")
+    switch_language(admin, "vi")
     assert ">Dunpin Juvenile School</td>" in admin.get("/audit?action=post.").get_data(as_text=True)
-    admin.get("/lang/zh_Hant")
+    switch_language(admin, "zh_Hant")
     chinese = admin.get("/audit?action=post.").get_data(as_text=True)
     assert ">法務部矯正署敦品中學</td>" in chinese
 
@@ -244,7 +244,7 @@ def test_the_log_shows_actions_and_objects_by_label_with_their_codes(app):
     assert '<option value="post." selected>post.</option>' in by_prefix
     assert "<code>post.deliver</code>" in by_prefix
     assert "<code>application.approve</code>" not in by_prefix
-    admin.get("/lang/en")
+    switch_language(admin, "en")
     english = admin.get("/audit").get_data(as_text=True)
     assert "Post delivered<br><small><code>post.deliver</code></small>" in english
     assert '<option value="application">Service application</option>' in english

@@ -631,8 +631,9 @@ CASES = [
         state=notice_overrides,
         allowed_change=True,  # Taichung's admin drops Taichung's wording
     ),
-    # Not an id: the language switch is public and the same for everyone.
-    Case("language switch", "/lang/<code>", "GET", lambda w: "/lang/zh_Hant", {}, refused=302),
+    # Not an id: the language switch is public and the same for everyone (a GET only asks).
+    Case("language switch", "/lang/<code>", "GET", lambda w: "/lang/zh_Hant", {}, refused=200),
+    Case("language switch", "/lang/<code>", "POST", lambda w: "/lang/zh_Hant", {}, refused=302),
 ]
 
 

@@ -22,7 +22,7 @@ from tests.post_support import (
     staff,
     staff_email,
 )
-from tests.web_support import csrf_token
+from tests.web_support import csrf_token, switch_language
 from workflows import clock
 
 
@@ -125,7 +125,7 @@ def test_mark_delivered_asks_first_and_records_only_on_the_confirm_button(app, m
     mark(admin, post.id)
     assert posts(app)[0].delivered_at is not None
     # The confirm page of a delivered post goes back to the list and says so.
-    admin.get("/lang/en")
+    switch_language(admin, "en")
     again = admin.get(f"/deliveries/{post.id}/delivered", follow_redirects=True)
     assert "This post was already recorded as delivered." in again.get_data(as_text=True)
 
@@ -145,7 +145,7 @@ def test_recently_delivered_lists_the_last_seven_days_newest_first(app):
     recent = section(admin.get("/deliveries").get_data(as_text=True), "recent")
     assert "新的一封" in recent and "舊的一封" not in recent
     clock.advance(timedelta(days=3))
-    admin.get("/lang/en")
+    switch_language(admin, "en")
     recent = section(admin.get("/deliveries").get_data(as_text=True), "recent")
     assert "新的一封" not in recent and "No post was delivered in the last 7 days." in recent
 

@@ -154,3 +154,107 @@ def test_two_lifts_at_the_same_moment_lift_once_and_answer_both(app):
     assert codes == [302, 302]
     [lifted] = suspensions(app)
     assert lifted.lift_reason in ("理由 0", "理由 1")
+
+
+def at_the_same_moment(app, client, url: str, data: dict) -> list[int]:
+    """The same POST sent twice at once (a double click), from two threads; both statuses."""
+    app.extensions["db"].remove()
+    barrier, codes = threading.Barrier(2), [0, 0]
+
+    def send(n: int) -> None:
+        barrier.wait()
+        codes[n] = client.post(url, data=data).status_code
+        app.extensions["db"].remove()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return codes
+
+
+def _future_ban(app, person_id: int) -> int:
+    """A restriction of the person from next week on (one to delete); its id."""
+    starts = local_today() + timedelta(days=7)
+    with app.extensions["db"].transaction() as session:
+        ban = Restriction(inmate_id=person_id, kind="court_ban", starts_on=starts)
+        session.add(ban)
+        session.flush()
+        ban_id = ban.id
+    app.extensions["db"].remove()
+    return ban_id
+
+
+def test_a_restriction_deleted_twice_says_it_is_already_done(app):
+    admin, person_id, token = _roster_admin(app)
+    url = f"/admin/roster/{person_id}/restrictions/{_future_ban(app, person_id)}/delete"
+    first = admin.post(url, data={"csrf_token": token})
+    assert ALREADY not in admin.get(first.headers["Location"]).text
+    again = admin.post(url, data={"csrf_token": token})
+    assert again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Location"] == f"/admin/roster/{person_id}#restrictions"
+    assert ALREADY in admin.get(again.headers["Location"]).text
+    assert actions(app).count("restriction.delete") == 1
+
+
+def test_a_double_click_on_delete_at_the_same_moment_deletes_once(app):
+    admin, person_id, token = _roster_admin(app)
+    url = f"/admin/roster/{person_id}/restrictions/{_future_ban(app, person_id)}/delete"
+    assert at_the_same_moment(app, admin, url, {"csrf_token": token}) == [302, 302]
+    assert actions(app).count("restriction.delete") == 1
+
+
+def test_a_deleted_restriction_is_still_not_found_for_anyone_else(app):
+    """ "Already done" would tell that the row existed: only its own person's page may say it."""
+    admin, person_id, token = _roster_admin(app)
+    ban_id = _future_ban(app, person_id)
+    url = f"/admin/roster/{person_id}/restrictions/{ban_id}/delete"
+    assert admin.post(url, data={"csrf_token": token}).status_code == 302
+    dunpin = staff(app, "facility_admin", "dunpin")
+    assert dunpin.post(url, data={"csrf_token": csrf_token(dunpin, "/")}).status_code == 404
+    neighbour = inmate(app, "taichung-detention", "0610").id
+    elsewhere = f"/admin/roster/{neighbour}/restrictions/{ban_id}/delete"
+    assert admin.post(elsewhere, data={"csrf_token": token}).status_code == 404
+    never = f"/admin/roster/{person_id}/restrictions/{ban_id + 1000}/delete"
+    assert admin.post(never, data={"csrf_token": token}).status_code == 404
+
+
+def _transfer_form(token: str, to: str = "yunlin-second-prison") -> dict:
+    return {"csrf_token": token, "to_facility": to, "confirm_transfer": "y"}
+
+
+def test_a_transfer_sent_twice_says_it_is_already_done(app):
+    admin, person_id, token = _roster_admin(app)
+    url = f"/admin/roster/{person_id}/transfer"
+    first = admin.post(url, data=_transfer_form(token))
+    assert first.headers["Location"] == "/admin/roster"
+    assert ALREADY not in admin.get("/admin/roster").text
+    again = admin.post(url, data=_transfer_form(token))
+    assert (again.status_code, again.headers["Location"]) == (302, "/admin/roster")
+    assert ALREADY in admin.get("/admin/roster").text
+    assert actions(app).count("roster.transfer") == 1
+    assert inmate(app, "yunlin-second-prison", "0609").id == person_id
+
+
+def test_a_double_click_on_transfer_at_the_same_moment_moves_once(app):
+    admin, person_id, token = _roster_admin(app)
+    url = f"/admin/roster/{person_id}/transfer"
+    assert at_the_same_moment(app, admin, url, _transfer_form(token)) == [302, 302]
+    assert actions(app).count("roster.transfer") == 1
+
+
+def test_a_transfer_sent_again_is_still_not_found_for_anyone_else(app):
+    """Only the facility that moved the person, to where they still are, hears "already done";
+    another facility, or another destination, gets the 404 of a person it does not have."""
+    admin, person_id, token = _roster_admin(app)
+    url = f"/admin/roster/{person_id}/transfer"
+    assert admin.post(url, data=_transfer_form(token)).status_code == 302
+    dunpin = staff(app, "facility_admin", "dunpin")
+    assert dunpin.post(url, data=_transfer_form(csrf_token(dunpin, "/"))).status_code == 404
+    assert admin.post(url, data=_transfer_form(token, "dunpin-school")).status_code == 404
+    theirs = inmate(app, "dunpin-school", "1201").id
+    never = f"/admin/roster/{theirs}/transfer"
+    assert admin.post(never, data=_transfer_form(token)).status_code == 404
+    assert actions(app).count("roster.transfer") == 1

@@ -59,6 +59,7 @@ FAMILY_FACING = [
     "webapp/templates/macros/forms.html",
     "webapp/templates/macros/ui.html",
     "webapp/templates/main/home.html",
+    "webapp/templates/main/language.html",
     "webapp/templates/posts/_tabs.html",
     "webapp/templates/posts/index.html",
     "webapp/templates/posts/new.html",

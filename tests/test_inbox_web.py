@@ -15,7 +15,7 @@ from domain.audit import AuditEvent
 from domain.demo import FAMILY_EMAIL, FAMILY_PASSWORD, STAFF_PASSWORD, seed_demo
 from tests.conftest import read
 from tests.test_inbox import add_task, dummy_instance
-from tests.web_support import csrf_token, login
+from tests.web_support import csrf_token, login, switch_language
 from webapp.inbox.filters import PROCESS_LABELS
 from workflows import clock
 from workflows.models import HumanTask
@@ -56,7 +56,7 @@ def tasks(app, demo):
 def as_staff(client, who: str = "reviewer.taichung@example.tw"):
     response = login(client, who, STAFF_PASSWORD)
     assert response.status_code == 302, response.get_data(as_text=True)
-    client.get("/lang/en")
+    switch_language(client, "en")
 
 
 def subjects(client, url: str = "/inbox") -> list[str]:

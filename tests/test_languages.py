@@ -13,11 +13,15 @@ from wtforms.validators import DataRequired
 
 from domain.accounts import Account, ConsentRecord
 from tests.conftest import read
-from tests.web_support import DETAILS, login, mailed_path, register, submit, verify
+from tests.web_support import DETAILS, login, mailed_path, register, submit, switch_language, verify
 from webapp.i18n import bpmn_label
 
+# The header's switch: one small form per language, its button named in that language.
 SWITCH = re.compile(
-    r'<a href="/lang/(\w+)[^"]*" lang="([\w-]+)" hreflang="([\w-]+)"[^>]*>([^<]+)</a>'
+    r'<form class="inline-form" method="post" action="/lang/(\w+)">\s*'
+    r'<input type="hidden" name="csrf_token" value="[^"]+">\s*'
+    r'<input type="hidden" name="next" value="([^"]*)">\s*'
+    r'<button type="submit" class="link-button" lang="([\w-]+)"( aria-current="true")?>([^<]+)<'
 )
 
 
@@ -38,21 +42,23 @@ def test_browser_tags_pick_vietnamese_and_indonesian(client, header, html_lang, 
 
 
 def test_the_switch_offers_four_languages_each_in_its_own_words(client):
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/login?next=/posts").get_data(as_text=True)
+    here = "/login?next=/posts"
     assert SWITCH.findall(page) == [
-        ("zh_Hant", "zh-Hant", "zh-Hant", "中文"),
-        ("en", "en", "en", "English"),
-        ("vi", "vi", "vi", "Tiếng Việt"),
-        ("id", "id", "id", "Bahasa Indonesia"),
+        ("zh_Hant", here, "zh-Hant", ' aria-current="true"', "中文"),
+        ("en", here, "en", "", "English"),
+        ("vi", here, "vi", "", "Tiếng Việt"),
+        ("id", here, "id", "", "Bahasa Indonesia"),
     ]
+    assert "hreflang" not in page  # buttons, not links to pages in those languages
 
 
 def test_the_switch_to_vietnamese_is_remembered_over_the_browser(client):
-    assert client.get("/lang/vi?next=/login").headers["Location"] == "/login"
+    assert switch_language(client, "vi", "/login").headers["Location"] == "/login"
     page = client.get("/login", headers={"Accept-Language": "zh-TW"}).get_data(as_text=True)
     assert '<html lang="vi">' in page and "Quên mật khẩu?" in page
-    assert 'lang="vi" hreflang="vi" aria-current="true"' in page
-    client.get("/lang/id")
+    assert 'lang="vi" aria-current="true">Tiếng Việt</button>' in page
+    switch_language(client, "id")
     assert "Lupa kata sandi?" in client.get("/login").get_data(as_text=True)
 
 
@@ -85,14 +91,14 @@ def test_chinese_stays_the_default(client):
     ],
 )
 def test_the_notice_and_consent_follow_the_page_language(client, language, heading, consent):
-    client.get(f"/lang/{language}")
+    switch_language(client, language)
     page = client.get("/register").get_data(as_text=True)
     assert heading.lstrip("# ") in page and consent in page
     assert "2026-11-v1" in page
 
 
 def test_registration_in_vietnamese_end_to_end(app, client, mailbox):
-    client.get("/lang/vi")
+    switch_language(client, "vi")
     task_url = submit(client, "/register", {"consent": "y"}).headers["Location"]
     bad = {**DETAILS, "birthday": "2999-01-01", "password": "short", "password_confirm": "x"}
     page = submit(client, task_url, {**bad, "mobile": ""}).get_data(as_text=True)
@@ -120,16 +126,28 @@ def test_a_logged_in_family_keeps_its_language_for_notices(app, client, mailbox)
     register(client)
     verify(client, mailed_path(mailbox.last()))
     login(client, DETAILS["email"], DETAILS["password"])
-    client.get("/lang/id")
+    switch_language(client, "id")
     [account] = read(app, select(Account))
     assert account.locale == "id"
-    client.get("/lang/zh_Hant")
+    switch_language(client, "zh_Hant")
     [account] = read(app, select(Account))
     assert account.locale == "zh_Hant"
 
 
+def test_a_link_to_the_switch_leaves_a_family_account_alone(app, client, mailbox):
+    """Another site's link (or image) to /lang/vi must not change the language of a signed-in
+    family's pages or e-mail notices: the GET only asks."""
+    register(client)
+    verify(client, mailed_path(mailbox.last()))
+    login(client, DETAILS["email"], DETAILS["password"])
+    assert client.get("/lang/vi?next=/").status_code == 200
+    [account] = read(app, select(Account))
+    assert account.locale == "zh_Hant"
+    assert '<html lang="zh-Hant">' in client.get("/").get_data(as_text=True)
+
+
 def test_password_reset_mail_leads_with_the_family_language(app, client, mailbox):
-    client.get("/lang/id")
+    switch_language(client, "id")
     register(client)
     verify(client, mailed_path(mailbox.last()))
     other = app.test_client()  # another browser, in Chinese: the account's language decides

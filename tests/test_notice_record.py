@@ -12,7 +12,7 @@ from domain.notifications import Notification, NotificationStatus
 from domain.notify import notify_account
 from tests.application_support import FAMILY, logged_in, make_family, seed
 from tests.conftest import read
-from tests.web_support import csrf_token
+from tests.web_support import csrf_token, switch_language
 from workflows import clock
 
 OTHER = "other@example.tw"
@@ -88,7 +88,7 @@ def test_record_shows_queued_sent_and_failed_as_such(app):
         destination="0912345678",
     )
     client = logged_in(app, *FAMILY)
-    client.get("/lang/en")
+    switch_language(client, "en")
     page = client.get("/notifications").get_data(as_text=True)
     assert "Waiting to be sent" in page and "Sent" in page
     assert "Could not be sent" in page and "after 6 attempts" in page
@@ -179,7 +179,7 @@ def test_record_labels_say_sent_and_to_address_not_post_review_words(app):
         "id": ("Terkirim", "Alamat tujuan"),
     }
     for language, (sent, to) in expected.items():
-        client.get(f"/lang/{language}")
+        switch_language(client, language)
         page = client.get("/notifications").get_data(as_text=True)
         assert f'<span class="badge badge--approved">{sent}</span>' in page, language
         assert f"<dt>{to}</dt>" in page, language

@@ -56,3 +56,8 @@ def verify(client, path: str):
 
 def login(client, email: str, password: str):
     return submit(client, "/login", {"email": email, "password": password})
+
+
+def switch_language(client, code: str, back: str | None = None):
+    """Press the language switch's button for `code` (a POST with the token); the response."""
+    return submit(client, f"/lang/{code}", {"next": back} if back else {})

@@ -25,6 +25,8 @@ DEFAULT_LANGUAGE = "zh_Hant"
 SESSION_KEY = "lang"
 # The value of <html lang>, per catalog (BCP 47 tags).
 HTML_LANG = {"zh_Hant": "zh-Hant", "en": "en", "vi": "vi", "id": "id"}
+# Each language in its own words, as the switch offers it: a reader finds their own at a glance.
+OWN_NAMES = {"zh_Hant": "中文", "en": "English", "vi": "Tiếng Việt", "id": "Bahasa Indonesia"}
 # WTForms ships Traditional Chinese as `zh_TW`; asked for `zh_Hant`, gettext falls back to its
 # Simplified `zh` catalog, so its built-in messages ("This field is required.") would be Simplified.
 WTFORMS_CATALOG = {"zh_Hant": "zh_TW", "en": "en"}
@@ -153,8 +155,14 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language_context() -> dict:
-        """Variables the layout needs for <html lang> and the language switch (`here`: back to)."""
+        """Variables the layout needs for <html lang> and the language switch (`languages`:
+        code, BCP 47 tag and own name of each; `here`: where the switch goes back to)."""
         if not has_request_context():  # e.g. an e-mail rendered by a job
             return {"html_lang": HTML_LANG[DEFAULT_LANGUAGE], "current_language": DEFAULT_LANGUAGE}
         here = request.script_root + (request.full_path if request.query_string else request.path)
-        return {"html_lang": html_lang(), "current_language": str(get_locale()), "here": here}
+        return {
+            "html_lang": html_lang(),
+            "current_language": str(get_locale()),
+            "here": here,
+            "languages": [(code, HTML_LANG[code], OWN_NAMES[code]) for code in LANGUAGES],
+        }

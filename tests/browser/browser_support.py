@@ -32,6 +32,8 @@ def log_in(
     page.wait_for_url(f"{base}/")
     if language is not None:
         page.goto(f"{base}/lang/{language}?next=/")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(f"{base}/")
 
 
 def tall_photo() -> bytes:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from domain.accounts import Facility
+from domain.audit import latest_event
 from domain.roster import Inmate, Restriction
 
 from ..extensions import get_db
@@ -27,6 +28,33 @@ def own_restriction(inmate: Inmate, restriction_id: int) -> Restriction:
     if restriction is None or restriction.inmate_id != inmate.id:
         abort(404)
     return restriction
+
+
+def deleted_here(inmate: Inmate, restriction_id: int) -> bool:
+    """Whether this facility deleted this person's restriction `restriction_id` (the log says
+    so): the delete form sent again. Anyone else's id stays a plain 404."""
+    event = latest_event(get_db().session, "restriction.delete", "restriction", restriction_id)
+    return (
+        event is not None
+        and event.facility_id == current_user.facility_id
+        and (event.before or {}).get("inmate_id") == inmate.id
+    )
+
+
+def moved_from_here(inmate_id: int, to_code: str) -> bool:
+    """Whether this facility moved the person to `to_code`, where they still are: the transfer
+    form sent again. False for every other facility, so none learns of a person it never had."""
+    session = get_db().session
+    person = session.get(Inmate, inmate_id)
+    if person is None or person.facility_id == current_user.facility_id:
+        return False
+    event = latest_event(session, "roster.transfer", "inmate", inmate_id)
+    return (
+        event is not None
+        and event.facility_id == current_user.facility_id
+        and (event.after or {}).get("facility_id") == person.facility_id
+        and session.get(Facility, person.facility_id).code == to_code
+    )
 
 
 def other_facilities() -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -22,12 +22,26 @@ from workflows.db import lock_row
 from ..audit_trail import audit, restriction_state
 from ..extensions import get_db, get_engine
 from . import bp
-from .access import facility_name, other_facilities, own_inmate, own_restriction
+from .access import (
+    deleted_here,
+    facility_name,
+    moved_from_here,
+    other_facilities,
+    own_inmate,
+    own_restriction,
+)
 from .roster import inmate_page
 
 
 def _back(inmate_id: int):
     return redirect(url_for("admin.inmate", inmate_id=inmate_id) + "#restrictions")
+
+
+def _already_done(response):
+    """`response`, saying that the change was made already (its form sent twice, or by a
+    colleague); nothing is recorded again."""
+    flash(_("This task has already been completed."), "info")
+    return response
 
 
 @bp.post("/roster/<int:inmate_id>/restrictions")
@@ -82,8 +96,13 @@ def end(inmate_id: int, restriction_id: int):
 
 @bp.post("/roster/<int:inmate_id>/restrictions/<int:restriction_id>/delete")
 def delete(inmate_id: int, restriction_id: int):
-    """Remove a restriction entered by mistake."""
+    """Remove a restriction entered by mistake; sent again, say that it is gone already."""
+    session = get_db().session
+    # Two at once queue on the person's row, and the second finds the restriction gone.
+    lock_row(session, Inmate, inmate_id)
     person = own_inmate(inmate_id)
+    if session.get(Restriction, restriction_id) is None and deleted_here(person, restriction_id):
+        return _already_done(_back(person.id))
     restriction = own_restriction(person, restriction_id)
     before = restriction_state(restriction)
     person.restrictions.remove(restriction)
@@ -105,9 +124,14 @@ TRANSFER_ERRORS = {
 
 @bp.post("/roster/<int:inmate_id>/transfer")
 def transfer(inmate_id: int):
-    """Move the person to another facility; their open tasks go to that facility's inbox."""
-    person = own_inmate(inmate_id)
+    """Move the person to another facility; their open tasks go to that facility's inbox.
+    Sent again once they are there, say that it is done already."""
     session = get_db().session
+    # Two at once queue on the person's row, and the second finds the person moved.
+    lock_row(session, Inmate, inmate_id)
+    if moved_from_here(inmate_id, request.form.get("to_facility", "")):
+        return _already_done(redirect(url_for("admin.roster")))
+    person = own_inmate(inmate_id)
     form = TransferForm()
     form.prepare(other_facilities())
     if not form.validate_on_submit():

@@ -86,15 +86,20 @@ def healthz() -> tuple[Response, int]:
     return jsonify(status="ok"), 200
 
 
-@bp.route("/lang/<code>")
-def set_language(code: str) -> Response:
-    """Remember the chosen language and go back to the page the visitor was on.
+@bp.route("/lang/<code>", methods=["GET", "POST"])
+def set_language(code: str) -> Response | str:
+    """Switch the language by POST with the CSRF token (the header's buttons); a GET only asks.
 
-    A logged-in family's account keeps the choice too: their e-mail notices follow it.
+    A GET must not switch: any other site could link to /lang/vi and change a visitor's pages,
+    and a family's account too, which their e-mail notices follow. So an old link or bookmark
+    shows a button that switches, and changes nothing by itself.
     """
     if code not in LANGUAGES:
         abort(404)
+    back = safe_next(request.values.get("next")) or url_for("main.home")
+    if request.method == "GET":
+        return render_template("main/language.html", code=code, back=back)
     remember_language(code)
     if current_user.is_authenticated and current_user.role == "family":
         current_user.locale = code
-    return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
+    return redirect(back)
