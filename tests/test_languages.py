@@ -12,7 +12,9 @@ from wtforms import StringField
 from wtforms.validators import DataRequired
 
 from domain.accounts import Account, ConsentRecord
+from tests.application_support import FAMILY, STAFF_PASSWORD, logged_in, seed
 from tests.conftest import read
+from tests.post_support import staff_email
 from tests.web_support import DETAILS, login, mailed_path, register, submit, switch_language, verify
 from webapp.i18n import bpmn_label
 
@@ -173,3 +175,39 @@ def test_password_reset_mail_leads_with_the_family_language(app, client, mailbox
 def test_a_bilingual_bpmn_name_shows_the_readers_part(app, name, language, shown):
     with app.test_request_context("/", headers={"Accept-Language": language.replace("_", "-")}):
         assert bpmn_label(name) == shown
+
+
+def _offered(page: str) -> list[str]:
+    return [code for code, *_rest in SWITCH.findall(page)]
+
+
+def test_staff_pages_are_offered_in_chinese_and_english_only(app):
+    """The vi and id catalogs cover family pages: a staff page under lang="vi" would be English
+    read aloud as Vietnamese, so a staff member's earlier choice of vi gives way to Chinese."""
+    seed(app)
+    client = app.test_client()
+    switch_language(client, "vi", "/login")
+    login(client, staff_email("reviewer", "dunpin"), STAFF_PASSWORD)
+    page = client.get("/inbox").get_data(as_text=True)
+    assert '<html lang="zh-Hant">' in page
+    assert _offered(page) == ["zh_Hant", "en"]
+    assert switch_language(client, "vi", "/inbox").status_code == 404
+    assert switch_language(client, "en", "/inbox").status_code == 302
+    assert '<html lang="en">' in client.get("/inbox").get_data(as_text=True)
+
+
+def test_a_staff_browser_asking_for_vietnamese_then_english_gets_english(app):
+    seed(app)
+    client = app.test_client()
+    login(client, staff_email("reviewer", "dunpin"), STAFF_PASSWORD)
+    page = client.get("/inbox", headers={"Accept-Language": "vi-VN,vi;q=0.9,en;q=0.5"})
+    assert '<html lang="en">' in page.get_data(as_text=True)
+
+
+def test_families_keep_all_four_languages(app):
+    seed(app)
+    client = logged_in(app, *FAMILY)
+    switch_language(client, "vi", "/posts")
+    page = client.get("/posts").get_data(as_text=True)
+    assert '<html lang="vi">' in page
+    assert _offered(page) == ["zh_Hant", "en", "vi", "id"]

@@ -16,11 +16,15 @@ from urllib.parse import urlsplit
 from babel.support import Translations
 from flask import Flask, has_request_context, request, session
 from flask_babel import get_locale, get_timezone
+from flask_login import current_user
 from wtforms.i18n import messages_path
 
 from .extensions import babel
 
 LANGUAGES = ("zh_Hant", "en", "vi", "id")
+# Staff pages exist in these two only: the vi and id catalogs translate what families read. A
+# staff page under lang="vi" would be English text that screen readers speak as Vietnamese.
+STAFF_LANGUAGES = ("zh_Hant", "en")
 DEFAULT_LANGUAGE = "zh_Hant"
 SESSION_KEY = "lang"
 # The value of <html lang>, per catalog (BCP 47 tags).
@@ -53,21 +57,32 @@ def language_for_tag(tag: str) -> str | None:
     return PRIMARY_TAGS.get(primary)
 
 
-def browser_language() -> str | None:
-    """The first catalog the browser's Accept-Language asks for, in its order of preference."""
+def browser_language(offered: tuple[str, ...] = LANGUAGES) -> str | None:
+    """The first of `offered` the browser's Accept-Language asks for, in its order of preference."""
     for tag, _quality in request.accept_languages:
         language = language_for_tag(tag)
-        if language:
+        if language in offered:
             return language
     return None
 
 
+def reader_languages() -> tuple[str, ...]:
+    """The languages the signed-in reader's pages are written in: all four for visitors and
+    families, zh_Hant and English for staff (see STAFF_LANGUAGES)."""
+    if current_user.is_authenticated and current_user.role != "family":
+        return STAFF_LANGUAGES
+    return LANGUAGES
+
+
 def select_locale() -> str:
-    """Flask-Babel's locale selector: session choice, else browser, else the default."""
+    """Flask-Babel's locale selector: session choice, else browser, else the default; each
+    only when the reader's pages exist in it (a visitor's Vietnamese stays theirs, but a staff
+    member signing in after choosing it reads Chinese or English)."""
+    offered = reader_languages()
     chosen = session.get(SESSION_KEY)
-    if chosen in LANGUAGES:
+    if chosen in offered:
         return chosen
-    return browser_language() or DEFAULT_LANGUAGE
+    return browser_language(offered) or DEFAULT_LANGUAGE
 
 
 def remember_language(code: str) -> None:
@@ -164,5 +179,5 @@ def init_app(app: Flask) -> None:
             "html_lang": html_lang(),
             "current_language": str(get_locale()),
             "here": here,
-            "languages": [(code, HTML_LANG[code], OWN_NAMES[code]) for code in LANGUAGES],
+            "languages": [(code, HTML_LANG[code], OWN_NAMES[code]) for code in reader_languages()],
         }

@@ -14,7 +14,7 @@ from workflows.inbox import tab_counts as task_tab_counts
 
 from ..actors import current_actor
 from ..extensions import get_db
-from ..i18n import LANGUAGES, remember_language, safe_next
+from ..i18n import reader_languages, remember_language, safe_next
 from ..inbox.access import is_inbox_user
 from ..inbox.filters import TAB_LABELS, InboxFilters
 from ..posts.overview import active_books, book_lines, tab_counts
@@ -94,7 +94,7 @@ def set_language(code: str) -> Response | str:
     and a family's account too, which their e-mail notices follow. So an old link or bookmark
     shows a button that switches, and changes nothing by itself.
     """
-    if code not in LANGUAGES:
+    if code not in reader_languages():
         abort(404)
     back = safe_next(request.values.get("next")) or url_for("main.home")
     if request.method == "GET":
