@@ -75,11 +75,16 @@ def _announcements() -> tuple[list, dict]:
 
 @bp.route("/healthz")
 def healthz() -> tuple[Response, int]:
-    """200 when the database answers, 503 otherwise (for load balancers and monitoring)."""
+    """200 when the database answers, 503 otherwise (for load balancers and monitoring).
+
+    Asks through the request's own session: a second connection would wait on SQLite for the
+    write lock that this session took already when the request signed someone in.
+    """
+    session = get_db().session
     try:
-        with get_db().engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        session.execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
+        session.rollback()
         # Only the error's type: the message may hold the database URL and its password.
         current_app.logger.warning("health check: database unreachable (%s)", type(exc).__name__)
         return jsonify(status="unavailable"), 503
