@@ -52,6 +52,10 @@ def problems(page, name: str) -> list[str]:
         found.append(f"{name}: wants one h1 with text, has {facts['h1']}")
     if facts["title"].lstrip().startswith("·"):  # "<page> · <site>" with no page
         found.append(f"{name}: the title {facts['title']!r} does not name the page")
+    elif " · " in facts["title"] and facts["title"].split(" · ")[0] != facts["h1"][0]:
+        # What a screen reader announces first and a tab shows is the page's h1 (the home
+        # page is titled by the site's name alone).
+        found.append(f"{name}: the title {facts['title']!r} is not the h1 {facts['h1'][0]!r}")
     if facts["untied"]:
         found.append(f"{name}: errors not tied to an aria-invalid field: {facts['untied']}")
     return found
@@ -111,7 +115,16 @@ def test_staff_pages(app, live_server, page):
     found += problems(page, "review with errors")
     page.context.clear_cookies()
     log_in(page, live_server, staff_email("facility_admin", "dunpin"), STAFF_PASSWORD)
-    found += visit(page, live_server, ["/deliveries", "/institution-book/new"])
+    found += visit(
+        page,
+        live_server,
+        [
+            "/deliveries",
+            "/institution-book/new",
+            "/institution-book/manage",
+            "/admin/announcements/new",
+        ],
+    )
     page.context.clear_cookies()
     log_in(page, live_server, "auditor@example.tw", STAFF_PASSWORD)
     found += visit(page, live_server, ["/audit"])
