@@ -169,6 +169,22 @@ def file_post(account_id: int, book_id: int, post: dict, policy: dict, post_id=N
     return {"filed": True, "reason": None, "until": None, "post_id": row.id, "photo": photo}
 
 
+@operation
+def close_expired_draft(post_id=None) -> dict:
+    """The family did not send the draft in time (the compose task's boundary timer): nothing
+    is filed and nothing counts. A post that was back with the family (refused photo) is
+    closed so it leaves 待審核; the outcome reads like a refused filing, reason 'draft_expired'."""
+    if post_id:
+        _close_unsent(post_id)
+    return {
+        "filed": False,
+        "reason": "draft_expired",
+        "until": None,
+        "post_id": post_id,
+        "closed": bool(post_id),
+    }
+
+
 def _close_unsent(post_id: int) -> None:
     """A post back with its family (refused photo) that may not be filed again now is closed:
     it leaves 待審核, and this process ends (the family sees why and the text it wrote)."""

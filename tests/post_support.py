@@ -54,6 +54,32 @@ def start_post(client, book_id: int):
     return client.post("/posts/new", data={"csrf_token": token, "book": str(book_id)})
 
 
+def drafts_at_once(app, book_id: int, count: int) -> list[str]:
+    """Compose task URLs of `count` posts started for one book at the same moment. /posts/new
+    continues an open draft, so only requests racing each other leave several open; this
+    starts them as those requests do."""
+    from domain.applications import ContactBook
+    from workflows import Actor
+
+    database, engine = app.extensions["db"], app.extensions["engine"]
+    with database.transaction() as session:
+        book = session.get(ContactBook, book_id)
+        facility = session.get(Facility, session.get(Inmate, book.inmate_id).facility_id)
+        actor = Actor(account_id=book.account_id, roles=frozenset({"family"}))
+        data = {"account_id": book.account_id, "book_id": book_id}
+        for _ in range(count):
+            engine.start(
+                session,
+                "post_review",
+                actor,
+                dict(data),
+                variant=facility.code,
+                facility_id=facility.id,
+            )
+    database.remove()
+    return [f"/tasks/{task.task_guid}" for task in open_tasks(app, bpmn_id="compose")]
+
+
 def compose(client, task_url: str, title="家裡一切都好", body="爸爸，我們很想你。", photo=None):
     token = csrf_token(client, task_url)
     data = {"csrf_token": token, "title": title, "body": body}

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 
 from tests.application_support import FAMILY
 from tests.post_support import family_with_book, give_book, send_post, start_post
+from tests.web_support import switch_language
 from webapp.posts.texts import refusal_reason, refusal_text
 from workflows import clock
 
@@ -37,7 +38,7 @@ def test_the_posts_page_and_the_chooser_name_each_facilitys_interval(posted_in_t
 
 def test_the_refusal_page_names_the_days_in_english(posted_in_two_facilities):
     family, dunpin, taichung = posted_in_two_facilities
-    family.get("/lang/en")
+    switch_language(family, "en")
     for book_id, days in ((dunpin, 2), (taichung, 30)):
         refused = start_post(family, book_id)
         page = family.get(refused.headers["Location"]).get_data(as_text=True)

@@ -15,6 +15,7 @@ from tests.conftest import read
 from tests.post_support import (
     compose,
     decide,
+    drafts_at_once,
     family_with_book,
     posts,
     review_task,
@@ -137,7 +138,7 @@ def test_a_compose_page_left_open_says_posting_is_closed_before_anything_is_type
     """Two compose pages opened, one sent: the other no longer offers a form that would fail."""
     family, book_id = family_with_book(app)  # Dunpin: one post per 2 days
     clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))  # 10:00 in Taipei
-    first, second = (start_post(family, book_id).headers["Location"] for _ in range(2))
+    first, second = drafts_at_once(app, book_id, 2)
     compose(family, first)
     page = family.get(second).get_data(as_text=True)
     assert "2026-12-03 10:00" in page and 'name="body"' not in page
@@ -151,7 +152,7 @@ def test_a_compose_page_left_open_says_posting_is_closed_before_anything_is_type
 def test_a_second_compose_page_is_a_form_again_once_the_period_is_over(app):
     family, book_id = family_with_book(app)
     clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
-    first, second = (start_post(family, book_id).headers["Location"] for _ in range(2))
+    first, second = drafts_at_once(app, book_id, 2)
     compose(family, first)
     clock.advance(timedelta(days=2))  # the period is over: the page is a form again
     assert 'name="body"' in family.get(second).get_data(as_text=True)

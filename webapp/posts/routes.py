@@ -18,7 +18,7 @@ from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskSta
 from ..access import family_only, own_instance
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
-from ..taskpages.flow import LANDINGS, after_completion
+from ..taskpages.flow import CLOSED_LANDINGS, LANDINGS, after_completion
 from . import bp
 from .overview import TABS, active_books, book_lines, posting_refusals, tab_counts
 from .texts import refusal_reason, refusal_text
@@ -69,6 +69,9 @@ def new():
     book = next((b for b in books if str(b.id) == form.book.data), None)
     if book is None:
         abort(404)
+    draft = _open_draft(session, book.id)
+    if draft is not None:  # one draft per book: back to the one already started
+        return redirect(url_for("taskpages.task_page", task_id=draft.task_guid))
     facility = session.get(Facility, session.get(Inmate, book.inmate_id).facility_id)
     engine, actor = get_engine(), current_actor()
     instance = engine.start(
@@ -92,6 +95,8 @@ def outcome(instance_id: int):
         flash(_("Your post has been sent. The facility reviews it before it is delivered."))
         return redirect(url_for("posts.index"))
     code, until, days, closed, unsent = refusal
+    if code == "draft_expired":
+        return render_template("posts/expired.html", closed=closed)
     return render_template(
         "posts/refused.html",
         reason=refusal_reason(code, days),
@@ -103,6 +108,29 @@ def outcome(instance_id: int):
 
 
 LANDINGS[PROCESS] = lambda instance: url_for("posts.outcome", instance_id=instance.id)
+CLOSED_LANDINGS[PROCESS] = LANDINGS[PROCESS]  # an expired draft: the outcome page says so
+
+
+def _open_draft(session, book_id: int) -> HumanTask | None:
+    """The signed-in family's open compose task for this book whose post was never sent, so
+    choosing the book again continues it instead of leaving a second draft open. A post sent
+    and back with the family (refused photo) is not a draft: it has its own retry link."""
+    rows = session.scalars(
+        select(HumanTask)
+        .where(
+            HumanTask.owner_account_id == current_user.id,
+            HumanTask.process_id == PROCESS,
+            HumanTask.bpmn_id == "compose",
+            HumanTask.status == TaskStatus.OPEN,
+        )
+        .order_by(HumanTask.id)
+    ).all()
+    engine = get_engine()
+    return next((r for r in rows if _is_draft_for(engine.task_data(session, r), book_id)), None)
+
+
+def _is_draft_for(task_data: dict, book_id: int) -> bool:
+    return task_data.get("book_id") == book_id and not task_data.get("post_id")
 
 
 def _refusal(instance: ProcessInstance):

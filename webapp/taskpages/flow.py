@@ -14,6 +14,10 @@ from ..extensions import get_db, get_engine
 # Where a person lands when a process needs nothing more from them: an endpoint, or a
 # function(instance) -> URL (registered by feature blueprints).
 LANDINGS: dict = {"registration": "auth.registered"}
+# Process id -> function(instance) -> URL of a page that tells the owning family what happened
+# when a task of theirs was closed by the process itself (a deadline passed), for processes
+# whose outcome page says so (registered by feature blueprints).
+CLOSED_LANDINGS: dict = {}
 
 
 def build_form(row, task_data: dict, formdata=None):
