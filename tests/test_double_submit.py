@@ -111,6 +111,9 @@ def test_a_restriction_sent_twice_is_added_once_and_ended_once(app):
     [ban] = read(app, select(Restriction).where(Restriction.inmate_id == person_id))
     ended = twice(admin, f"{url}/restrictions/{ban.id}/end", {"csrf_token": token})
     assert [r.status_code for r in ended] == [302, 302]
+    page = admin.get(url).get_data(as_text=True)  # both answers' messages
+    assert page.count("已自今日起解除限制") == 1
+    assert page.count("這項作業已經有人處理完成") == 1
     restriction_actions = [a for a in actions(app) if a.startswith("restriction.")]
     assert restriction_actions == ["restriction.add", "restriction.end"]
 

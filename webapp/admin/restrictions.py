@@ -80,8 +80,7 @@ def end(inmate_id: int, restriction_id: int):
         return _back(person.id)
     get_db().session.flush()
     if restriction_state(restriction) == before:  # already ended (the form sent twice)
-        flash(_("The restriction was lifted from today."), "success")
-        return _back(person.id)
+        return _already_done(_back(person.id))
     audit(
         "restriction.end",
         "restriction",
