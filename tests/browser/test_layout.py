@@ -76,9 +76,9 @@ def test_the_phone_header_is_short_and_its_menu_opens(app, live_server, page):
 
     languages = page.locator("summary", has_text="English")
     languages.click()
-    page.get_by_role("button", name="Tiếng Việt").click()
+    page.get_by_role("button", name="中文").click()  # staff pages: Chinese and English
     page.wait_for_url(f"{live_server}/admin/roster")
-    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("html").get_attribute("lang") == "zh-Hant"
 
 
 def test_on_a_desktop_the_menu_and_languages_are_rows_of_links(app, live_server, page):
@@ -89,12 +89,12 @@ def test_on_a_desktop_the_menu_and_languages_are_rows_of_links(app, live_server,
     assert not page.locator("summary", has_text="Menu").is_visible()
     for name in ("Roster", "Suspensions"):
         assert page.get_by_role("link", name=name).is_visible()
-    assert page.get_by_role("button", name="Bahasa Indonesia").is_visible()
+    assert page.get_by_role("button", name="English").is_visible()
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Tab")  # the brand
-    for _ in range(4):  # the languages, on the brand's row
+    for _ in range(2):  # the languages of staff pages, on the brand's row
         page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Bahasa Indonesia"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "English"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Task inbox"
 
@@ -112,14 +112,16 @@ def header_rows(page) -> int:
 
 
 @pytest.mark.parametrize("language", ["zh_Hant", "en"])
-def test_a_facility_admins_header_takes_two_rows_at_1280_px(app, live_server, page, language):
+def test_a_facility_admins_header_takes_at_most_two_rows_at_1280_px(
+    app, live_server, page, language
+):
     """Eleven links took four rows: the seldom used ones fold into "More", which a keyboard
-    opens, and the languages share the brand's row."""
+    opens, and the languages share the brand's row (with staff's two, the menu may fit too)."""
     seed(app)
     page.set_viewport_size(DESKTOP)
     log_in_admin(page, live_server, language)
     page.goto(f"{live_server}/deliveries")
-    assert header_rows(page) == 2
+    assert header_rows(page) <= 2
     audit_log = page.locator(".nav-more-list a[href='/audit']")
     assert not audit_log.is_visible()
     page.locator("summary.nav-more-toggle").focus()
