@@ -12,8 +12,9 @@ import re
 
 from sqlalchemy import select
 
-from domain.account_tokens import issue_account_token, revoke_own_token
-from domain.accounts import Account
+from domain.account_tokens import AccountToken, issue_account_token, revoke_own_token
+from domain.accounts import Account, AccountStatus
+from domain.api_tokens import digest
 from domain.audit import AuditEvent
 from domain.posts import Post, PostStatus
 from tests.application_support import FAMILY, make_family, open_tasks, png
@@ -79,8 +80,8 @@ def test_missing_unknown_and_revoked_tokens_get_the_same_401(app):
     assert ids(api(app, token)) == [seed_task]
     database = app.extensions["db"]
     with database.transaction() as session:
-        row = session.scalar(select(Account).where(Account.email == FAMILY[0]))
-        revoke_own_token(session, row.id, 1)
+        row = session.scalar(select(AccountToken).where(AccountToken.token_hash == digest(token)))
+        assert revoke_own_token(session, row.account_id, row.id) == (row, True)
     database.remove()
     answers = [
         api(app, None),
@@ -93,6 +94,17 @@ def test_missing_unknown_and_revoked_tokens_get_the_same_401(app):
     assert {r.status_code for r in answers} == {401}
     assert len({r.get_data() for r in answers}) == 1
     assert all(r.headers["WWW-Authenticate"].startswith("Bearer") for r in answers)
+
+
+def test_a_token_stops_working_with_its_disabled_account(app):
+    _guid, _book = compose_task(app)
+    token = token_of(app, FAMILY[0])
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        account = session.scalar(select(Account).where(Account.email == FAMILY[0]))
+        account.status = AccountStatus.DISABLED
+    database.remove()
+    assert api(app, token).status_code == 401
 
 
 def test_the_session_cookie_does_not_authenticate_the_api(app):
