@@ -16,7 +16,7 @@ from domain.audit import AuditEvent
 from tests.application_support import FAMILY, logged_in, make_family, seed
 from tests.conftest import read
 from tests.post_support import staff
-from tests.web_support import csrf_token
+from tests.web_support import csrf_token, submit
 
 PAGE = "/account/api-tokens"
 TOKEN_RE = re.compile(r"<code[^>]*>(fb_[^<]+)</code>")
@@ -86,6 +86,16 @@ def test_another_accounts_token_cannot_be_revoked_or_seen(app):
     assert "我的手機" not in other.get(PAGE).get_data(as_text=True)
     assert revoke(other, row.id).status_code == 404
     assert api_status(app, token) == 200
+
+
+def test_deleting_the_account_deletes_its_tokens(app):
+    seed(app)
+    family = logged_in(app, *FAMILY)
+    [token] = TOKEN_RE.findall(make_token(family).get_data(as_text=True))
+    data = {"password": FAMILY[1], "understood": "y"}
+    assert submit(family, "/account/delete", data).status_code == 302
+    assert read(app, select(AccountToken)) == []
+    assert api_status(app, token) == 401
 
 
 def test_the_page_asks_visitors_to_log_in(client):
