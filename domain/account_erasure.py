@@ -28,6 +28,7 @@ from workflows.cancellation import cancel_instances, erase_instance_data
 from workflows.clock import clock
 
 from . import family_records
+from .account_tokens import AccountToken
 from .accounts import Account, AccountStatus
 from .applications import (
     CORRECTION,
@@ -127,5 +128,6 @@ def erase_account(session: Session, storage_dir: Path, account: Account) -> None
     erase_files(session, storage_dir, family_records.file_ids(session, account.id))
     _empty_notifications(session, account)
     session.execute(delete(NoticePreference).where(NoticePreference.account_id == account.id))
+    session.execute(delete(AccountToken).where(AccountToken.account_id == account.id))
     _anonymise(account, now)
     session.flush()

@@ -16,6 +16,8 @@ def N_(message: str) -> str:
 
 ACTIONS = {
     "account.create_staff": N_("Staff account created"),
+    "account_token.create": N_("Personal API token created"),
+    "account_token.revoke": N_("Personal API token revoked"),
     "announcement.add": N_("Announcement added"),
     "announcement.edit": N_("Announcement edited"),
     "api_token.create": N_("API token created"),
@@ -48,6 +50,7 @@ ACTIONS = {
 
 OBJECT_TYPES = {
     "account": N_("Account"),
+    "account_token": N_("Personal API token"),
     "announcement": N_("Announcement"),
     "application": N_("Service application"),
     "facility_token": N_("API token"),

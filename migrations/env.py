@@ -7,7 +7,8 @@ cannot alter tables in place, so migrations run in batch mode there (copy and mo
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-import domain.accounts  # noqa: F401  (each import registers its tables on Base.metadata)
+import domain.account_tokens  # noqa: F401  (each import registers its tables on Base.metadata)
+import domain.accounts  # noqa: F401
 import domain.announcements  # noqa: F401
 import domain.api_tokens  # noqa: F401
 import domain.applications  # noqa: F401

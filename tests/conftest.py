@@ -27,6 +27,7 @@ NO_DELETE = "audit_event_no_delete"  # SQLite's trigger keeping the audit log ap
 
 def _import_all_models() -> None:
     """Every table must be registered on Base before the schema is created."""
+    import domain.account_tokens  # noqa: F401
     import domain.accounts  # noqa: F401
     import domain.announcements  # noqa: F401
     import domain.api_tokens  # noqa: F401

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
+from domain.account_tokens import AccountToken, issue_account_token
 from domain.accounts import Account
 from domain.announcements import Announcement
 from domain.applications import Application
@@ -134,6 +135,22 @@ def notice_overrides(w: World) -> list[tuple]:
         database.remove()
 
 
+def family_token(w: World) -> int:
+    """The id of a personal API token of the family (made on first use)."""
+    database = w.app.extensions["db"]
+    family = w.accounts["family"]
+    with database.transaction() as session:
+        row = session.scalar(select(AccountToken).where(AccountToken.account_id == family))
+        token_id = row.id if row is not None else issue_account_token(session, family, "x")[1].id
+    database.remove()
+    return token_id
+
+
+def token_revoked(w: World) -> bool:
+    """Whether the family's token is revoked: only the family may revoke it."""
+    return w.scalar(select(AccountToken.revoked_at).where(AccountToken.id == family_token(w)))
+
+
 def approve(w: World, actor: str) -> dict:
     """A complete decision, so a stranger's POST would take effect if it were let through."""
     return {"decision": "approve"}
@@ -185,6 +202,7 @@ RESTRICTION = ROSTER_ITEM + "/restrictions/<int:restriction_id>"
 TASK = "/tasks/<task_id>"
 FEED = "/api/v1/facilities/<code>/deliveries"
 TAICHUNG_FEED = "/api/v1/facilities/taichung-detention/deliveries"
+API_TASK = "/api/v1/tasks/<task_id>"
 
 CASES = [
     # Tasks: the lane's roles at the task's facility; a family task only for its family.
@@ -361,6 +379,28 @@ CASES = [
         {},
         refused=401,
         state=delivered_at,
+    ),
+    # The task API takes a personal token only: a signed-in cookie is no one there.
+    Case("api task", API_TASK, "GET", lambda w: f"/api/v1/tasks/{w.family_step}", {}, refused=401),
+    Case(
+        "api complete",
+        API_TASK,
+        "POST",
+        lambda w: f"/api/v1/tasks/{w.dunpin_review}",
+        {},
+        refused=401,
+        data=approve,
+        state=review_state,
+    ),
+    Case(
+        "revoke api token",
+        "/account/api-tokens/<int:token_id>/revoke",
+        "POST",
+        lambda w: f"/account/api-tokens/{family_token(w)}/revoke",
+        {"family": 303},
+        anonymous=LOGIN,
+        state=token_revoked,
+        allowed_change=True,
     ),
     Case(
         "confirm delivered",

@@ -21,6 +21,7 @@ FAMILY_LANGUAGES = ("vi", "id")
 
 FAMILY_FACING = [
     "forms/account.py",
+    "forms/api_tokens.py",
     "forms/account_fields.py",
     "forms/application.py",
     "forms/application_fields.py",
@@ -83,12 +84,14 @@ FAMILY_FACING = [
     "forms/notices.py",
     "forms/personal_data.py",
     "webapp/account/__init__.py",
+    "webapp/account/api_tokens.py",
     "webapp/account/contact.py",
     "webapp/account/erase.py",
     "webapp/account/routes.py",
     "webapp/notices/__init__.py",
     "webapp/notices/labels.py",
     "webapp/notices/record.py",
+    "webapp/templates/account/api_tokens.html",
     "webapp/templates/account/contact.html",
     "webapp/templates/account/delete.html",
     "webapp/templates/account/email_changed.html",

@@ -1,7 +1,8 @@
-"""`/account`: a family's own data — see it, correct it, download it, delete the account."""
+"""`/account`: a family's own data — see it, correct it, download it, delete the account —
+and any task worker's personal API tokens."""
 
 from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from . import contact, erase, routes  # noqa: E402,F401
+from . import api_tokens, contact, erase, routes  # noqa: E402,F401

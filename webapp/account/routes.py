@@ -15,6 +15,7 @@ from domain.roster import Inmate
 
 from ..access import family_only
 from ..extensions import get_db
+from ..inbox.access import is_inbox_user
 from ..main.navigation import add_nav_item
 from ..roles import ROLE_LABELS
 from . import bp
@@ -80,3 +81,5 @@ def _family(user) -> bool:
 
 def add_account_links(app: Flask) -> None:
     add_nav_item(app, "account.overview", _l("My data"), visible=_family)
+    # Families reach their tokens from /account; staff, who have no such page, from the header.
+    add_nav_item(app, "account.api_tokens", _l("API tokens"), visible=is_inbox_user, secondary=True)

@@ -1,8 +1,9 @@
-"""`/api/v1`: the JSON API. For now the delivery feed a facility's tablet or printing system pulls.
+"""`/api/v1`: the JSON API — the delivery feed a facility's tablet or printing system pulls
+(routes.py), and the caller's own tasks: list, read, complete (tasks.py).
 
-Authentication is a per-facility API token in the `Authorization: Bearer` header, never the
-session cookie, so the blueprint is exempt from CSRF (nothing here rides on a browser's cookie).
-Errors are JSON too.
+Authentication is a token in the `Authorization: Bearer` header (a facility's, or an account's
+personal one), never the session cookie, so the blueprint is exempt from CSRF (nothing here
+rides on a browser's cookie). Errors are JSON too.
 """
 
 from flask import Blueprint, jsonify
@@ -22,4 +23,10 @@ def _http_error(exc: HTTPException):
     return api_error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), exc.name)
 
 
-from . import routes  # noqa: E402,F401
+# The site's HTML pages for these codes are registered by code, which Flask prefers to a
+# handler by class: name them here too, so a rate limit or an oversized upload answers JSON.
+for _code in (400, 403, 404, 413, 429):
+    bp.register_error_handler(_code, _http_error)
+
+
+from . import routes, tasks  # noqa: E402,F401

@@ -6,8 +6,8 @@ from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from domain.accounts import Account
-from workflows import Actor
-from workflows.models import InstanceStatus, ProcessInstance
+from workflows import Actor, TaskAlreadyCompleted, TaskExpired
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance
 
 from ..extensions import get_db, get_engine
 
@@ -20,18 +20,36 @@ LANDINGS: dict = {"registration": "auth.registered"}
 CLOSED_LANDINGS: dict = {}
 
 
-def build_form(row, task_data: dict, formdata=None):
-    """The registered form of a task, fitted to the task's data."""
+def build_form(row, task_data: dict, formdata=None, **options):
+    """The registered form of a task, fitted to the task's data.
+
+    `formdata` replaces the request's posted form (the JSON API builds it from its body);
+    `options` go to the form class (the API passes meta={"csrf": False}).
+    """
     from forms import get_form_class
 
-    form = (
-        get_form_class(row.form_key)(formdata=formdata)
-        if formdata is not None
-        else (get_form_class(row.form_key)())
-    )
+    if formdata is not None:
+        options["formdata"] = formdata
+    form = get_form_class(row.form_key)(**options)
     if hasattr(form, "prepare"):
         form.prepare(task_data)
     return form
+
+
+def complete_task(session, row: HumanTask, form, actor: Actor) -> ProcessInstance:
+    """Complete the task with its validated form, in the request's one transaction.
+
+    TaskExpired (its deadline passed: the timer's step is in the transaction, to keep) and
+    TaskAlreadyCompleted (a lost race: the transaction is rolled back here) reach the caller,
+    which answers each in its own way (the task page redirects, the JSON API says 409).
+    """
+    try:
+        return get_engine().complete(session, row.task_guid, actor, form.task_data())
+    except TaskExpired:
+        raise
+    except TaskAlreadyCompleted:
+        session.rollback()
+        raise
 
 
 def after_completion(instance: ProcessInstance, actor: Actor):

@@ -11,7 +11,7 @@ from workflows.models import InstanceStatus, ProcessInstance, TaskStatus
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
 from . import bp
-from .flow import CLOSED_LANDINGS, after_completion, build_form
+from .flow import CLOSED_LANDINGS, after_completion, build_form, complete_task
 
 # Form key -> function(session, task row, task data) -> extra template context, so a task page
 # shows everything needed to decide without another page (registered by feature blueprints).
@@ -48,11 +48,10 @@ def task_page(task_id: str):
     form = build_form(row, task_data)
     if form.validate_on_submit():
         try:
-            instance = engine.complete(session, row.task_guid, actor, form.task_data())
+            instance = complete_task(session, row, form, actor)
         except TaskExpired:  # its deadline passed: the timer's step is kept (committed)
             return _closed_by_process(row.instance_id, actor)
         except TaskAlreadyCompleted:
-            session.rollback()
             return _already_handled(row.instance_id, actor)
         return after_completion(instance, actor)
     return render_task(row, form, task_data)
