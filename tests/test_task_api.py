@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -28,6 +29,8 @@ from tests.post_support import (
     staff_email,
     start_post,
 )
+from workflows import clock
+from workflows.models import HumanTask, TaskStatus
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -243,6 +246,21 @@ def test_a_family_composes_its_post_through_the_api_with_a_photo(app):
     assert (post.book_id, post.title, post.status) == (book_id, "家裡一切都好", PostStatus.PENDING)
     assert post.photo_file_id is not None
     assert read(app, select(Post.id)) == [post.id]
+
+
+def test_a_draft_sent_after_its_deadline_is_a_409_and_the_draft_is_closed(app):
+    """Its timer fires first, in the request: the 409 keeps that step, as the task page does,
+    so the draft is closed now rather than at the next tick."""
+    clock.freeze(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    guid, _book_id = compose_task(app)
+    clock.advance(timedelta(days=7, minutes=1))
+    body = {"title": "家裡一切都好", "body": "爸爸，我們很想你。"}
+    answer = api(app, token_of(app, FAMILY[0]), "POST", f"/api/v1/tasks/{guid}", json=body)
+    assert answer.status_code == 409
+    assert answer.get_json()["error"] == "closed"
+    [status] = read(app, select(HumanTask.status).where(HumanTask.task_guid == guid))
+    assert status == TaskStatus.CANCELLED
+    assert posts(app) == []
 
 
 def test_the_api_is_rate_limited_per_address(app):

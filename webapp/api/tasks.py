@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 from werkzeug.datastructures import CombinedMultiDict
 
-from workflows import TaskAlreadyCompleted, TaskNotFound
+from workflows import TaskAlreadyCompleted, TaskExpired, TaskNotFound
 from workflows.family_tasks import family_tasks
 from workflows.inbox import PER_PAGE, InboxQuery, Page, list_tasks
 from workflows.models import TaskStatus
@@ -158,7 +158,10 @@ def complete(account, task_id: str):
     session, actor = get_db().session, account_actor(account)
     try:
         instance = complete_task(session, row, form, actor)
-    except TaskAlreadyCompleted:  # a lost race, or its deadline passed (the tick redoes that)
+    except TaskExpired:  # its deadline passed: keep the timer's step, as the task page does
+        session.commit()
+        return _closed()
+    except TaskAlreadyCompleted:  # a lost race (rolled back)
         return _closed()
     following = get_engine().next_task(session, instance.id, actor)
     return jsonify(
