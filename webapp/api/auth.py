@@ -66,13 +66,6 @@ def facility_token_required(view):
     return wrapped
 
 
-def account_actor(account) -> Actor:
-    """The engine actor of an account, as its signed-in pages have it (webapp.actors)."""
-    return Actor(
-        account_id=account.id, roles=frozenset({account.role}), facility_id=account.facility_id
-    )
-
-
 def account_token_required(view):
     """Give the view the account a valid personal token speaks for, else 401 (one message
     for a missing, unknown or revoked token, or an account that may no longer sign in).

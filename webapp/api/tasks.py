@@ -18,13 +18,14 @@ from workflows.inbox import PER_PAGE, InboxQuery, Page, list_tasks
 from workflows.models import TaskStatus
 from workflows.redaction import redact
 
+from ..actors import account_actor
 from ..extensions import get_db, get_engine, limiter
 from ..i18n import bpmn_label
 from ..inbox.access import is_inbox_user
 from ..paging import page_arg
 from ..taskpages.flow import build_form, complete_task
 from . import api_error, bp
-from .auth import account_actor, account_token_required
+from .auth import account_token_required
 from .task_forms import file_field_names, form_schema, formdata_from_json
 
 # A person's client reads a few pages and completes a task now and then; more is a loop.
