@@ -75,14 +75,19 @@ def reader_languages() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector: session choice, else browser, else the default; each
-    only when the reader's pages exist in it (a visitor's Vietnamese stays theirs, but a staff
-    member signing in after choosing it reads Chinese or English)."""
-    offered = reader_languages()
+    """Flask-Babel's locale selector: session choice, else browser, else the default; vi and id
+    only for a reader whose pages exist in them (a visitor's Vietnamese stays theirs, but a staff
+    member signing in after choosing it reads Chinese or English).
+
+    The reader is looked up only for vi and id: this runs on every request, and most need
+    neither the account nor its query.
+    """
     chosen = session.get(SESSION_KEY)
-    if chosen in offered:
+    if chosen not in LANGUAGES:
+        chosen = browser_language() or DEFAULT_LANGUAGE
+    if chosen in STAFF_LANGUAGES or chosen in reader_languages():
         return chosen
-    return browser_language(offered) or DEFAULT_LANGUAGE
+    return browser_language(STAFF_LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def remember_language(code: str) -> None:
