@@ -141,6 +141,57 @@ def test_a_task_past_its_deadline_is_refused_and_the_timer_fires(db):
     assert session.get(HumanTask, review.id).status == TaskStatus.CANCELLED
 
 
+def test_reading_a_task_past_its_deadline_fires_the_timer_and_shows_it_closed(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    [review] = open_tasks(session, instance)
+    session.commit()
+    clock.advance(timedelta(days=30, seconds=1))  # the deadline passed; no tick has run
+    row = engine.task_for(session, review.task_guid, REVIEWER)
+    assert row.status == TaskStatus.CANCELLED
+    session.commit()
+    session.expire_all()
+    assert [t.bpmn_id for t in open_tasks(session, instance)] == ["escalate"]
+    assert instance.next_timer_at is None
+    assert engine.tick(session) == []  # nothing left for the tick to do
+
+
+def test_reading_a_task_before_its_deadline_changes_nothing(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    [review] = open_tasks(session, instance)
+    session.commit()
+    state, version = instance.state, instance.lock_version
+    clock.advance(timedelta(days=29))
+    assert engine.task_for(session, review.task_guid, REVIEWER).status == TaskStatus.OPEN
+    assert (instance.state, instance.lock_version) == (state, version)
+
+
+def test_two_readers_catching_up_at_once_agree_on_the_closed_task(db):
+    """The second reader's catch-up loses the race on the instance row: its step is undone
+    and it reads what the first one saved (on SQLite the writers queue; here the first
+    reader's save is simulated by bumping the lock version underneath the second)."""
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    [review] = open_tasks(session, instance)
+    session.commit()
+    clock.advance(timedelta(days=30, seconds=1))
+    with db.engine.begin() as other:  # the other reader: the same step, already saved
+        other_session = type(session)(bind=other)
+        assert engine.task_for(other_session, review.task_guid, REVIEWER).status == (
+            TaskStatus.CANCELLED
+        )
+        other_session.flush()
+    row = engine.task_for(session, review.task_guid, REVIEWER)
+    assert row.status == TaskStatus.CANCELLED
+    session.commit()
+    session.expire_all()
+    assert [t.bpmn_id for t in open_tasks(session, instance)] == ["escalate"]
+
+
 def test_a_task_before_its_deadline_completes(db):
     session = db.session
     engine = make_engine(session)

@@ -31,7 +31,7 @@ from .errors import (
 from .incidents import incident
 from .models import InstanceStatus, ProcessInstance
 from .operations import OPERATIONS, OperationRegistry, correlation_key
-from .reading import TaskReadingMixin
+from .reading import TaskReadingMixin, timers_due
 from .redaction import redact
 from .runner import InstanceRunner
 from .scripting import make_script_engine
@@ -105,7 +105,7 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
         task = workflow.get_task_from_id(UUID(task_guid))
         if task.state != TaskState.READY:
             raise TaskAlreadyCompleted()
-        late = instance.next_timer_at is not None and instance.next_timer_at <= clock.now()
+        late = timers_due(instance)  # its deadline may have passed since task_for read it
         timer_error = self.runner.run(session, instance, workflow, actor) if late else None
         if task.state != TaskState.READY:
             self._locked(

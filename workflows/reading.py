@@ -11,8 +11,10 @@ from uuid import UUID
 
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.exc import StaleDataError
 
-from .actors import Actor
+from .actors import SYSTEM, Actor
+from .clock import clock
 from .errors import TaskAlreadyCompleted, TaskNotFound
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .permissions import may_work
@@ -48,19 +50,45 @@ class TaskReadingMixin:
 
         Its instance and open rows are read along and kept for this transaction, so the
         completion that usually follows (a task page's POST) does not read them again.
+        Timers of the instance that are already due fire first (see _catch_up), so a task
+        whose deadline closed it comes back closed even before the tick has run.
         """
         row, instance, open_rows = self._read_task(session, task_guid, actor)
+        if row.status == TaskStatus.OPEN and timers_due(instance):
+            row, instance, open_rows = self._catch_up(session, task_guid, actor, instance)
         if row.status == TaskStatus.OPEN:
             read = session.info.setdefault(READ_KEY, {})
             read[task_guid] = (session.get_transaction(), row, instance, open_rows)
         return row
 
-    def _read_task(self, session: Session, task_guid: str, actor: Actor):
-        """The task, its instance and the instance's open tasks, in one query (the hot path)."""
-        found = session.execute(_COMPLETION_QUERY, {"task_guid": task_guid}).all()
+    def _read_task(self, session: Session, task_guid: str, actor: Actor, *, fresh=False):
+        """The task, its instance and the instance's open tasks, in one query (the hot path).
+
+        `fresh` overwrites what the session holds of these rows with what the database has.
+        """
+        options = {"populate_existing": True} if fresh else {}
+        found = session.execute(
+            _COMPLETION_QUERY, {"task_guid": task_guid}, execution_options=options
+        ).all()
         if not found or not may_work(found[0][0], actor):
             raise TaskNotFound(task_guid)
         return found[0][0], found[0][1], [r[2] for r in found if r[2] is not None]
+
+    def _catch_up(self, session: Session, task_guid: str, actor: Actor, instance):
+        """Fire the instance's due timers as the next tick would (as the system), and read the
+        task again: a page must not offer a task its deadline has closed (an unsent draft).
+
+        In a savepoint, as tick's steps are: when another request saved the instance first
+        (it caught up too, or completed a task), this one's step is undone and what the other
+        saved is read instead.
+        """
+        try:
+            with session.begin_nested():
+                workflow = self.runner.load(session, instance)
+                self.runner.advance(session, instance, workflow, SYSTEM)
+        except StaleDataError:
+            return self._read_task(session, task_guid, actor, fresh=True)
+        return self._read_task(session, task_guid, actor)
 
     def _load_for_completion(self, session: Session, task_guid: str, actor: Actor):
         """What task_for read in this transaction (nothing was saved since), or a fresh read."""
@@ -106,3 +134,8 @@ class TaskReadingMixin:
         instance = session.get(ProcessInstance, row.instance_id)
         workflow = self.runner.load(session, instance, keep=True)  # complete() may reuse it
         return dict(workflow.get_task_from_id(UUID(row.task_guid)).data)
+
+
+def timers_due(instance: ProcessInstance) -> bool:
+    """Whether a timer of the instance is due and has not fired yet (the tick is behind)."""
+    return instance.next_timer_at is not None and instance.next_timer_at <= clock.now()

@@ -94,6 +94,7 @@ def _open_task(account, task_id: str):
     except TaskNotFound:
         return None, _not_found()
     if row.status != TaskStatus.OPEN:
+        session.commit()  # a deadline that closed it just now (task_for fired its timer) holds
         return None, _closed()
     return (row, engine.task_data(session, row)), None
 
