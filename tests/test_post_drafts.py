@@ -18,6 +18,7 @@ from tests.post_support import (
     review_task,
     start_post,
 )
+from tests.web_support import csrf_token
 from webapp.ticking import tick_once
 from workflows import clock
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
@@ -58,6 +59,15 @@ def test_choosing_the_book_again_continues_the_open_draft(app):
     assert again.status_code == 302 and again.headers["Location"] == url
     assert len(instances(app)) == 1
     assert len(open_tasks(app, bpmn_id="compose")) == 1
+
+
+def test_a_draft_past_its_deadline_is_not_continued_even_before_the_tick(app):
+    family, book_id, url = started_draft(app)
+    clock.advance(PERIOD + timedelta(minutes=1))  # no tick has run
+    again = start_post(family, book_id)
+    assert again.status_code == 302 and "/tasks/" in again.headers["Location"]
+    assert again.headers["Location"] != url
+    assert family.get(again.headers["Location"]).status_code == 200  # a fresh compose form
 
 
 def test_another_familys_draft_is_never_offered(app):
@@ -105,11 +115,39 @@ def test_the_expired_draft_page_says_so_and_offers_a_new_post(app):
 
 def test_sending_an_expired_draft_before_the_tick_is_refused_with_the_same_page(app):
     family, _book_id, url = started_draft(app)
+    token = csrf_token(family, url)  # the page was open while the draft still was
     clock.advance(PERIOD + timedelta(minutes=1))
-    sent = compose(family, url)
+    data = {"csrf_token": token, "title": "家裡一切都好", "body": "爸爸，我們很想你。"}
+    sent = family.post(url, data=data, content_type="multipart/form-data")
     assert sent.status_code == 302 and "/posts/outcome/" in sent.headers["Location"]
     assert "草稿已逾期" in family.get(sent.headers["Location"]).get_data(as_text=True)
     assert posts(app) == []
+
+
+def test_opening_an_expired_draft_before_the_tick_shows_it_ended(app):
+    """The page does not offer a form its deadline has closed: opening it fires the timer."""
+    family, _book_id, url = started_draft(app)
+    guid = url.rsplit("/", 1)[1]
+    clock.advance(PERIOD + timedelta(minutes=1))  # no tick has run
+    opened = family.get(url)
+    assert opened.status_code == 302 and "/posts/outcome/" in opened.headers["Location"]
+    assert "草稿已逾期" in family.get(opened.headers["Location"]).get_data(as_text=True)
+    assert task_row(app, guid).status == TaskStatus.CANCELLED
+    [instance] = instances(app)
+    assert instance.status == InstanceStatus.COMPLETED and instance.next_timer_at is None
+    assert open_tasks(app) == [] and posts(app) == []
+
+
+def test_the_task_api_calls_an_expired_draft_closed_before_the_tick(app):
+    from tests.application_support import FAMILY
+    from tests.test_task_api import api, ids, token_of
+
+    _family, _book_id, url = started_draft(app)
+    token = token_of(app, FAMILY[0])
+    clock.advance(PERIOD + timedelta(minutes=1))
+    answered = api(app, token, url=f"/api/v1/tasks/{url.rsplit('/', 1)[1]}")
+    assert answered.status_code == 409 and answered.get_json()["error"] == "closed"
+    assert ids(api(app, token)) == []
 
 
 def test_a_draft_sent_in_time_goes_to_review_and_its_timer_is_gone(app):

@@ -21,6 +21,15 @@ def _mine(account_id: int) -> list:
     ]
 
 
+def family_steps(account_id: int, *criteria):
+    """A query of the family's open tasks that also meet `criteria`, oldest first."""
+    return (
+        select(HumanTask)
+        .where(*_mine(account_id), *criteria)
+        .order_by(HumanTask.created_at, HumanTask.id)
+    )
+
+
 def family_tasks(
     session: Session, account_id: int, page: int = 1, per_page: int = PER_PAGE
 ) -> Page:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from wtforms import SelectChoice
 
 from domain.accounts import Facility
@@ -13,7 +13,9 @@ from domain.posts import PostStatus, posts_of
 from domain.replies import replies_in
 from domain.roster import Inmate
 from forms.post import NewPostForm
-from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
+from workflows import clock
+from workflows.family_tasks import family_steps
+from workflows.models import HumanTask, InstanceStatus, ProcessInstance
 
 from ..access import family_only, own_instance
 from ..actors import current_actor
@@ -114,16 +116,15 @@ CLOSED_LANDINGS[PROCESS] = LANDINGS[PROCESS]  # an expired draft: the outcome pa
 def _open_draft(session, book_id: int) -> HumanTask | None:
     """The signed-in family's open compose task for this book whose post was never sent, so
     choosing the book again continues it instead of leaving a second draft open. A post sent
-    and back with the family (refused photo) is not a draft: it has its own retry link."""
+    and back with the family (refused photo) is not a draft: it has its own retry link. A
+    draft past its deadline is not continued, even before the tick has closed it."""
     rows = session.scalars(
-        select(HumanTask)
-        .where(
-            HumanTask.owner_account_id == current_user.id,
+        family_steps(
+            current_user.id,
             HumanTask.process_id == PROCESS,
             HumanTask.bpmn_id == "compose",
-            HumanTask.status == TaskStatus.OPEN,
+            or_(HumanTask.due_at.is_(None), HumanTask.due_at > clock.now()),
         )
-        .order_by(HumanTask.id)
     ).all()
     engine = get_engine()
     return next((r for r in rows if _is_draft_for(engine.task_data(session, r), book_id)), None)
@@ -183,11 +184,5 @@ def _retry_tasks(session, posts) -> dict[int, str]:
     refused = {p.instance_id: p.id for p in posts if p.status == PostStatus.PHOTO_REFUSED}
     if not refused:
         return {}
-    rows = session.execute(
-        select(HumanTask.instance_id, HumanTask.task_guid).where(
-            HumanTask.instance_id.in_(refused),
-            HumanTask.status == TaskStatus.OPEN,
-            HumanTask.owner_account_id == current_user.id,
-        )
-    ).all()
-    return {refused[instance_id]: guid for instance_id, guid in rows}
+    rows = session.scalars(family_steps(current_user.id, HumanTask.instance_id.in_(refused)))
+    return {refused[row.instance_id]: row.task_guid for row in rows}
