@@ -269,3 +269,24 @@ def test_the_api_is_rate_limited_per_address(app):
     assert statuses[:120] == [401] * 120
     assert statuses[120] == 429
     assert client.get("/api/v1/tasks").get_json()["error"] == "too_many_requests"
+
+
+def test_error_messages_are_in_the_callers_language(app):
+    """A code for programs, a message for people: 中文 by default, else Accept-Language."""
+    family_with_book(app)
+    token = token_of(app, FAMILY[0])
+    unknown = "/api/v1/tasks/00000000-0000-0000-0000-000000000000"
+    chinese = api(app, token, url=unknown)
+    assert chinese.status_code == 404 and chinese.get_json()["error"] == "not_found"
+    assert CJK.search(chinese.get_json()["message"])
+    english = api(app, token, url=unknown, headers={"Accept-Language": "en"})
+    assert english.get_json()["message"] == "No task with this id is yours to work."
+    vietnamese = api(app, token, url=unknown, headers={"Accept-Language": "vi"})
+    assert vietnamese.get_json()["message"] == "Không có việc nào với mã này do bạn thực hiện."
+    nowhere = api(app, token, url="/api/v1/nothing-here", headers={"Accept-Language": "id"})
+    assert nowhere.status_code == 404
+    assert nowhere.get_json()["message"] == "Tidak ada apa pun di alamat ini."
+    refused = api(app, None, headers={"Accept-Language": "vi"})
+    assert refused.status_code == 401
+    assert refused.get_json()["message"] == "Cần một mã truy cập API cá nhân hợp lệ."
+

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from domain.account_tokens import account_for_token
@@ -60,7 +61,7 @@ def facility_token_required(view):
         row = token_row(session, _bearer())
         facility = session.scalar(select(Facility).where(Facility.code == code))
         if row is None or facility is None or row.facility_id != facility.id:
-            return _unauthorized("A valid API token of this facility is required.")
+            return _unauthorized(_("A valid API token of this facility is required."))
         return view(ApiCaller(facility, row.id), *args, **kwargs)
 
     return wrapped
@@ -79,7 +80,7 @@ def account_token_required(view):
     def wrapped(*args, **kwargs):
         found = account_for_token(get_db().session, _bearer())
         if found is None:
-            return _unauthorized("A valid personal API token is required.")
+            return _unauthorized(_("A valid personal API token is required."))
         login_manager._update_request_context_with_user(found[0])
         return view(found[0], *args, **kwargs)
 

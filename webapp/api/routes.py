@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from flask import jsonify, send_file, url_for
+from flask_babel import gettext as _
 
 from domain.deliveries import Handover, approved_post, awaiting_delivery, hand_over
 from domain.files import StoredFile, read_or_none, storage_dir_for
@@ -55,7 +56,7 @@ def _entry(code: str, post: Post, inmate: Inmate) -> dict:
 
 
 def _not_found():
-    return api_error(404, "not_found", "No approved post with this id at this facility.")
+    return api_error(404, "not_found", _("No approved post with this id at this facility."))
 
 
 @bp.get(FEED)
@@ -133,7 +134,7 @@ def delivery_ack(caller: ApiCaller, post_id: int):
         post = session.get(Post, post_id)
         outcome = Handover.ALREADY if post.delivered_at else Handover.NOT_READY
     if outcome == Handover.NOT_READY:
-        return api_error(409, "not_ready", "The post's process is stopped; staff are alerted.")
+        return api_error(409, "not_ready", _("The post's process is stopped; staff are alerted."))
     body = {
         "id": post.id,
         "status": outcome,

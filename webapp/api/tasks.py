@@ -10,6 +10,7 @@ Completing validates with the task page's own form class and completes through t
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 from werkzeug.datastructures import CombinedMultiDict
 
 from workflows import TaskAlreadyCompleted, TaskExpired, TaskNotFound
@@ -79,11 +80,11 @@ def tasks(account):
 
 
 def _not_found():
-    return api_error(404, "not_found", "No task with this id is yours to work.")
+    return api_error(404, "not_found", _("No task with this id is yours to work."))
 
 
 def _closed():
-    return api_error(409, "closed", "This task has already been completed.")
+    return api_error(409, "closed", _("This task has already been completed."))
 
 
 def _open_task(account, task_id: str):
@@ -128,10 +129,10 @@ def _posted_form(row, task_data: dict):
         )
         if file_field_names(form):
             return form, None
-        return None, api_error(400, "bad_request", "This task takes a JSON object.")
+        return None, api_error(400, "bad_request", _("This task takes a JSON object."))
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return None, api_error(400, "bad_request", "The body must be a JSON object.")
+        return None, api_error(400, "bad_request", _("The body must be a JSON object."))
     return build_form(row, task_data, formdata_from_json(body), meta=NO_CSRF), None
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from ..api import bp as api
+from ..api import json_error
 from . import bp
 
 # status -> (title, explanation)
@@ -67,6 +69,9 @@ def form_expired(_error: CSRFError) -> tuple[str, int]:
 @bp.app_errorhandler(413)
 @bp.app_errorhandler(429)
 @bp.app_errorhandler(500)
-def http_error(error: HTTPException) -> tuple[str, int]:
-    """Render one of the known errors in the layout."""
+def http_error(error: HTTPException):
+    """Render one of the known errors in the layout; JSON under the API's prefix, where no
+    blueprint handler runs for an address that matches no route."""
+    if request.path.startswith(f"{api.url_prefix}/"):
+        return json_error(error)
     return render_error(error.code or 500)
