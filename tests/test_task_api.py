@@ -289,4 +289,3 @@ def test_error_messages_are_in_the_callers_language(app):
     refused = api(app, None, headers={"Accept-Language": "vi"})
     assert refused.status_code == 401
     assert refused.get_json()["message"] == "Cần một mã truy cập API cá nhân hợp lệ."
-
