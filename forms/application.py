@@ -13,7 +13,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import (
     BooleanField,
-    RadioField,
     SelectChoice,
     SelectField,
     StringField,
@@ -43,7 +42,7 @@ from .application_fields import (
 )
 from .base import Form
 from .fields import ProofFileField, chosen, strip, total_size_error
-from .review import REASON_HELP, ReviewReason
+from .review import ReviewReason, decision_field, reason_field, reason_template_field
 
 
 @register_form("ApplicationTargetForm")
@@ -205,21 +204,9 @@ class ApplicationReviewForm(ReviewReason, Form):
 
     REASON_TEXTS = REVIEW_REASON_TEXT
 
-    decision = RadioField(
-        _l("Decision"),
-        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject"))],
-        validators=[InputRequired(_l("Choose approve or reject."))],
-    )
-    reason_template = SelectField(
-        _l("Reason"),
-        choices=REVIEW_REASONS,
-        default="",
-        validators=[Optional()],
-        description=REASON_HELP,
-    )
-    reason = TextAreaField(
-        _l("Reason in your words"), filters=[strip], validators=[Length(max=1000)]
-    )
+    decision = decision_field()
+    reason_template = reason_template_field(REVIEW_REASONS)
+    reason = reason_field()
     suggested_steps = TextAreaField(
         _l("Suggested steps for the family"), filters=[strip], validators=[Length(max=1000)]
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -35,7 +35,7 @@ from .post_fields import (
     PostFileField,
     photo_refusal_message,
 )
-from .review import REASON_HELP, ReviewReason
+from .review import ReviewReason, decision_field, reason_field, reason_template_field
 
 
 class GraphemeLength:
@@ -170,21 +170,9 @@ class PostReviewForm(ReviewReason, Form):
 
     REASON_TEXTS = POST_REASON_TEXT
 
-    decision = RadioField(
-        _l("Decision"),
-        choices=[SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject"))],
-        validators=[InputRequired(_l("Choose approve or reject."))],
-    )
-    reason_template = SelectField(
-        _l("Reason"),
-        choices=POST_REASONS,
-        default="",
-        validators=[Optional()],
-        description=REASON_HELP,
-    )
-    reason = TextAreaField(
-        _l("Reason in your words"), filters=[strip], validators=[Length(max=1000)]
-    )
+    decision = decision_field()
+    reason_template = reason_template_field(POST_REASONS)
+    reason = reason_field()
 
     def prepare(self, task_data: dict) -> None:
         self.blocker = approval_blocker(_session().get(Post, task_data.get("post_id")))
