@@ -59,23 +59,15 @@ def drafts_at_once(app, book_id: int, count: int) -> list[str]:
     continues an open draft, so only requests racing each other leave several open; this
     starts them as those requests do."""
     from domain.applications import ContactBook
+    from domain.post_start import start_post_process
     from workflows import Actor
 
     database, engine = app.extensions["db"], app.extensions["engine"]
     with database.transaction() as session:
         book = session.get(ContactBook, book_id)
-        facility = session.get(Facility, session.get(Inmate, book.inmate_id).facility_id)
         actor = Actor(account_id=book.account_id, roles=frozenset({"family"}))
-        data = {"account_id": book.account_id, "book_id": book_id}
         for _ in range(count):
-            engine.start(
-                session,
-                "post_review",
-                actor,
-                dict(data),
-                variant=facility.code,
-                facility_id=facility.id,
-            )
+            start_post_process(session, engine, actor, book)
     database.remove()
     return [f"/tasks/{task.task_guid}" for task in open_tasks(app, bpmn_id="compose")]
 

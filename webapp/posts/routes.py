@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import or_, select
 from wtforms import SelectChoice
 
-from domain.accounts import Facility
+from domain.post_start import POST_PROCESS, start_post_process
 from domain.posts import PostStatus, posts_of
 from domain.replies import replies_in
 from domain.roster import Inmate
@@ -25,7 +25,7 @@ from . import bp
 from .overview import TABS, active_books, book_lines, posting_refusals, tab_counts
 from .texts import refusal_reason, refusal_text
 
-PROCESS = "post_review"
+PROCESS = POST_PROCESS
 
 
 @bp.route("/posts")
@@ -74,17 +74,8 @@ def new():
     draft = _open_draft(session, book.id)
     if draft is not None:  # one draft per book: back to the one already started
         return redirect(url_for("taskpages.task_page", task_id=draft.task_guid))
-    facility = session.get(Facility, session.get(Inmate, book.inmate_id).facility_id)
-    engine, actor = get_engine(), current_actor()
-    instance = engine.start(
-        session,
-        PROCESS,
-        actor,
-        {"account_id": current_user.id, "book_id": book.id},
-        variant=facility.code,
-        facility_id=facility.id,
-    )
-    return after_completion(instance, actor)
+    actor = current_actor()
+    return after_completion(start_post_process(session, get_engine(), actor, book), actor)
 
 
 @bp.route("/posts/outcome/<int:instance_id>")
