@@ -37,11 +37,10 @@ from .application_fields import (
     REVIEW_REASON_TEXT,
     REVIEW_REASONS,
     MultiCheckboxField,
-    kept_file,
     store_proofs,
 )
 from .base import Form
-from .fields import ProofFileField, chosen, strip, total_size_error
+from .fields import ProofFileField, chosen, kept_file, strip, total_size_error
 from .review import ReviewReason, decision_field, reason_field, reason_template_field
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from wtforms import SelectChoice, SelectMultipleField, widgets
 
 RELATIONSHIP_PAIRS = [
@@ -86,21 +85,3 @@ def store_proofs(app, account_id: int, fields: dict) -> dict:
                 session, storage, field.data, owner_account_id=account_id
             ).id
     return stored
-
-
-def kept_file(session, account_id: int, claimed: str):
-    """The stored file a page sent back as kept (`ProofFileField.kept_id`), or None.
-
-    The id comes from the browser: it counts only for a file this account uploaded that is not
-    yet a proof of any application (another's file, or one already filed, is ignored).
-    """
-    from domain.applications import ApplicationDocument
-    from domain.files import StoredFile
-
-    if not (claimed.isascii() and claimed.isdigit() and len(claimed) < 10):
-        return None
-    stored = session.get(StoredFile, int(claimed))
-    if stored is None or stored.owner_account_id != account_id:
-        return None
-    filed = select(ApplicationDocument.id).where(ApplicationDocument.file_id == stored.id)
-    return None if session.scalar(filed.limit(1)) is not None else stored

@@ -4,9 +4,10 @@ A refused file gets its message beside its own field and the form is shown again
 other answer kept; the type is decided by `domain.file_checks`, never by the file's name.
 `total_size_error` enforces the limit on all files of one form together (20 MB per application).
 
-A form may keep a file accepted on a failed POST (`ProofFileField.kept`, a stored file): the page
+A form may keep a file accepted on a failed POST (`KeepsFile.kept`, a stored file): the page
 then names it beside the field and carries its id in a hidden input `<name>_kept`, which comes
-back as `kept_id` — only a claim, which the form checks before it sets `kept` again.
+back as `kept_id` — only a claim, which the form checks (`kept_file`) before it sets `kept`
+again. So a refused title does not cost the family the photo they chose.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
@@ -114,7 +116,44 @@ class ProofFile:
             field.content_type = judged
 
 
-class ProofFileField(FileField):
+class KeepsFile:
+    """Mixed into a file field: a file accepted on an earlier attempt of the same form."""
+
+    kept = None  # a StoredFile accepted earlier, used when no new file is chosen
+    kept_id: str = ""  # the id the page sent back: unchecked
+
+    def process(self, formdata, data=unset_value, extra_filters=None) -> None:
+        """Read the file and, beside it, the id of a file kept from an earlier attempt."""
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            self.kept_id = formdata.get(f"{self.name}_kept", "")
+
+
+def kept_file(session, account_id: int, claimed: str):
+    """The stored file a page sent back as kept (`KeepsFile.kept_id`), or None.
+
+    The id comes from the browser: it counts only for a file this account uploaded that is not
+    yet filed with an application or a post (another's file, or one already filed, is ignored).
+    """
+    from domain.applications import ApplicationDocument
+    from domain.files import StoredFile
+    from domain.posts import Post
+
+    if not (claimed.isascii() and claimed.isdigit() and len(claimed) < 10):
+        return None
+    stored = session.get(StoredFile, int(claimed))
+    if stored is None or stored.owner_account_id != account_id:
+        return None
+    for filed in (
+        select(ApplicationDocument.id).where(ApplicationDocument.file_id == stored.id),
+        select(Post.id).where(Post.upload_file_id == stored.id),
+    ):
+        if session.scalar(filed.limit(1)) is not None:
+            return None
+    return stored
+
+
+class ProofFileField(KeepsFile, FileField):
     """A file input for a proof or photo: JPG, PNG or PDF by content, of at most `max_bytes`.
 
     `required` may be changed after the form is built (the facility decides which proofs it
@@ -137,14 +176,6 @@ class ProofFileField(FileField):
         self.required = required
         self.flags.required = required
         self.content_type: str | None = None
-        self.kept = None  # a StoredFile accepted earlier, used when no new file is chosen
-        self.kept_id: str = ""  # the id the page sent back: unchecked
-
-    def process(self, formdata, data=unset_value, extra_filters=None) -> None:
-        """Read the file and, beside it, the id of a file kept from an earlier attempt."""
-        super().process(formdata, data, extra_filters)
-        if formdata is not None:
-            self.kept_id = formdata.get(f"{self.name}_kept", "")
 
     def pre_validate(self, form) -> None:
         """A required proof must be chosen (or kept); an optional one may be left empty."""

@@ -27,7 +27,7 @@ from domain.suspensions import active_suspension
 
 from . import register_form
 from .base import Form
-from .fields import strip
+from .fields import kept_file, strip
 from .post_fields import (
     POST_MAX_BYTES,
     POST_REASON_TEXT,
@@ -125,19 +125,28 @@ class PostComposeForm(Form):
             if refused:
                 self.photo.errors = [photo_refusal_message(refused)]
 
+    def validate(self, extra_validators=None) -> bool:
+        """Validate; when anything is refused, keep an accepted photo for the next attempt."""
+        if self.max_photos > 0:
+            self.photo.kept = kept_file(_session(), current_user.id, self.photo.kept_id)
+        if super().validate(extra_validators):
+            return True
+        if self.photo.content is not None and not self.photo.errors:
+            self.photo.kept = self._store_chosen()
+        return False
+
     def task_data(self) -> dict:
+        upload = self._store_chosen() if self.photo.content is not None else self.photo.kept
         return {
             "post": {
                 "title": self.title.data,
                 "body": self.body.data,
-                "upload_file_id": self._stored_upload(),
+                "upload_file_id": upload.id if upload is not None else None,
             }
         }
 
-    def _stored_upload(self) -> int | None:
-        """Store the chosen file (already checked by content) as the family's; its id."""
-        if self.photo.content is None:
-            return None
+    def _store_chosen(self):
+        """Store the chosen file (already checked by content) as the family's."""
         storage = storage_dir_for(current_app.extensions["settings"].instance_path)
         return store_bytes(
             _session(),
@@ -146,7 +155,7 @@ class PostComposeForm(Form):
             original_name=self.photo.data.filename,
             owner_account_id=current_user.id,
             max_bytes=POST_MAX_BYTES,
-        ).id
+        )
 
 
 def approval_blocker(post: Post | None):

@@ -19,7 +19,7 @@ from domain.file_checks import Checked, Refusal, checked_upload
 from domain.photos import ANIMATED, MAX_PIXELS, PhotoRefused, process_photo
 from domain.posts import PHOTO_JOB_FAILED
 
-from .fields import judge_upload, refusal_message
+from .fields import KeepsFile, judge_upload, refusal_message
 
 POST_MAX_BYTES = 20 * 1024 * 1024  # all attachments of a post together (design §2)
 PDF_SIGNATURE = b"%PDF-"
@@ -94,7 +94,7 @@ def _still_and_small(data: bytes) -> None:
             raise PhotoRefused(ANIMATED, "animated images are not accepted")
 
 
-class PostFileField(FileField):
+class PostFileField(KeepsFile, FileField):
     """The post's single attachment: a photo or a PDF (rendered like any file input)."""
 
     def __init__(self, label=None, validators=None, **kwargs):

@@ -4,15 +4,25 @@ with the text kept, or accepted (converted where needed) and prepared by the job
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
 from domain.posts import PostStatus
+from forms.fields import kept_file
 from tests.application_support import field_error
-from tests.post_support import family_with_book, photo_jobs_done, posts, send_post
+from tests.post_support import (
+    compose,
+    family_with_book,
+    photo_jobs_done,
+    posts,
+    send_post,
+    start_post,
+)
 from tests.test_photos import encode, marked, noise, png_header_only
+from tests.web_support import csrf_token
 
 BODY = "這是畢業典禮的照片"
 
@@ -218,3 +228,78 @@ def test_staff_never_open_the_upload_as_sent(app, monkeypatch):
     for role in ("reviewer", "supervisor", "facility_admin"):
         assert status_of(staff(app, role, "dunpin"), f"/files/{post.upload_file_id}") == 404
     assert status_of(family, f"/files/{post.upload_file_id}") == 200
+
+
+def kept_photo(page: str) -> str:
+    """The id of the stored photo a compose page carries back as kept."""
+    [kept] = re.findall(r'name="photo_kept" value="(\d+)"', page)
+    return kept
+
+
+def test_a_photo_chosen_with_a_refused_title_is_kept_for_the_next_attempt(app, mailbox):
+    family, book_id = family_with_book(app)
+    task_url = start_post(family, book_id).headers["Location"]
+    photo = (io.BytesIO(encode(marked((120, 80)))), "grad.jpg")
+    refused = compose(family, task_url, title="題" * 60, body=BODY, photo=photo)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and field_error(page, "title")
+    assert "已保留：grad.jpg" in page and BODY in page
+    kept = kept_photo(page)
+
+    token = csrf_token(family, task_url)
+    data = {"csrf_token": token, "title": "畢業典禮", "body": BODY, "photo_kept": kept}
+    sent = family.post(task_url, data=data, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    [post] = posts(app)
+    assert post.upload_file_id == int(kept)  # until the job has made the photo from it
+    photo_jobs_done(app)
+    [post] = posts(app)
+    assert post.status == PostStatus.PENDING and post.photo_file_id
+
+
+def test_a_new_photo_replaces_the_kept_one(app, mailbox, monkeypatch):
+    lose_photo_jobs(monkeypatch)  # the upload stays the post's until a job has used it
+    family, book_id = family_with_book(app)
+    task_url = start_post(family, book_id).headers["Location"]
+    first = (io.BytesIO(encode(marked((120, 80)))), "first.jpg")
+    page = compose(family, task_url, title="題" * 60, body=BODY, photo=first).get_data(as_text=True)
+    kept = kept_photo(page)
+    token = csrf_token(family, task_url)
+    second = (io.BytesIO(encode(marked((90, 60)))), "second.jpg")
+    data = {"csrf_token": token, "title": "畢業典禮", "body": BODY, "photo_kept": kept}
+    sent = family.post(task_url, data={**data, "photo": second}, content_type="multipart/form-data")
+    assert sent.status_code == 302
+    [post] = posts(app)
+    assert post.upload_file_id != int(kept)
+
+
+def test_a_kept_photo_that_is_not_the_familys_own_unsent_file_is_ignored(app, mailbox, monkeypatch):
+    from tests.application_support import logged_in, make_family
+    from tests.post_support import give_book
+
+    lose_photo_jobs(monkeypatch)  # the upload stays the post's until a job has used it
+    family, book_id = family_with_book(app)
+    task_url = start_post(family, book_id).headers["Location"]
+    photo = (io.BytesIO(encode(marked((120, 80)))), "mine.jpg")
+    mine = kept_photo(
+        compose(family, task_url, title="題" * 60, body=BODY, photo=photo).get_data(as_text=True)
+    )
+    email, password = make_family(app, "other@example.tw")
+    other = logged_in(app, email, password)
+    their_url = start_post(other, give_book(app, email, "taichung-detention", "0612"))
+    their_url = their_url.headers["Location"]
+    token = csrf_token(other, their_url)
+    data = {"csrf_token": token, "title": "他人的照片", "body": BODY, "photo_kept": mine}
+    assert other.post(their_url, data=data, content_type="multipart/form-data").status_code == 302
+    [theirs] = posts(app)
+    assert theirs.upload_file_id is None  # sent as text alone: another's file is not theirs
+
+    # Their own goes with their post; once filed, it cannot be attached to another one.
+    token = csrf_token(family, task_url)
+    data = {"csrf_token": token, "title": "畢業典禮", "body": BODY, "photo_kept": mine}
+    assert family.post(task_url, data=data, content_type="multipart/form-data").status_code == 302
+    assert [p.upload_file_id for p in posts(app)] == [None, int(mine)]
+    database = app.extensions["db"]
+    with app.test_request_context(), database.transaction() as session:
+        assert kept_file(session, posts(app)[1].account_id, mine) is None
+    database.remove()
