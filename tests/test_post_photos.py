@@ -303,3 +303,21 @@ def test_a_kept_photo_that_is_not_the_familys_own_unsent_file_is_ignored(app, ma
     with app.test_request_context(), database.transaction() as session:
         assert kept_file(session, posts(app)[1].account_id, mine) is None
     database.remove()
+
+
+def test_a_pending_post_shows_its_photo_or_says_it_is_on_the_way(app, mailbox):
+    from domain.posts import Post
+
+    family, book_id = family_with_book(app)
+    photo = (io.BytesIO(encode(marked((120, 80)))), "grad.jpg")
+    assert send_post(family, book_id, body=BODY, photo=photo).status_code == 302
+    photo_jobs_done(app)
+    page = family.get("/posts?tab=pending").get_data(as_text=True)
+    assert "相片處理中" not in page and 'class="post-thumb"' in page
+    database = app.extensions["db"]
+    with database.transaction() as session:  # as it was while its job ran
+        post = session.scalar(select(Post))
+        post.status, post.thumbnail_file_id = PostStatus.PROCESSING, None
+    database.remove()
+    page = family.get("/posts?tab=pending").get_data(as_text=True)
+    assert "相片處理中" in page and 'class="post-thumb"' not in page
