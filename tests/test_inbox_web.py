@@ -124,7 +124,7 @@ def test_each_row_links_to_its_task_and_shows_dates_in_taipei_and_assignee(
     as_staff(client)
     page = client.get("/inbox").get_data(as_text=True)
     assert f'href="/tasks/{guid}"' in page
-    assert "2026-03-02" in page and "2026-04-01" in page
+    assert "2026-03-02 01:30" in page and "2026-04-01" in page  # the time tells same-day rows apart
     assert "林志明 (Supervisor)" in page  # the assignee's own name and role, in English
     reviewer = accounts["reviewer.taichung@example.tw"]
     assert f'<option value="{reviewer}">陳怡君 (Reviewer)</option>' in page
@@ -172,6 +172,21 @@ def test_sort_by_due_date_or_age(client, demo, tasks):
     assert subjects(client) == ["0002 李〇〇", "0003 李〇〇", "0001 李〇〇"]
     assert subjects(client, "/inbox?sort=due") == subjects(client)
     assert subjects(client, "/inbox?sort=age") == ["0001 李〇〇", "0002 李〇〇", "0003 李〇〇"]
+
+
+def test_overdue_only_lists_the_tasks_past_their_deadline(client, demo, tasks):
+    now = clock.now()
+    tasks("taichung-detention", "0001", due_at=now - timedelta(days=2))
+    tasks("taichung-detention", "0002", due_at=now + timedelta(days=2))
+    tasks("taichung-detention", "0003", due_at=None)
+    as_staff(client)
+    assert subjects(client, "/inbox?overdue=1") == ["0001 李〇〇"]
+    clock.advance(timedelta(days=3))  # the second one's deadline passes too
+    assert subjects(client, "/inbox?overdue=1") == ["0001 李〇〇", "0002 李〇〇"]
+    page = client.get("/inbox?overdue=1").get_data(as_text=True)
+    assert 'id="filter-overdue" name="overdue" value="1" checked' in page
+    assert "Clear filters" in page
+    assert len(subjects(client, "/inbox?overdue=yes")) == 3  # not a value it knows: no filter
 
 
 def test_pages_and_their_links_keep_the_filters(client, demo, tasks):

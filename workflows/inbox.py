@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Row, Select, func, literal, null, select, union_all
@@ -36,6 +37,7 @@ class InboxQuery:
     process_id: str | None = None
     bpmn_id: str | None = None
     search: str | None = None
+    overdue_at: datetime | None = None  # only tasks whose deadline passed before this moment
     sort: str = "due"
     page: int = 1
     per_page: int = PER_PAGE
@@ -127,6 +129,8 @@ def _filters(q: InboxQuery) -> list[ColumnElement[bool]]:
         conditions.append(HumanTask.process_id == q.process_id)
     if q.bpmn_id:
         conditions.append(HumanTask.bpmn_id == q.bpmn_id)
+    if q.overdue_at is not None:
+        conditions.append(HumanTask.due_at < q.overdue_at)
     return conditions + _search_conditions(q.search)
 
 

@@ -7,12 +7,20 @@ from dataclasses import dataclass, replace
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from workflows import Actor
+from workflows import Actor, clock
 from workflows.inbox import SORTS, TABS, InboxQuery, normalise_search
 
 from ..paging import page_arg
 
-DEFAULTS = {"tab": "all", "process": "", "task": "", "q": "", "sort": "due", "page": 1}
+DEFAULTS = {
+    "tab": "all",
+    "process": "",
+    "task": "",
+    "q": "",
+    "overdue": "",
+    "sort": "due",
+    "page": 1,
+}
 
 TAB_LABELS = {"mine": _l("Assigned to me"), "unassigned": _l("Unassigned"), "all": _l("All open")}
 SORT_LABELS = {"due": _l("By due date"), "age": _l("Oldest first")}
@@ -42,6 +50,7 @@ class InboxFilters:
     process: str = ""
     task: str = ""
     q: str = ""
+    overdue: str = ""  # "1": only tasks past their deadline (a supervisor's escalations)
     sort: str = "due"
     page: int = 1
 
@@ -54,6 +63,7 @@ class InboxFilters:
             process=args.get("process", "")[:100],
             task=args.get("task", "")[:201],
             q=normalise_search(args.get("q", ""))[:50],
+            overdue="1" if args.get("overdue") == "1" else "",
             sort=sort if sort in SORTS else "due",
             page=page_arg(args),
         )
@@ -70,6 +80,7 @@ class InboxFilters:
             process_id=process_id,
             bpmn_id=bpmn_id or None,
             search=self.q or None,
+            overdue_at=clock.now() if self.overdue else None,
             sort=self.sort,
             page=self.page,
         )
@@ -87,4 +98,4 @@ class InboxFilters:
     @property
     def filtered(self) -> bool:
         """True when any filter or search narrows the list (the page offers to clear them)."""
-        return bool(self.process or self.task or self.q)
+        return bool(self.process or self.task or self.q or self.overdue)
