@@ -46,6 +46,16 @@ class Facility(Base):
     name_en: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
+    def name_for(self, locale: str) -> str:
+        """The name a reader of `locale` reads: Chinese for zh-Hant, the Latin-script (English)
+        name for English, and both for Vietnamese and Indonesian, the Chinese being the name
+        on the facility's letters and signs."""
+        if locale == "zh_Hant":
+            return self.name_zh
+        if locale == "en":
+            return self.name_en
+        return f"{self.name_en} ({self.name_zh})"
+
 
 class Account(Base):
     """A person who signs in: a family member (with national ID) or a staff member (without)."""

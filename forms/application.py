@@ -48,7 +48,10 @@ from .review import ReviewReason, decision_field, reason_field, reason_template_
 class ApplicationTargetForm(Form):
     """Which person: facility, call number (呼號) and the applicant's relationship."""
 
-    facility = SelectField(_l("Correctional facility"), validators=[InputRequired()])
+    facility = SelectField(
+        _l("Correctional facility"),
+        validators=[InputRequired(_l("Choose the correctional facility."))],
+    )
     call_number = StringField(
         _l("Call number of the person in custody"),
         filters=[strip],
@@ -67,10 +70,10 @@ class ApplicationTargetForm(Form):
     def prepare(self, task_data: dict) -> None:
         """Offer the facilities; after a failed look-up, show the entries and why."""
         session = current_app.extensions["db"].session
-        # Readers of English, Vietnamese and Indonesian get the Latin-script name.
-        english = str(get_locale()) != "zh_Hant"
-        self.facility.choices = [
-            SelectChoice(f.code, f.name_en if english else f.name_zh)
+        locale = str(get_locale())
+        # No facility chosen for the family: a wrong one would send the application astray.
+        self.facility.choices = [SelectChoice("", _l("Please choose"))] + [
+            SelectChoice(f.code, f.name_for(locale))
             for f in session.scalars(select(Facility).order_by(Facility.id))
         ]
         if task_data.get("match", {}).get("found") is False and not self.is_submitted():

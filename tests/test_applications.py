@@ -608,3 +608,14 @@ def test_the_relationship_starts_unchosen_and_must_be_chosen(app, family):
     page = response.get_data(as_text=True)
     assert field_error(page, "relationship") == "請選擇您與收容人的關係。"
     assert 'value="1201"' in page  # what the family typed is kept
+
+
+def test_no_facility_is_chosen_for_the_family(app, family):
+    page = family.get("/applications/new", follow_redirects=True).get_data(as_text=True)
+    [select_block] = re.findall(r'<select[^>]*name="facility".*?</select>', page, re.S)
+    first = re.search(r"<option([^>]*)>([^<]*)<", select_block)
+    assert 'value=""' in first.group(1) and first.group(2) == "請選擇"
+    response = choose(family, "", "0609", "parent")
+    assert response.status_code == 200
+    assert "請選擇矯正機關" in field_error(response.get_data(as_text=True), "facility")
+    assert applications(app) == []

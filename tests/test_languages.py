@@ -211,3 +211,17 @@ def test_families_keep_all_four_languages(app):
     page = client.get("/posts").get_data(as_text=True)
     assert '<html lang="vi">' in page
     assert _offered(page) == ["zh_Hant", "en", "vi", "id"]
+
+
+def test_facilities_are_named_in_latin_script_and_in_chinese_for_vi_and_id(app):
+    seed(app)
+    family = logged_in(app, *FAMILY)
+    chinese = family.get("/applications/new", follow_redirects=True).get_data(as_text=True)
+    assert "法務部矯正署臺中看守所" in chinese and "Taichung Detention Center" not in chinese
+    for code in ("vi", "id"):
+        switch_language(family, code)
+        page = family.get("/applications/new", follow_redirects=True).get_data(as_text=True)
+        assert "Taichung Detention Center (法務部矯正署臺中看守所)" in page, code
+    switch_language(family, "en")
+    english = family.get("/applications/new", follow_redirects=True).get_data(as_text=True)
+    assert "Taichung Detention Center" in english and "法務部矯正署臺中看守所" not in english

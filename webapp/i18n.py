@@ -152,9 +152,8 @@ def bpmn_label(name: str | None) -> str:
 
 
 def facility_name(facility) -> str:
-    """A facility's name for the page's reader: Chinese, or its Latin-script (English) name for
-    readers of English, Vietnamese and Indonesian."""
-    return facility.name_zh if str(get_locale()) == "zh_Hant" else facility.name_en
+    """A facility's name for the page's reader (see Facility.name_for)."""
+    return facility.name_for(str(get_locale()))
 
 
 def init_app(app: Flask) -> None:
