@@ -39,7 +39,8 @@ from .review import ReviewReason, decision_field, reason_field, reason_template_
 
 
 class GraphemeLength:
-    """At most `limit` characters as a person counts them (an emoji is one)."""
+    """At most `limit` characters as a person counts them (an emoji is one). Over it, the
+    chain stops: a storage limit's message about emoji would only confuse."""
 
     def __init__(self, limit: int):
         self.limit = limit
@@ -47,7 +48,7 @@ class GraphemeLength:
     def __call__(self, _form, field) -> None:
         count = character_count(field.data or "")
         if count > self.limit:
-            raise ValidationError(
+            raise StopValidation(
                 _l(
                     "At most %(limit)s characters; you have written %(count)s.",
                     limit=self.limit,
@@ -92,6 +93,7 @@ class PostComposeForm(Form):
 
     title = StringField(
         _l("Title"),
+        description=_l("Up to %(n)s characters.", n=TITLE_MAX),
         filters=[strip],
         validators=[
             DataRequired(_l("Enter a title.")),

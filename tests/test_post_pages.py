@@ -117,6 +117,16 @@ def test_the_reason_hint_is_the_lists_help_text_in_full_and_its_empty_choice_is_
     assert re.search(r'<option selected value="">－ 選擇退件原因 －</option>', page)
 
 
+def test_a_plain_title_over_the_limit_is_told_the_limit_not_about_emoji(app):
+    family, book_id = family_with_book(app)
+    task_url = start_post(family, book_id).headers["Location"]
+    assert "最多 50 字" in family.get(task_url).get_data(as_text=True)  # said before typing
+    page = compose(family, task_url, title="T" * 400, body="我們都好").get_data(as_text=True)
+    error = field_error(page, "title")
+    assert "400" in error and "50" in error
+    assert "表情" not in error  # the storage limit's words about emoji do not apply here
+
+
 def test_a_title_longer_than_the_column_is_refused_beside_the_field(app):
     family, book_id = family_with_book(app)
     title = FAMILY_EMOJI * 50  # 50 characters as a person counts them, 350 code points
