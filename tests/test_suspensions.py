@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from domain.accounts import Account, Facility
 from domain.suspensions import Suspension, active_key
-from tests.application_support import FAMILY
+from tests.application_support import FAMILY, field_error
 from tests.conftest import read
 from tests.post_support import decide, family_with_book, review_task, send_post, staff, start_post
 from tests.web_support import csrf_token
@@ -66,10 +66,13 @@ def test_staff_lift_it_early_with_a_reason(app, mailbox):
     [suspension] = suspensions(app)
     admin = staff(app, "facility_admin", "dunpin")
     listing = admin.get("/suspensions").get_data(as_text=True)
-    assert "王小美" in listing
+    assert "王小美" in listing and "3 則退件" in listing  # who, and why
     url = f"/suspensions/{suspension.id}/lift"
     refused = admin.post(url, data={"csrf_token": csrf_token(admin, "/suspensions")})
-    assert refused.status_code == 302 and suspensions(app)[0].lifted_at is None
+    assert refused.status_code == 200 and suspensions(app)[0].lifted_at is None
+    page = refused.get_data(as_text=True)
+    assert field_error(page, f"reason-{suspension.id}") == "請填寫原因。"  # beside its field
+    assert f'id="reason-{suspension.id}" name="reason" required maxlength="500" aria-invalid' in page
     lifted = admin.post(
         url, data={"csrf_token": csrf_token(admin, "/suspensions"), "reason": "家庭支持專案"}
     )

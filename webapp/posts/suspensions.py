@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from domain.accounts import Account
@@ -27,12 +28,32 @@ LIFTING_ROLES = ("facility_admin", "supervisor")
 @staff_only(*LIFTING_ROLES)
 def suspensions():
     """The suspensions in force at the staff member's facility."""
+    return _list_page()
+
+
+def _list_page(refused: int | None = None, form: LiftSuspensionForm | None = None):
+    """The list; `refused` names the suspension whose lift form came back with `form`'s
+    errors, shown beside its field (the other rows keep empty forms)."""
     session = get_db().session
     rows = suspensions_of_facility(session, current_user.facility_id)
     names = {row.account_id: session.get(Account, row.account_id).name for row in rows}
     return render_template(
-        "posts/suspensions.html", rows=rows, names=names, form=LiftSuspensionForm()
+        "posts/suspensions.html",
+        rows=rows,
+        names=names,
+        form=LiftSuspensionForm(formdata=None),
+        refused=refused,
+        refused_form=form,
+        why={row.id: _why(row.reason) for row in rows},
     )
+
+
+def _why(reason: str) -> str:
+    """Why the family was suspended, in words: the rejections that reached the threshold."""
+    kind, _sep, count = reason.partition(":")
+    if kind == "rejections" and count.isdigit():
+        return ngettext("%(num)d post rejected", "%(num)d posts rejected", int(count))
+    return reason
 
 
 @bp.route("/suspensions/<int:suspension_id>/lift", methods=["POST"])
@@ -47,8 +68,7 @@ def lift(suspension_id: int):
         return _already_lifted()
     form = LiftSuspensionForm()
     if not form.validate_on_submit():
-        flash(_("Give the reason for lifting the suspension."), "error")
-        return redirect(url_for("posts.suspensions"))
+        return _list_page(refused=row.id, form=form)
     lifted = {"by": current_actor().label, "reason": form.reason.data}
     try:
         get_engine().send_event(
