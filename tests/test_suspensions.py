@@ -72,7 +72,8 @@ def test_staff_lift_it_early_with_a_reason(app, mailbox):
     assert refused.status_code == 200 and suspensions(app)[0].lifted_at is None
     page = refused.get_data(as_text=True)
     assert field_error(page, f"reason-{suspension.id}") == "請填寫原因。"  # beside its field
-    assert f'id="reason-{suspension.id}" name="reason" required maxlength="500" aria-invalid' in page
+    field = f'id="reason-{suspension.id}" name="reason" required maxlength="500" aria-invalid'
+    assert field in page
     lifted = admin.post(
         url, data={"csrf_token": csrf_token(admin, "/suspensions"), "reason": "家庭支持專案"}
     )
