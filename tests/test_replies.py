@@ -24,8 +24,10 @@ def start_reply(admin, book_id: int):
 def test_replies_are_off_by_default_and_nothing_is_recorded(app):
     family, book_id = family_with_book(app)
     admin = staff(app, "facility_admin", "dunpin")
-    assert "1201" in admin.get("/books").get_data(as_text=True)
-    response = start_reply(admin, book_id)
+    books = admin.get("/books").get_data(as_text=True)
+    assert "1201" in books and "本機關未開放收容人回覆" in books
+    assert f"/books/{book_id}/reply" not in books  # no button that leads nowhere
+    response = start_reply(admin, book_id)  # a page from before the policy changed
     assert "/replies/outcome/" in response.headers["Location"]
     page = admin.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
     assert "未開放" in page
@@ -36,6 +38,7 @@ def test_where_replies_are_on_staff_enter_one_and_the_family_sees_it(app, tmp_pa
     deploy_edited(app, tmp_path, (DUNPIN_REPLIES, DUNPIN_REPLIES.replace("False", "True")))
     family, book_id = family_with_book(app)
     admin = staff(app, "facility_admin", "dunpin")
+    assert f"/books/{book_id}/reply" in admin.get("/books").get_data(as_text=True)
     task_url = start_reply(admin, book_id).headers["Location"]
     assert "/tasks/" in task_url
     data = {

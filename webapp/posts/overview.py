@@ -63,6 +63,17 @@ def book_lines(session: Session, books: list[ContactBook]) -> list[BookLine]:
     return lines
 
 
+def posting_policy(session: Session, facility_code: str, juvenile: bool) -> dict:
+    """facility_policy.dmn's row for this facility and juvenile status (the post's rules)."""
+    return evaluate(
+        get_engine(),
+        session,
+        POLICY_PROCESS,
+        {"facility": facility_code, "juvenile": bool(juvenile)},
+        facility_code,
+    )
+
+
 def posting_refusals(session: Session, books: list[ContactBook]) -> dict[int, tuple]:
     """Book id -> (reason code, until or None, the facility's interval days) for each book the
     family may not post in now.
@@ -75,13 +86,7 @@ def posting_refusals(session: Session, books: list[ContactBook]) -> dict[int, tu
     for book in books:
         inmate = session.get(Inmate, book.inmate_id)
         code = session.get(Facility, inmate.facility_id).code
-        policy = evaluate(
-            get_engine(),
-            session,
-            POLICY_PROCESS,
-            {"facility": code, "juvenile": bool(inmate.juvenile)},
-            code,
-        )
+        policy = posting_policy(session, code, inmate.juvenile)
         standing_of = Book(book.id, book.account_id, inmate.facility_id, inmate.id)
         standing = read_standing(
             session,

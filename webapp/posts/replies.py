@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from domain.accounts import Account
+from domain.accounts import Account, Facility
 from domain.applications import ContactBook
 from domain.roster import Inmate
 from workflows.models import InstanceStatus, ProcessInstance
@@ -21,6 +21,7 @@ from ..actors import current_actor
 from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS, after_completion
 from . import bp
+from .overview import posting_policy
 
 PROCESS = "inmate_reply"
 
@@ -28,19 +29,22 @@ PROCESS = "inmate_reply"
 @bp.route("/books")
 @staff_only("facility_admin")
 def books():
-    """The active contact books of the facility: person and family."""
-    rows = (
-        get_db()
-        .session.execute(
-            select(ContactBook, Inmate, Account)
-            .join(Inmate, Inmate.id == ContactBook.inmate_id)
-            .join(Account, Account.id == ContactBook.account_id)
-            .where(Inmate.facility_id == current_user.facility_id, ContactBook.status == "active")
-            .order_by(Inmate.call_number)
-        )
-        .all()
-    )
-    return render_template("posts/books.html", rows=rows)
+    """The active contact books of the facility: person and family, and a way to enter a
+    reply where the facility's policy has replies on (for adults and juveniles alike or not)."""
+    session = get_db().session
+    code = session.get(Facility, current_user.facility_id).code
+    replies_on = {
+        juvenile: bool(posting_policy(session, code, juvenile)["inmate_replies"])
+        for juvenile in (False, True)
+    }
+    rows = session.execute(
+        select(ContactBook, Inmate, Account)
+        .join(Inmate, Inmate.id == ContactBook.inmate_id)
+        .join(Account, Account.id == ContactBook.account_id)
+        .where(Inmate.facility_id == current_user.facility_id, ContactBook.status == "active")
+        .order_by(Inmate.call_number)
+    ).all()
+    return render_template("posts/books.html", rows=rows, replies_on=replies_on)
 
 
 @bp.route("/books/<int:book_id>/reply", methods=["POST"])
