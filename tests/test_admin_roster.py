@@ -222,7 +222,7 @@ def test_transfer_moves_the_person_or_says_why_not(admin, demo):
 def test_pages_are_in_traditional_chinese_by_default(client, demo):
     login(client, ADMIN, STAFF_PASSWORD)
     html = page(client, "/admin/roster")
-    assert "收容人名冊" in html and "有未滿 18 歲子女" in html
+    assert "收容人名冊" in html and "有 18 歲以下子女" in html  # the seeds' words
 
 
 def test_the_person_page_with_three_forms_repeats_no_id(admin, demo, app):
