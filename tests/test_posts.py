@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -309,3 +310,21 @@ def test_the_post_pages_show_when_each_book_can_be_posted_in_again(app):
     assert "2026-12-03 10:00" in family.get("/posts").get_data(as_text=True)
     clock.advance(timedelta(days=1))
     assert "disabled" not in family.get("/posts/new").get_data(as_text=True)
+
+
+def test_the_review_page_lists_the_posts_sent_before_it_with_their_times(app):
+    family, book_id = family_with_book(app)  # Dunpin: one post per 2 days
+    clock.freeze(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))  # 10:00 in Taipei
+    for n, title in enumerate(("第一篇", "第二篇", "第三篇")):
+        clock.advance(timedelta(days=3) if n else timedelta(0))
+        assert send_post(family, book_id, title=title).status_code == 302
+    reviews = open_tasks(app, bpmn_id="review", process_id="post_review")
+    [instance] = [p.instance_id for p in posts(app) if p.title == "第二篇"]
+    [second] = [t for t in reviews if t.instance_id == instance]
+    history = re.search(r'id="history-title".*?</section>', staff_page(app, second.task_guid), re.S)
+    assert "2026-12-01 10:00 · 第一篇" in history.group(0)
+    assert "第三篇" not in history.group(0)  # sent after it: not its history
+
+
+def staff_page(app, guid: str) -> str:
+    return staff(app, "reviewer", "dunpin").get(f"/tasks/{guid}").get_data(as_text=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from domain.accounts import Account, Facility
 from domain.applications import ContactBook, book_relationship
@@ -49,10 +49,15 @@ def review_context(session, row, task_data: dict) -> dict:
     if post is None:
         return {}
     book = session.get(ContactBook, post.book_id)
+    # Sent before this one (a later post is not its history; the inbox has it).
+    earlier = or_(
+        Post.submitted_at < post.submitted_at,
+        and_(Post.submitted_at == post.submitted_at, Post.id < post.id),
+    )
     history = session.scalars(
         select(Post)
-        .where(Post.book_id == post.book_id, Post.id != post.id)
-        .order_by(Post.submitted_at.desc())
+        .where(Post.book_id == post.book_id, earlier)
+        .order_by(Post.submitted_at.desc(), Post.id.desc())
         .limit(HISTORY_LENGTH)
     ).all()
     return {
