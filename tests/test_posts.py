@@ -307,9 +307,11 @@ def test_the_post_pages_show_when_each_book_can_be_posted_in_again(app):
     # Its only book is closed for now: the page says until when, with no button that cannot work.
     assert f'value="{book_id}"' not in chooser and "button--primary" not in chooser
     assert "2026-12-03 10:00" in chooser  # Dunpin: one post per 2 days
-    assert "2026-12-03 10:00" in family.get("/posts").get_data(as_text=True)
+    listing = family.get("/posts").get_data(as_text=True)
+    assert "2026-12-03 10:00" in listing and 'href="/posts/new"' not in listing
     clock.advance(timedelta(days=1))
     assert "disabled" not in family.get("/posts/new").get_data(as_text=True)
+    assert 'href="/posts/new"' in family.get("/posts").get_data(as_text=True)
 
 
 def test_the_review_page_lists_the_posts_sent_before_it_with_their_times(app):
