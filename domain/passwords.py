@@ -6,19 +6,26 @@ passwords; forms turn the codes below into messages beside the field.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 from .national_id import normalise
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
+# zxcvbn's guess estimate, 0 (guessed at once) to 4; 3 resists an online attack with ease.
+MIN_SCORE = 3
 
 # Problem codes returned by strength_problem().
 TOO_SHORT = "too_short"
 TOO_LONG = "too_long"
 CONTAINS_ID = "contains_id"
 CONTAINS_EMAIL = "contains_email"
+EASY_TO_GUESS = "easy_to_guess"
 
 _hasher = PasswordHasher()
 
@@ -53,13 +60,30 @@ def needs_rehash(password_hash: str) -> bool:
         return True
 
 
+def birthday_forms(birthday: date | None) -> list[str]:
+    """How a birthday is written into passwords: 19850412, 850412, 0412, and the ROC year
+    (民國 74 → 740412), so zxcvbn counts it as the person's own, not just as some date."""
+    if birthday is None:
+        return []
+    roc = birthday.year - 1911
+    md = f"{birthday.month:02d}{birthday.day:02d}"
+    return [f"{birthday:%Y%m%d}", f"{birthday:%y%m%d}", md, f"{roc}{md}", str(birthday.year)]
+
+
 def strength_problem(
-    password: str, *, national_id: str | None = None, email: str | None = None
+    password: str,
+    *,
+    national_id: str | None = None,
+    email: str | None = None,
+    user_inputs: Iterable[str] = (),
 ) -> str | None:
     """None if the password is acceptable, else the first problem code found.
 
     A password that contains the person's ID or e-mail is the first thing anyone who knows
     them would try, so both are refused (case-insensitively), as is the e-mail's name part.
+    Then zxcvbn estimates how easily it is guessed (common words and passwords, names, dates,
+    keyboard rows, 1234 sequences, the person's own `user_inputs`: name, birthday), and a
+    score under MIN_SCORE is refused.
     """
     if len(password) < MIN_LENGTH:
         return TOO_SHORT
@@ -74,4 +98,7 @@ def strength_problem(
         local_part = email.partition("@")[0]
         if email in folded or (len(local_part) >= 4 and local_part in folded):
             return CONTAINS_EMAIL
+    own = [value for value in (national_id, email, email.partition("@")[0], *user_inputs) if value]
+    if zxcvbn(password, user_inputs=own, max_length=MAX_LENGTH)["score"] < MIN_SCORE:
+        return EASY_TO_GUESS
     return None

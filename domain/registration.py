@@ -9,27 +9,29 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 
+from sqlalchemy import select
+
 from workflows.operations import context, operation
 
 from . import links
 from .accounts import Account, AccountStatus, ConsentRecord, find_by_email
 from .notifications import Notification
-from .notify import notify_account, notify_address
+from .notify import notify_account
 
 # What the details carry only for create_account: the instance lets them go once it has run.
 USED_UP = ("password_hash", "national_id_encrypted", "national_id_hash")
 
 
-def _conflict(session, registration: dict) -> str | None:
-    """Why these details cannot get a new account: 'email', 'national_id', or None."""
-    if find_by_email(session, registration["email"]) is not None:
-        return "email"
-    taken = (
-        session.query(Account.id)
-        .filter_by(national_id_hash=registration["national_id_hash"])
-        .first()
+def _conflict(session, registration: dict) -> tuple[str, Account] | None:
+    """Why these details cannot get a new account, with the account that has them:
+    ('email', owner), ('national_id', owner), or None."""
+    owner = find_by_email(session, registration["email"])
+    if owner is not None:
+        return "email", owner
+    owner = session.scalar(
+        select(Account).filter_by(national_id_hash=registration["national_id_hash"]).limit(1)
     )
-    return "national_id" if taken else None
+    return ("national_id", owner) if owner is not None else None
 
 
 @operation
@@ -38,7 +40,7 @@ def create_account(registration: dict, consent: dict) -> dict:
 
     Returns {'account_id': id, 'conflict': None}, or {'account_id': None, 'conflict': why}
     when the e-mail or the ID is already registered (the visitor is not told which: the
-    address owner gets an e-mail instead). Either way the instance keeps none of the secrets
+    account's owner gets a notice instead). Either way the instance keeps none of the secrets
     (USED_UP): the account row holds them now, and key rotation re-encrypts only that row;
     once the account exists it keeps none of the registration at all.
     """
@@ -47,7 +49,7 @@ def create_account(registration: dict, consent: dict) -> dict:
         ctx.forget("registration", key)
     conflict = _conflict(ctx.session, registration)
     if conflict:
-        return {"account_id": None, "conflict": conflict}
+        return {"account_id": None, "conflict": conflict[0]}
     account = Account(
         email=registration["email"],
         name=registration["name"],
@@ -85,11 +87,22 @@ def create_account(registration: dict, consent: dict) -> dict:
 
 @operation
 def notify_registration_conflict(registration: dict, conflict: str) -> None:
-    """Tell whoever reads the given address why no account was made (never the web page)."""
+    """Tell the owner of the account that has this e-mail address or ID that someone tried to
+    register with it (never the web page, which looks the same either way).
+
+    The notice goes to the owner's own address, greets them by their own name, is in their
+    language and on their record: nothing the registering visitor typed is in it, so nobody
+    can put words of their choice into another person's inbox. Runs in the step that
+    create_account ran in, while the registration still holds the ID's lookup hash.
+    """
     ctx = context()
-    kind = "registration_conflict_email" if conflict == "email" else "registration_conflict_id"
-    values = {"name": registration["name"], "link": links.url("/login")}
-    notify_address(ctx.session, registration["email"], kind, values)
+    found = _conflict(ctx.session, registration)
+    if found is None:
+        return
+    why, owner = found  # as found now: `conflict` is what create_account found
+    kind = "registration_conflict_email" if why == "email" else "registration_conflict_id"
+    values = {"name": owner.name, "link": links.url("/login")}
+    notify_account(ctx.session, owner, kind, values)
 
 
 @operation
@@ -105,12 +118,15 @@ def send_verification_link(account_id: int) -> None:
 
 @operation
 def activate_account(account_id: int) -> None:
-    """The link was followed in time: the account may log in."""
+    """The link was followed in time: the account may log in.
+
+    The used link's nonce stays on the row: it verifies nothing more (only an unverified
+    account is verified), but the same link opened again can then say the account is already
+    verified, which is all that link proves."""
     ctx = context()
     account = ctx.session.get(Account, account_id)
     account.status = AccountStatus.ACTIVE
     account.verified_at = ctx.now
-    account.verification_nonce = None
 
 
 @operation

@@ -6,6 +6,8 @@ national IDs never leave these forms: task_data() hands on only hashes and encry
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, EmailField, PasswordField, StringField
@@ -101,6 +103,9 @@ class RegistrationForm(NewPasswordMixin, Form):
     def password_context(self) -> tuple[str | None, str | None]:
         return self.national_id.data, self.email.data
 
+    def password_user_inputs(self) -> list[str]:
+        return [self.name.data or "", *passwords.birthday_forms(self.birthday.data)]
+
     def validate_national_id(self, field) -> None:
         """A national ID or a resident certificate number, with a correct check digit."""
         error = id_numbers.validate(field.data)
@@ -158,14 +163,27 @@ class EmailOnlyForm(Form):
 
 
 class PasswordResetForm(NewPasswordMixin, Form):
-    """A new password. Pass email= and national_id= when known, so it cannot contain them."""
+    """A new password. Pass the account's email=, national_id=, name= and birthday= when
+    known, so it cannot contain them nor be guessed from them."""
 
     password = new_password_field()
     password_confirm = password_confirm_field()
 
-    def __init__(self, *args, email: str | None = None, national_id: str | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        email: str | None = None,
+        national_id: str | None = None,
+        name: str | None = None,
+        birthday: date | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self._context = (national_id, email)
+        self._user_inputs = [name or "", *passwords.birthday_forms(birthday)]
 
     def password_context(self) -> tuple[str | None, str | None]:
         return self._context
+
+    def password_user_inputs(self) -> list[str]:
+        return self._user_inputs

@@ -43,7 +43,15 @@ PASSWORD_MESSAGES = {
     passwords.CONTAINS_EMAIL: _l(
         "The password must not contain your e-mail address or the part before the @."
     ),
+    passwords.EASY_TO_GUESS: _l(
+        "This password is too easy to guess (common words, names, dates or sequences like "
+        "1234). Please use a longer phrase that is hard to guess."
+    ),
 }
+PASSWORD_HELP = _l(
+    "At least 10 characters, and not easy to guess: a phrase of several words works well; "
+    "avoid your name, birthday, ID, e-mail, common words and sequences like 1234."
+)
 
 
 def digits_only(value):
@@ -99,6 +107,7 @@ def new_password_field() -> PasswordField:
     return PasswordField(
         _l("Password"),
         validators=[DataRequired(_l("Enter a password."))],
+        description=PASSWORD_HELP,
         render_kw={"autocomplete": "new-password", "minlength": passwords.MIN_LENGTH},
     )
 
@@ -122,9 +131,18 @@ class NewPasswordMixin:
         """The (national ID, e-mail) the password must not contain; override when known."""
         return None, None
 
+    def password_user_inputs(self) -> list[str]:
+        """The person's other details (name, birthday) that make a password easy to guess."""
+        return []
+
     def validate_password(self, field) -> None:
-        """Refuse short passwords and ones that contain the person's ID or e-mail."""
+        """Refuse short or easily guessed passwords and ones with the person's ID or e-mail."""
         id_number, email = self.password_context()
-        problem = passwords.strength_problem(field.data or "", national_id=id_number, email=email)
+        problem = passwords.strength_problem(
+            field.data or "",
+            national_id=id_number,
+            email=email,
+            user_inputs=self.password_user_inputs(),
+        )
         if problem:
             raise ValidationError(PASSWORD_MESSAGES[problem])

@@ -46,6 +46,7 @@ FAMILY_FACING = [
     "webapp/taskpages/routes.py",
     "webapp/templates/applications/ineligible.html",
     "webapp/templates/applications/status.html",
+    "webapp/templates/auth/already_verified.html",
     "webapp/templates/auth/forgot.html",
     "webapp/templates/auth/forgot_sent.html",
     "webapp/templates/auth/link_invalid.html",

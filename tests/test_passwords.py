@@ -1,5 +1,7 @@
 """Password hashing and the shared strength rules."""
 
+from datetime import date
+
 from domain import passwords
 
 
@@ -32,3 +34,20 @@ def test_strength_rules():
     assert rule("XX-Mei@Example.TW", email="mei@example.tw") == passwords.CONTAINS_EMAIL
     assert rule("wangmei1985!", email="WangMei@example.tw") == passwords.CONTAINS_EMAIL
     assert rule("a good long passphrase", national_id="A123456789", email="a@b.tw") is None
+
+
+def test_easily_guessed_passwords_are_refused():
+    rule = passwords.strength_problem
+    for weak in ("1234567890", "password12", "qwertyuiop", "abcdefghij", "iloveyou2026"):
+        assert rule(weak) == passwords.EASY_TO_GUESS, weak
+    own = ["王小明", *passwords.birthday_forms(date(1985, 4, 12))]
+    assert rule("王小明19850412", user_inputs=own) == passwords.EASY_TO_GUESS
+    assert rule("xx王小明740412", user_inputs=own) == passwords.EASY_TO_GUESS  # ROC year 74
+    for good in ("correct horse 42", "Family-demo-2026", "Staff-demo-2026", "a brand new secret 7"):
+        assert rule(good, user_inputs=own) is None, good
+
+
+def test_birthday_forms_include_the_roc_year():
+    forms = passwords.birthday_forms(date(1985, 4, 12))
+    assert {"19850412", "850412", "0412", "740412"} <= set(forms)
+    assert passwords.birthday_forms(None) == []

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from domain.accounts import Account, AccountStatus, ConsentRecord
 from domain.notice import CURRENT_VERSION
 from tests.conftest import read
-from tests.web_support import DETAILS, csrf_token, login, mailed_path, register, submit, verify
+from tests.web_support import (
+    DETAILS,
+    csrf_token,
+    login,
+    mailed_path,
+    register,
+    submit,
+    switch_language,
+    verify,
+)
 from workflows import clock
 from workflows.models import ProcessInstance, TaskHistory
 
@@ -160,7 +169,33 @@ def test_used_altered_and_superseded_links_change_nothing(app, client, mailbox):
     assert verify(client, second[:-3] + "xyz").status_code == 400  # altered
     assert accounts(app)[0].status == AccountStatus.UNVERIFIED
     assert verify(client, second).status_code == 200
-    assert verify(client, second).status_code == 400  # used
+    again = client.get(second)  # used: it says so, and offers the log-in page
+    page = again.get_data(as_text=True)
+    assert again.status_code == 200 and "帳號已完成驗證" in page
+    assert "/login" in page and "/resend" not in page
+    assert verify(client, first).status_code == 400  # superseded: proves nothing
+    altered = client.get(second[:-3] + "xyz")
+    assert altered.status_code == 400 and "帳號已完成驗證" not in altered.get_data(as_text=True)
+
+
+def test_a_verified_accounts_link_after_its_time_says_already_verified(app, client, mailbox):
+    path = mailed_path(_registered(client, mailbox))
+    assert verify(client, path).status_code == 200
+    clock.advance(timedelta(days=8))
+    page = app.test_client().get(path).get_data(as_text=True)
+    assert "帳號已完成驗證" in page and "/resend" not in page
+
+
+def test_an_unverified_accounts_expired_link_still_offers_a_new_one(app, client, mailbox):
+    path = mailed_path(_registered(client, mailbox))
+    clock.advance(timedelta(minutes=11))
+    engine, db = app.extensions["engine"], app.extensions["db"]
+    with db.transaction() as session:
+        engine.tick(session)
+    db.remove()
+    response = client.get(path)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "/resend" in page and "帳號已完成驗證" not in page
 
 
 def test_unverified_account_cannot_log_in_and_is_offered_a_link(app, client, mailbox):
@@ -219,6 +254,42 @@ def test_another_visitor_cannot_open_a_registration_task(app, client):
     task_url = submit(client, "/register", {"consent": "y"}).headers["Location"]
     assert client.get(task_url).status_code == 200
     assert app.test_client().get(task_url).status_code == 404
+
+
+WEAK = ("1234567890", "password12", "王小明19850412", "qwertyuiop")
+
+
+def test_easily_guessed_passwords_are_refused_at_registration(app, client):
+    task_url = submit(client, "/register", {"consent": "y"}).headers["Location"]
+    form = client.get(task_url).get_data(as_text=True)
+    assert "至少 10 個字元，且不易被猜到" in form  # the rules, before anything is typed
+    for weak in WEAK:
+        page = submit(client, task_url, {**DETAILS, "password": weak, "password_confirm": weak})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and 'id="password-error"' in text, weak
+        assert "這個密碼太容易被猜到" in text, weak
+    assert accounts(app) == []
+
+
+def test_the_weak_password_message_is_in_the_visitors_language(app, client):
+    switch_language(client, "vi")
+    task_url = submit(client, "/register", {"consent": "y"}).headers["Location"]
+    weak = {**DETAILS, "password": "password12", "password_confirm": "password12"}
+    text = submit(client, task_url, weak).get_data(as_text=True)
+    assert "Mật khẩu này quá dễ đoán" in text and "Ít nhất 10 ký tự" in text
+
+
+def test_easily_guessed_passwords_are_refused_at_reset(app, client, mailbox):
+    verify(client, mailed_path(_registered(client, mailbox)))
+    submit(client, "/password/forgot", {"email": "ming@example.tw"})
+    path = mailed_path(mailbox.last())
+    assert "至少 10 個字元" in client.get(path).get_data(as_text=True)
+    for weak in WEAK:
+        page = submit(client, path, {"password": weak, "password_confirm": weak})
+        assert page.status_code == 200, weak
+        assert "這個密碼太容易被猜到" in page.get_data(as_text=True), weak
+        assert login(app.test_client(), "ming@example.tw", weak).status_code == 200
+    assert login(app.test_client(), "ming@example.tw", DETAILS["password"]).status_code == 302
 
 
 def test_a_reset_password_may_not_contain_the_national_id(app, client, mailbox):

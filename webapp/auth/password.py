@@ -40,7 +40,12 @@ def reset_password(token: str):
     account = _account_for(token)
     if account is None:
         return render_template("auth/reset_invalid.html"), 400
-    form = PasswordResetForm(email=account.email, national_id=_national_id(account))
+    form = PasswordResetForm(
+        email=account.email,
+        national_id=_national_id(account),
+        name=account.name,
+        birthday=account.birthday,
+    )
     if not form.validate_on_submit():
         return render_template("auth/reset.html", form=form, token=token)
     account.password_hash = hash_password(form.password.data)

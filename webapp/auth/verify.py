@@ -24,7 +24,7 @@ def verify(token: str):
     form = EmailOnlyForm(meta={"csrf": True})
     account = _account_for(token)
     if account is None:
-        return render_template("auth/link_invalid.html", token=token, form=form), 400
+        return _not_usable(token, form)
     if not form.is_submitted():
         return render_template("auth/verify.html", token=token, form=form)
     if not form.validate_on_submit() and form.csrf_token.errors:
@@ -37,7 +37,7 @@ def verify(token: str):
             correlation={"account_id": account.id},
         )
     except (EventNotExpected, InstanceNotFound, TaskAlreadyCompleted):
-        return render_template("auth/link_invalid.html", token=token, form=form), 400
+        return _not_usable(token, form)
     if instance.status == InstanceStatus.INCIDENT:
         # The link was taken but activating failed: staff see the incident and retry it. A
         # success status, so the incident is committed.
@@ -92,6 +92,32 @@ def _account_for(token: str) -> Account | None:
     ):
         return None
     return account
+
+
+def _not_usable(token: str, form: EmailOnlyForm):
+    """The answer to a link that verifies nothing: 'already verified' when it is the very
+    link that verified its account (opened again), else 'no longer works' with a new link."""
+    if _verified_by(token):
+        return render_template("auth/already_verified.html")
+    return render_template("auth/link_invalid.html", token=token, form=form), 400
+
+
+def _verified_by(token: str) -> bool:
+    """Whether this link is the one that verified its (still active) account.
+
+    Only that link says so: an altered, superseded or expired link, or one of an erased
+    account whose id was given again, tells its holder nothing about any account."""
+    try:
+        account_id, nonce = links.read_verification_token(token)
+    except links.InvalidLink:
+        return False
+    account = get_db().session.get(Account, account_id)
+    return (
+        account is not None
+        and account.status == AccountStatus.ACTIVE
+        and account.verified_at is not None
+        and account.verification_nonce == nonce
+    )
 
 
 def _request_new_link(account_id: int) -> None:
