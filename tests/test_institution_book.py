@@ -99,6 +99,8 @@ def test_a_rejected_post_goes_back_to_the_admin_with_its_text_and_files(app):
     assert decide(supervisor, task_of(app, "approve"), "approve").status_code == 302
     [post] = institution_posts(app)
     assert (post.status, post.title, post.reason) == ("published", "修正稿", "")
+    listing = admin.get("/institution-book/manage").get_data(as_text=True)
+    assert '<span class="badge badge--approved">已發佈</span>' in listing
 
 
 def test_posts_are_browsed_by_month_newest_first(app):

@@ -256,6 +256,10 @@ def test_a_special_project_lifts_the_interval_and_the_limit(app):
     assert send_post(family, book_id, body="想" * 250).status_code == 302  # over Taichung's 100
     assert send_post(family, book_id, body="再寫一篇").status_code == 302  # inside 30 days
     assert len(posts(app)) == 2
+    listing = supervisor.get("/special-projects").get_data(as_text=True)
+    assert "生效中" in listing  # its status, beside the button that revokes it
+    clock.advance(timedelta(days=32))
+    assert "已結束" in supervisor.get("/special-projects").get_data(as_text=True)
 
 
 def posts_family_id(app) -> int:
