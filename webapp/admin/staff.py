@@ -7,7 +7,7 @@ own admin role, so a facility is never locked out by a slip of the hand.
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -106,7 +106,8 @@ def _same_account(account: Account, form: StaffAccountForm) -> bool:
 def staff_member(account_id: int):
     """A staff member's details; their role changed here."""
     session = get_db().session
-    lock_row(session, Account, account_id)  # two role changes at once queue here
+    if request.method == "POST":
+        lock_row(session, Account, account_id)  # two role changes at once queue here
     member = own_staff(account_id)
     form = StaffRoleForm(obj=member)
     if not form.validate_on_submit():
