@@ -15,7 +15,10 @@ def N_(message: str) -> str:
 
 
 ACTIONS = {
+    "account.change_role": N_("Staff member's role changed"),
     "account.create_staff": N_("Staff account created"),
+    "account.disable": N_("Staff account disabled"),
+    "account.enable": N_("Staff account enabled again"),
     "account_token.create": N_("Personal API token created"),
     "account_token.revoke": N_("Personal API token revoked"),
     "announcement.add": N_("Announcement added"),

@@ -1,14 +1,20 @@
-"""Provisioning staff accounts (the `create-user` command)."""
+"""Staff accounts: provisioning (the `create-user` command, a facility admin's staff page),
+a facility role changed, an account disabled or enabled again. Every change is audited here.
+"""
 
 from __future__ import annotations
+
+import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflows.actors import Actor
 from workflows.clock import clock
 from workflows.db import column_width
 
 from .accounts import Account, AccountStatus, Facility, find_by_email
+from .audit import changes, record
 from .passwords import hash_password, strength_problem
 
 FACILITY_ROLES = {"reviewer", "supervisor", "facility_admin"}
@@ -19,19 +25,31 @@ NAME_WIDTH = column_width(Account.name)
 
 
 class StaffError(ValueError):
-    """A staff account cannot be created as asked; the message says why."""
+    """A staff account cannot be created or changed as asked; the message says why."""
+
+
+class EmailTaken(StaffError):
+    """Another account already signs in with this e-mail address."""
+
+
+class SelfLockout(StaffError):
+    """An admin may neither disable their own account nor give up their own admin role, so a
+    facility is never left without an admin by a slip of the hand."""
 
 
 def create_staff_account(
     session: Session,
     *,
+    actor: Actor,
     email: str,
     role: str,
-    password: str,
+    password: str | None,
     facility_code: str | None = None,
     name: str = "",
 ) -> Account:
-    """An active staff account; facility roles need a facility, global roles must not have one."""
+    """An active staff account, its creation audited; facility roles need a facility, global
+    roles must not have one. With no password (`None`) the account gets an unguessable one:
+    its owner sets their own through a password-reset link (see webapp.admin.staff)."""
     if len(email) > EMAIL_WIDTH:
         raise StaffError(f"e-mail address longer than {EMAIL_WIDTH} characters")
     if len(name) > NAME_WIDTH:
@@ -46,7 +64,9 @@ def create_staff_account(
     elif facility_code:
         raise StaffError(f"role {role} works across facilities: leave out --facility")
     if find_by_email(session, email) is not None:
-        raise StaffError(f"an account with e-mail {email} already exists")
+        raise EmailTaken(f"an account with e-mail {email} already exists")
+    if password is None:
+        password = secrets.token_urlsafe(32)  # known to no one: replaced by the mailed link
     problem = strength_problem(password, email=email)
     if problem:
         raise StaffError(f"password refused: {problem}")
@@ -60,6 +80,17 @@ def create_staff_account(
     )
     session.add(account)
     session.flush()
+    # The account id names the person: e-mail and name are withheld (domain.audit).
+    state = {"email": account.email, "name": account.name, "role": account.role}
+    record(
+        session,
+        actor,
+        "account.create_staff",
+        "account",
+        account.id,
+        facility_id=account.facility_id,
+        **changes(None, state, personal=("email", "name")),
+    )
     return account
 
 
@@ -78,4 +109,64 @@ def staff_account(
         created_at=now,
         verified_at=now,
         password_changed_at=now,
+    )
+
+
+def change_staff_role(session: Session, actor: Actor, account: Account, role: str) -> bool:
+    """Give a facility staff member another facility role; whether it changed (False: it had
+    that role already, e.g. the form sent twice). Audited; flushes."""
+    if role not in FACILITY_ROLES or account.role not in FACILITY_ROLES:
+        raise StaffError(f"role {role} is not a facility role")
+    if account.id == actor.account_id and role != "facility_admin":
+        raise SelfLockout("an admin cannot give up their own admin role")
+    if account.role == role:
+        return False
+    before = account.role
+    account.role = role
+    session.flush()
+    record(
+        session,
+        actor,
+        "account.change_role",
+        "account",
+        account.id,
+        facility_id=account.facility_id,
+        before={"role": before},
+        after={"role": role},
+    )
+    return True
+
+
+def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled: bool) -> bool:
+    """Disable a staff account (it can no longer sign in, its open sessions and API tokens stop
+    working) or enable it again; whether it changed. Audited; flushes."""
+    if account.id == actor.account_id and not enabled:
+        raise SelfLockout("an admin cannot disable their own account")
+    status = AccountStatus.ACTIVE if enabled else AccountStatus.DISABLED
+    if account.status == status:
+        return False
+    before = account.status
+    account.status = status
+    session.flush()
+    record(
+        session,
+        actor,
+        "account.enable" if enabled else "account.disable",
+        "account",
+        account.id,
+        facility_id=account.facility_id,
+        before={"status": before},
+        after={"status": status},
+    )
+    return True
+
+
+def facility_staff(session: Session, facility_id: int) -> list[Account]:
+    """The facility's reviewers, supervisors and admins, disabled ones too, by name."""
+    return list(
+        session.scalars(
+            select(Account)
+            .where(Account.facility_id == facility_id, Account.role.in_(FACILITY_ROLES))
+            .order_by(Account.name, Account.id)
+        )
     )

@@ -199,6 +199,20 @@ ADMINS = {"admin.dunpin": 200, "admin.taichung": 200}
 NOTICE_TEMPLATE = "/notices/templates/<kind>"
 ROSTER_ITEM = "/admin/roster/<int:inmate_id>"
 RESTRICTION = ROSTER_ITEM + "/restrictions/<int:restriction_id>"
+STAFF_MEMBER = "/admin/staff/<int:account_id>"
+
+
+def dunpin_admin_state(w: World) -> tuple:
+    """Dunpin's admin as the staff page has them: role and status (nobody may change them:
+    a stranger gets 404, the admin themselves may not lock themselves out)."""
+    row = w.scalar(select(Account).where(Account.id == w.accounts[ADMIN_DUNPIN]))
+    return row.role, row.status
+
+
+def dunpin_admin_url(action: str = "") -> Callable[[World], str]:
+    return lambda w: f"/admin/staff/{w.accounts[ADMIN_DUNPIN]}{action}"
+
+
 TASK = "/tasks/<task_id>"
 FEED = "/api/v1/facilities/<code>/deliveries"
 TAICHUNG_FEED = "/api/v1/facilities/taichung-detention/deliveries"
@@ -514,6 +528,51 @@ CASES = [
         data=lambda w, actor: {"to_facility": "taichung-detention", "confirm_transfer": "y"},
         allowed_data=lambda w, actor: {"to_facility": "taichung-detention"},  # not confirmed
         state=inmate_state,
+    ),
+    # Staff accounts: the facility admin of the account's facility; visitors log in.
+    Case(
+        "taichung staff member",
+        STAFF_MEMBER,
+        "GET",
+        lambda w: f"/admin/staff/{w.accounts['reviewer.taichung']}",
+        {"admin.taichung": 200},
+        anonymous=LOGIN,
+    ),
+    Case(
+        "dunpin staff member",
+        STAFF_MEMBER,
+        "GET",
+        dunpin_admin_url(),
+        {ADMIN_DUNPIN: 200},
+        anonymous=LOGIN,
+    ),
+    Case(
+        "change a dunpin staff member's role",
+        STAFF_MEMBER,
+        "POST",
+        dunpin_admin_url(),
+        {ADMIN_DUNPIN: 200},  # their own admin role: refused beside the field
+        anonymous=LOGIN,
+        data=lambda w, actor: {"role": "reviewer"},
+        state=dunpin_admin_state,
+    ),
+    Case(
+        "disable a dunpin staff account",
+        STAFF_MEMBER + "/disable",
+        "POST",
+        dunpin_admin_url("/disable"),
+        {ADMIN_DUNPIN: 302},  # their own account: refused with a message
+        anonymous=LOGIN,
+        state=dunpin_admin_state,
+    ),
+    Case(
+        "enable a dunpin staff account",
+        STAFF_MEMBER + "/enable",
+        "POST",
+        dunpin_admin_url("/enable"),
+        {ADMIN_DUNPIN: 302},  # active already: "already done"
+        anonymous=LOGIN,
+        state=dunpin_admin_state,
     ),
     # Links by e-mail carry signed tokens, not ids: an altered one is refused for everyone.
     Case(

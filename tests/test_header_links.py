@@ -33,6 +33,7 @@ def test_a_facility_admins_seldom_used_links_fold_into_more(app):
         "/institution-book",
         "/institution-book/manage",
         "/admin/announcements",
+        "/admin/staff",
         "/account/api-tokens",
     }
     assert "<summary" in header(admin).split('class="nav-more"')[1]  # a disclosure: keyboard

@@ -14,7 +14,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from domain.audit import COMMAND_LINE, changes, record
+from domain.audit import COMMAND_LINE, record
 from workflows import InstanceNotFound, SpecInvalid
 from workflows.models import InstanceStatus, ProcessInstance
 from workflows.specs import read_folder
@@ -93,22 +93,12 @@ def create_user(email: str, role: str, facility_code: str | None, name: str) -> 
         with _ext("db").transaction() as session:
             account = create_staff_account(
                 session,
+                actor=COMMAND_LINE,
                 email=email,
                 role=role,
                 password=password,
                 facility_code=facility_code,
                 name=name,
-            )
-            # The account id names the person: e-mail and name are withheld (domain.audit).
-            state = {"email": account.email, "name": account.name, "role": account.role}
-            record(
-                session,
-                COMMAND_LINE,
-                "account.create_staff",
-                "account",
-                account.id,
-                facility_id=account.facility_id,
-                **changes(None, state, personal=("email", "name")),
             )
     except StaffError as exc:
         sys.exit(f"create-user: {exc}")

@@ -1,4 +1,5 @@
-"""The facility admin's pages (`/admin/...`): the roster of the admin's own facility.
+"""The facility admin's pages (`/admin/...`): the roster and staff accounts of the admin's
+own facility.
 
 Every page is for the `facility_admin` role and shows only the admin's facility; anyone else,
 and anything of another facility, gets 404, so ids cannot be probed.
@@ -40,6 +41,9 @@ def facility_admins_only():
 def _add_nav(state) -> None:
     """The header link, for facility admins only."""
     add_nav_item(state.app, "admin.roster", _l("Roster"), visible=is_facility_admin)
+    add_nav_item(
+        state.app, "admin.staff", _l("Staff accounts"), visible=is_facility_admin, secondary=True
+    )
 
 
-from . import restrictions, roster  # noqa: E402,F401  (they attach to bp)
+from . import restrictions, roster, staff  # noqa: E402,F401  (they attach to bp)

@@ -6,9 +6,10 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
-from domain.accounts import Facility
+from domain.accounts import Account, Facility
 from domain.audit import latest_event
 from domain.roster import Inmate, Restriction
+from domain.staff import FACILITY_ROLES
 
 from ..extensions import get_db
 from ..i18n import facility_name as facility_name
@@ -63,3 +64,15 @@ def other_facilities() -> list[tuple[str, str]]:
         select(Facility).where(Facility.id != current_user.facility_id).order_by(Facility.code)
     )
     return [(facility.code, facility_name(facility)) for facility in rows]
+
+
+def own_staff(account_id: int) -> Account:
+    """A reviewer, supervisor or admin of the admin's facility; 404 for anyone else."""
+    account = get_db().session.get(Account, account_id)
+    if (
+        account is None
+        or account.facility_id != current_user.facility_id
+        or account.role not in FACILITY_ROLES
+    ):
+        abort(404)
+    return account

@@ -26,13 +26,16 @@ def forgot_password():
     session = get_db().session
     account = find_by_email(session, form.email.data)
     if account is not None and account.status == AccountStatus.ACTIVE:
-        link = links.url(
-            url_for(
-                "auth.reset_password", token=links.reset_token(account.id, account.password_stamp)
-            )
-        )
-        notify_account(session, account, "password_reset", {"name": account.name, "link": link})
+        mail_reset_link(session, account)
     return render_template("auth/forgot_sent.html")
+
+
+def mail_reset_link(session, account: Account) -> None:
+    """Queue the password-reset mail: a link valid one hour and once. A new staff account
+    gets it too, to set its first password (webapp/admin/staff.py)."""
+    token = links.reset_token(account.id, account.password_stamp)
+    link = links.url(url_for("auth.reset_password", token=token))
+    notify_account(session, account, "password_reset", {"name": account.name, "link": link})
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

@@ -1,0 +1,192 @@
+"""The facility admin's staff accounts: own facility only, a new colleague sets their password
+by the mailed reset link, roles and disabling audited, no self-lockout, double sends say done."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from domain.accounts import Account, AccountStatus
+from domain.audit import WITHHELD, AuditEvent
+from domain.demo import STAFF_PASSWORD
+from tests.conftest import read
+from tests.test_admin_roster import ADMIN, demo  # noqa: F401 (the demo data fixture)
+from tests.test_double_submit import ALREADY
+from tests.web_support import csrf_token, login, mailed_path, submit, switch_language
+
+REVIEWER = "reviewer.taichung@example.tw"
+NEW = {"name": "蘇美華", "email": "su.meihua@example.tw", "role": "reviewer"}
+
+
+@pytest.fixture
+def admin(client, demo):  # noqa: F811
+    assert login(client, ADMIN, STAFF_PASSWORD).status_code == 302
+    return client
+
+
+def account(app, email: str) -> Account:
+    [row] = read(app, select(Account).where(Account.email == email))
+    return row
+
+
+def events(app, action: str) -> list[AuditEvent]:
+    return read(app, select(AuditEvent).where(AuditEvent.action == action))
+
+
+def member_url(app, email: str) -> str:
+    return f"/admin/staff/{account(app, email).id}"
+
+
+def press(client, url: str, page: str):
+    """A disable or enable button of the staff member's page."""
+    return client.post(url, data={"csrf_token": csrf_token(client, page)}, follow_redirects=True)
+
+
+def test_the_list_shows_only_the_own_facilitys_staff_with_chinese_roles(admin, demo):  # noqa: F811
+    html = admin.get("/admin/staff").get_data(as_text=True)
+    assert 'href="/admin/staff"' in html  # the header link, in "More"
+    assert "<h1>職員帳號</h1>" in html
+    for name in ("陳怡君", "林志明", "黃淑芬"):
+        assert name in html
+    assert REVIEWER in html and "審核人員" in html and "機關管理者" in html and "啟用中" in html
+    assert "張雅婷" not in html and "reviewer.dunpin" not in html  # Dunpin's
+    assert "周承翰" not in html and "楊淑華" not in html  # process owner, auditor
+    assert "王小美" not in html  # the family
+
+
+def test_a_new_colleague_sets_their_password_by_the_mailed_link(app, admin, mailbox):
+    response = submit(admin, "/admin/staff/new", NEW)
+    assert response.status_code == 302 and response.headers["Location"] == "/admin/staff"
+    new = account(app, NEW["email"])
+    assert (new.role, new.status, new.name) == ("reviewer", AccountStatus.ACTIVE, "蘇美華")
+    assert new.facility_id == account(app, ADMIN).facility_id
+    message = mailbox.last()
+    assert message["To"] == NEW["email"]
+    path = mailed_path(message)
+    assert path.startswith("/password/reset/")
+    [event] = events(app, "account.create_staff")
+    assert event.object_id == str(new.id) and event.actor == f"account:{account(app, ADMIN).id}"
+    assert event.after == {"email": WITHHELD, "name": WITHHELD, "role": "reviewer"}
+    assert path.rsplit("/", 1)[1] not in str(event.after)
+
+    colleague = app.test_client()
+    password = {"password": "my own secret 2026", "password_confirm": "my own secret 2026"}
+    assert submit(colleague, path, password).status_code == 302
+    assert colleague.get(path).status_code == 400  # the link works once
+    assert login(colleague, NEW["email"], password["password"]).status_code == 302
+
+
+def test_a_taken_email_is_refused_beside_the_field(app, admin):
+    for email in (REVIEWER, "Reviewer.Dunpin@example.tw", "family@example.tw"):
+        response = submit(admin, "/admin/staff/new", {**NEW, "email": email})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        error = html.split('id="email-error"')[1][:200]
+        assert "已有其他帳號使用這個電子郵件地址" in error, email
+    assert events(app, "account.create_staff") == []
+
+
+def test_only_facility_roles_may_be_given(app, admin):
+    for role in ("process_owner", "auditor", "family"):
+        response = submit(admin, "/admin/staff/new", {**NEW, "role": role})
+        assert response.status_code == 200
+    assert read(app, select(Account).where(Account.email == NEW["email"])) == []
+    url = member_url(app, REVIEWER)
+    assert submit(admin, url, {"role": "process_owner"}).status_code == 200
+    assert account(app, REVIEWER).role == "reviewer"
+
+
+def test_the_role_is_changed_and_audited(app, admin):
+    url = member_url(app, REVIEWER)
+    response = submit(admin, url, {"role": "supervisor"}, follow_redirects=True)
+    assert "角色已變更" in response.get_data(as_text=True)
+    assert account(app, REVIEWER).role == "supervisor"
+    [event] = events(app, "account.change_role")
+    assert (event.before, event.after) == ({"role": "reviewer"}, {"role": "supervisor"})
+    assert "主管" in admin.get("/admin/staff").get_data(as_text=True)
+
+
+def test_a_disabled_account_cannot_sign_in_until_enabled(app, admin):
+    reviewer = app.test_client()
+    assert login(reviewer, REVIEWER, STAFF_PASSWORD).status_code == 302
+    assert "陳怡君" in reviewer.get("/").get_data(as_text=True)
+    url = member_url(app, REVIEWER)
+    html = press(admin, url + "/disable", url).get_data(as_text=True)
+    assert "帳號已停用" in html
+    assert account(app, REVIEWER).status == AccountStatus.DISABLED
+    assert "陳怡君" not in reviewer.get("/").get_data(as_text=True)  # its open session ended
+    assert login(app.test_client(), REVIEWER, STAFF_PASSWORD).status_code == 200
+    assert "已停用" in admin.get("/admin/staff").get_data(as_text=True)
+    press(admin, url + "/enable", url)
+    assert login(app.test_client(), REVIEWER, STAFF_PASSWORD).status_code == 302
+    disabled, enabled = events(app, "account.disable"), events(app, "account.enable")
+    assert [e.after for e in disabled + enabled] == [{"status": "disabled"}, {"status": "active"}]
+
+
+def test_an_admin_cannot_lock_themselves_out(app, admin):
+    url = member_url(app, ADMIN)
+    response = submit(admin, url, {"role": "reviewer"})
+    error = response.get_data(as_text=True).split('id="role-error"')[1][:200]
+    assert response.status_code == 200 and "您不能取消自己的管理者角色" in error
+    html = press(admin, url + "/disable", url).get_data(as_text=True)
+    assert "您不能停用自己的帳號" in html
+    admin_now = account(app, ADMIN)
+    assert (admin_now.role, admin_now.status) == ("facility_admin", AccountStatus.ACTIVE)
+    assert events(app, "account.change_role") == events(app, "account.disable") == []
+
+
+def test_another_facilitys_staff_and_other_roles_get_404(app, client, demo):  # noqa: F811
+    dunpin = member_url(app, "reviewer.dunpin@example.tw")
+    owner = member_url(app, "owner@example.tw").replace("/admin/staff/", "")
+    family = account(app, "family@example.tw").id
+    assert client.get("/admin/staff").status_code == 302  # a visitor is sent to log in
+    for email in (REVIEWER, "supervisor.taichung@example.tw", "owner@example.tw"):
+        other = app.test_client()
+        login(other, email, STAFF_PASSWORD)
+        assert other.get("/admin/staff").status_code == 404
+        assert other.get("/admin/staff/new").status_code == 404
+        assert 'href="/admin/staff"' not in other.get("/").get_data(as_text=True)
+    login(client, ADMIN, STAFF_PASSWORD)
+    token = csrf_token(client, "/admin/staff")
+    for url in (dunpin, f"/admin/staff/{owner}", f"/admin/staff/{family}", "/admin/staff/999999"):
+        assert client.get(url).status_code == 404, url
+        for action in ("", "/disable", "/enable"):
+            data = {"csrf_token": token, "role": "reviewer"}
+            assert client.post(url + action, data=data).status_code == 404, url + action
+    assert account(app, "reviewer.dunpin@example.tw").status == AccountStatus.ACTIVE
+
+
+def test_posts_need_the_csrf_token(app, admin):
+    assert admin.post("/admin/staff/new", data=NEW).status_code == 400
+    assert admin.post(member_url(app, REVIEWER) + "/disable").status_code == 400
+    assert account(app, REVIEWER).status == AccountStatus.ACTIVE
+
+
+def test_the_same_add_sent_twice_adds_and_mails_once(app, admin, mailbox):
+    data = {"csrf_token": csrf_token(admin, "/admin/staff/new"), **NEW}
+    first = admin.post("/admin/staff/new", data=data)
+    second = admin.post("/admin/staff/new", data=data, follow_redirects=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert ALREADY in second.get_data(as_text=True)
+    assert len(events(app, "account.create_staff")) == 1
+    assert len([m for m in mailbox.messages() if m["To"] == NEW["email"]]) == 1
+
+
+def test_disable_or_a_role_change_sent_twice_is_recorded_once(app, admin):
+    url = member_url(app, REVIEWER)
+    data = {"csrf_token": csrf_token(admin, url)}
+    assert admin.post(url + "/disable", data=data).status_code == 302
+    again = admin.post(url + "/disable", data=data, follow_redirects=True)
+    assert again.status_code == 200 and ALREADY in again.get_data(as_text=True)
+    assert len(events(app, "account.disable")) == 1
+    role = {**data, "role": "supervisor"}
+    assert admin.post(url, data=role).status_code == 302
+    again = admin.post(url, data=role, follow_redirects=True)
+    assert again.status_code == 200 and ALREADY in again.get_data(as_text=True)
+    assert len(events(app, "account.change_role")) == 1
+
+
+def test_the_pages_read_in_english_too(app, admin):
+    switch_language(admin, "en")
+    html = admin.get(member_url(app, REVIEWER)).get_data(as_text=True)
+    assert "Disable the account" in html and "Change the role" in html
