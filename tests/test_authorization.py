@@ -21,6 +21,7 @@ from domain.account_tokens import AccountToken, issue_account_token
 from domain.accounts import Account
 from domain.announcements import Announcement
 from domain.applications import Application
+from domain.audit import AuditEvent
 from domain.notice_templates import NoticeTemplate
 from domain.notifications import Notification
 from domain.posts import Post
@@ -31,7 +32,7 @@ from domain.suspensions import Suspension
 from tests.application_support import png
 from tests.authorization_world import ACTORS, World, build_world
 from tests.conftest import empty_tables
-from workflows.models import HumanTask
+from workflows.models import HumanTask, ProcessInstance, ProcessVersion
 
 LOGIN = "login"  # a redirect to the login page (blueprints behind login_required)
 DUNPIN_DESK = {"reviewer.dunpin": 200, "supervisor.dunpin": 200}
@@ -113,6 +114,14 @@ def restriction(restriction_id: Callable[[World], int]) -> Callable[[World], tup
 def delivered_at(w: World):
     """When the approved Taichung post was recorded as delivered (None: not yet)."""
     return w.scalar(select(Post.delivered_at).where(Post.id == w.approved_post))
+
+
+def instance_state(w: World) -> tuple:
+    """The family's Dunpin application instance: its status, its row version, the retries
+    logged."""
+    row = w.scalar(select(ProcessInstance).where(ProcessInstance.id == w.pending_instance))
+    retries = select(func.count(AuditEvent.id)).where(AuditEvent.action == "instance.retry")
+    return row.status, row.lock_version, w.scalar(retries)
 
 
 def family_password(w: World) -> str:
@@ -729,6 +738,32 @@ CASES = [
         anonymous=LOGIN,
         state=notice_overrides,
         allowed_change=True,  # Taichung's admin drops Taichung's wording
+    ),
+    # The process owner's pages: every facility's instances and versions, no one else's.
+    Case(
+        "process instance",
+        "/processes/instances/<int:instance_id>",
+        "GET",
+        lambda w: f"/processes/instances/{w.pending_instance}",
+        {"owner": 200},
+        anonymous=LOGIN,
+    ),
+    Case(  # not an incident: the owner is told so; nothing runs, nothing is logged
+        "retry process instance",
+        "/processes/instances/<int:instance_id>/retry",
+        "POST",
+        lambda w: f"/processes/instances/{w.pending_instance}/retry",
+        {"owner": 303},
+        anonymous=LOGIN,
+        state=instance_state,
+    ),
+    Case(
+        "process version",
+        "/processes/versions/<version_hash>",
+        "GET",
+        lambda w: f"/processes/versions/{w.scalar(select(ProcessVersion.hash))}",
+        {"owner": 200},
+        anonymous=LOGIN,
     ),
     # Not an id: the language switch is public and the same for everyone (a GET only asks).
     Case("language switch", "/lang/<code>", "GET", lambda w: "/lang/zh_Hant", {}, refused=200),

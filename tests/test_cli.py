@@ -153,6 +153,8 @@ def test_workflows_retry_runs_an_incident_again_and_names_what_it_cannot(app):
     result = run(app, "workflows", "retry", str(instance.id))
     assert result.exit_code == 0, result.output
     assert f"instance {instance.id}: running" in result.output
+    [event] = read(app, select(AuditEvent).where(AuditEvent.action == "instance.retry"))
+    assert (event.actor, event.object_id) == ("command-line", str(instance.id))
     assert read(app, select(ProcessInstance.status).where(ProcessInstance.id == instance.id)) == [
         InstanceStatus.RUNNING
     ]

@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from .notices import bp as notices
     from .posts import bp as posts
     from .posts.navigation import add_post_links
+    from .processes import bp as processes
     from .taskpages import bp as taskpages
 
     blueprints = (
@@ -107,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         api,
         audit,
+        processes,
         notices,
         account,
     )

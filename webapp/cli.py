@@ -15,6 +15,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from domain.audit import COMMAND_LINE, record
+from domain.incidents import retry_incident
 from workflows import InstanceNotFound, SpecInvalid
 from workflows.models import InstanceStatus, ProcessInstance
 from workflows.specs import read_folder
@@ -181,7 +182,7 @@ def workflows_retry(instance_id: int) -> None:
     """Re-run the failed step of an instance once its cause is fixed."""
     try:
         with _ext("db").transaction() as session:
-            instance = _ext("engine").retry(session, instance_id)
+            instance = retry_incident(session, _ext("engine"), COMMAND_LINE, instance_id)
     except InstanceNotFound:
         raise click.ClickException(
             f"instance {instance_id} has no incident (see `workflows incidents`)"
