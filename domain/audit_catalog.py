@@ -3,7 +3,8 @@
 The catalog is the list `domain.audit.record` checks: an event whose action or object type is
 not named here is refused, so a new action cannot reach the log without a label. The labels
 are English message ids: the web page translates them (webapp/audit/view.py), so this module
-stays free of Flask; a code found in older rows but no longer here is shown as it is.
+stays free of Flask; a code found in older rows but no longer here is shown as it is. FIELDS
+labels the keys of the fields before and after a change the same way.
 """
 
 from __future__ import annotations
@@ -70,6 +71,55 @@ OBJECT_TYPES = {
     "roster": N_("Roster"),
     "special_project": N_("Special project"),
     "suspension": N_("Suspension"),
+}
+
+
+# The fields an event's `before` and `after` name, by key. A key not here (an older row's) is
+# shown as it is.
+FIELDS = {
+    "account_id": N_("Account"),
+    "assignee_id": N_("Assigned to"),
+    "body": N_("Content"),
+    "body_en": N_("Text (English)"),
+    "body_zh": N_("Text (Traditional Chinese)"),
+    "book_id": N_("Family contact book"),
+    "call_number": N_("Call number"),
+    "children_under_18": N_("Has children under 18"),
+    "decision": N_("Decision"),
+    "email": N_("E-mail"),
+    "ends_at": N_("Until"),
+    "ends_on": N_("Last day"),
+    "expires_at": N_("Shown until"),
+    "facility_id": N_("Correctional facility"),
+    "file": N_("File"),
+    "hash": N_("Version"),
+    "inmate_id": N_("Person in custody"),
+    "juvenile": N_("Juvenile"),
+    "kind": N_("Restriction"),
+    "label": N_("Name of the token"),
+    "lifted_by": N_("Lifted by"),
+    "max_chars": N_("Text limit"),
+    "name": N_("Name"),
+    "no_interval": N_("No posting interval"),
+    "note": N_("Note"),
+    "processes": N_("Processes"),
+    "publish_at": N_("Shown from"),
+    "reason": N_("Reason"),
+    "reason_code": N_("Reason code"),
+    "reason_texts": N_("Reason text"),
+    "rejections": N_("Rejections"),
+    "restrictions_removed": N_("Restrictions removed"),
+    "revoked_at": N_("Revoked"),
+    "role": N_("Role"),
+    "round": N_("Round"),
+    "source": N_("Wording"),
+    "starts_at": N_("From"),
+    "starts_on": N_("First day"),
+    "subject_en": N_("Subject (English)"),
+    "subject_zh": N_("Subject (Traditional Chinese)"),
+    "summary": N_("Summary"),
+    "title": N_("Title"),
+    "via": N_("Via"),
 }
 
 

@@ -150,9 +150,9 @@ def test_the_page_names_actors_and_lists_the_fields_before_and_after(app):
     reviewer = _account(app, staff_email("reviewer", "dunpin"))
     admin = staff(app, "facility_admin", "dunpin")
     page = admin.get("/audit?action=post.reject").get_data(as_text=True)
-    # The actor by name and role, not "account:4"; the fields as "key: value", not JSON.
+    # The actor by name and role, not "account:4"; the fields as "label: value", not JSON.
     assert reviewer.name in page and f"account:{reviewer.id}" not in page
-    assert "<dt>reason</dt><dd>與家庭關懷無關</dd>" in page
+    assert "<dt>原因</dt><dd>與家庭關懷無關</dd>" in page
     assert '{"' not in page and "&#34;" not in page
     # The bookmark with the account number still filters, and the select shows the name.
     by_actor = admin.get(f"/audit?actor={reviewer.id}").get_data(as_text=True)
@@ -278,6 +278,6 @@ def test_a_changes_empty_values_are_left_out_and_the_others_shown(app):
             )
         )
     page = staff(app, "facility_admin", "dunpin").get("/audit").get_data(as_text=True)
-    assert "<dt>via</dt><dd>staff</dd>" in page and "<dt>count</dt><dd>0</dd>" in page
-    assert "<dt>urgent</dt><dd>False</dd>" in page
-    assert "<dt>note</dt>" not in page and "<dt>reasons</dt>" not in page
+    assert "<dt>方式</dt><dd>staff</dd>" in page and "<dt>count</dt><dd>0</dd>" in page
+    assert "<dt>urgent</dt><dd>否</dd>" in page
+    assert "<dt>備註</dt>" not in page and "<dt>reasons</dt>" not in page

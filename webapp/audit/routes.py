@@ -21,7 +21,15 @@ from ..ids import MAX_ID
 from ..main.navigation import add_nav_item
 from ..paging import page_arg
 from . import bp
-from .view import action_label, actor_names, distinct_values, object_label, staff_choices
+from .fields import shown_fields
+from .view import (
+    action_label,
+    actor_label,
+    actor_names,
+    distinct_values,
+    object_label,
+    staff_choices,
+)
 
 READERS = ("facility_admin", "auditor")
 
@@ -62,29 +70,53 @@ def _account_id(text: str) -> int | None:
     return int(text) if len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID else 0
 
 
-def query_from_request() -> AuditQuery:
-    """The filters asked for, limited to what this reader may see."""
+def _facility_id(text: str, facilities: dict[int, str]) -> int | None:
+    """The facility chosen in the filter; None (every facility) if it is not one of them."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    return int(text) if int(text) in facilities else None
+
+
+def date_range() -> tuple[datetime | None, datetime | None, dict[str, str]]:
+    """The from and until moments asked for, and a message for each date field that is not
+    applied: one that holds something other than a day, or a start after the end (neither
+    bound is then applied: the page says why, rather than list no event)."""
+    texts = {name: request.args.get(name, "").strip() for name in ("from", "to")}
+    errors = {
+        name: _("Enter a date as YYYY-MM-DD, e.g. 2026-12-05.")
+        for name, text in texts.items()
+        if text and _date(text) is None
+    }
+    start, end = _date(texts["from"]), _date(texts["to"])
+    if start is not None and end is not None and start > end:
+        errors["from"] = _("The start date is after the end date.")
+        return None, None, errors
+    return _day(texts["from"]), _day(texts["to"], next_day=True), errors
+
+
+def query_from_request(facilities: dict[int, str]) -> tuple[AuditQuery, dict[str, str]]:
+    """The filters asked for, limited to what this reader may see, and the date errors.
+
+    A reader of one facility reads it only, whatever the query string says; an auditor of
+    every facility may choose one of them.
+    """
     args = request.args
     actor = args.get("actor", "").strip()
-    return AuditQuery(
-        facility_id=current_user.facility_id,  # an auditor without a facility reads them all
+    facility_id = current_user.facility_id
+    if facility_id is None:
+        facility_id = _facility_id(args.get("facility", "").strip(), facilities)
+    since, until, errors = date_range()
+    query = AuditQuery(
+        facility_id=facility_id,
         action=args.get("action", "").strip(),
         actor_account_id=_account_id(actor),
         object_type=args.get("object_type", "").strip(),
         object_id=args.get("object_id", "").strip(),
-        since=_day(args.get("from", "").strip()),
-        until=_day(args.get("to", "").strip(), next_day=True),
+        since=since,
+        until=until,
         page=page_arg(args),
     )
-
-
-def date_errors() -> dict[str, str]:
-    """A message for each date field that holds something other than a day (it is not applied)."""
-    return {
-        name: _("Enter a date as YYYY-MM-DD, e.g. 2026-12-05.")
-        for name in ("from", "to")
-        if request.args.get(name, "").strip() and _date(request.args[name].strip()) is None
-    }
+    return query, errors
 
 
 @bp.route("/audit")
@@ -92,9 +124,14 @@ def date_errors() -> dict[str, str]:
 def audit_log():
     """Who did what, when, with the fields before and after."""
     session = get_db().session
-    q = query_from_request()
+    # Every facility's name, once a page: the facility column, the fields and the filter.
+    rows = session.scalars(select(Facility).order_by(Facility.id))
+    facilities = {f.id: facility_name(f) for f in rows}
+    q, errors = query_from_request(facilities)
     events, total = search(session, q)
-    facilities = {f.id: facility_name(f) for f in session.scalars(select(Facility))}
+    # Only a reader of every facility chooses one; the others read their own.
+    everyone = current_user.facility_id is None
+    choices = [(str(i), name) for i, name in facilities.items()] if everyone else None
     args = request.args
     return render_template(
         "audit/index.html",
@@ -102,10 +139,13 @@ def audit_log():
         total=total,
         q=q,
         args=args,
-        errors=date_errors(),
+        errors=errors,
         pages=max(1, -(-total // PAGE_SIZE)),
         facilities=facilities,
+        facility_choices=choices,
         actors=actor_names(session, events),
+        actor_label=actor_label,
+        shown_fields=shown_fields,
         actions=distinct_values(session, AuditEvent.action, q.facility_id, q.action, action_label),
         object_types=distinct_values(
             session, AuditEvent.object_type, q.facility_id, q.object_type, object_label

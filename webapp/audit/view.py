@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.accounts import STAFF_ROLES, Account
-from domain.audit import AuditEvent
+from domain.audit import COMMAND_LINE, AuditEvent
 from domain.audit_catalog import ACTIONS, OBJECT_TYPES
 
 from ..roles import staff_label
@@ -70,3 +70,18 @@ def actor_names(session: Session, events: list[AuditEvent]) -> dict[int, str]:
         else:
             names[account.id] = _("Family member #%(id)s", id=account.id)
     return names
+
+
+def actor_label(event: AuditEvent, names: dict[int, str]) -> str:
+    """Who acted, in words: an account by `actor_names`, the system, the command line or a
+    facility's API token by what they are; an actor this page does not know, as recorded."""
+    if event.actor_account_id in names:
+        return names[event.actor_account_id]
+    if event.actor == "system":
+        return _("System")
+    if event.actor == COMMAND_LINE.label:
+        return _("Command line")
+    kind, _sep, number = event.actor.partition(":")
+    if kind == "api-token" and number:
+        return _("API token #%(id)s", id=number)
+    return f"{event.actor} ({event.actor_role})" if event.actor_role else event.actor
