@@ -81,6 +81,7 @@ class RegistrationForm(NewPasswordMixin, Form):
     national_id = StringField(
         _l("National ID or resident certificate number"),
         filters=[id_numbers.normalise],
+        validators=[InputRequired(ID_MESSAGES[id_numbers.EMPTY])],
         render_kw={
             "autocomplete": "off",
             "autocapitalize": "characters",

@@ -29,6 +29,9 @@ def test_the_page_shows_the_data_with_the_id_masked_and_the_notice_accepted(worl
     assert "F22****354" in page and FAMILY_NATIONAL_ID not in page
     assert "family@example.tw" in page and CURRENT_VERSION in page
     assert "1201" in page and "0610" in page  # the application and the contact book
+    # The API token page is offered last, as a link, not among the main buttons.
+    buttons = page.split("<h2>", 1)[0]
+    assert "/account/api-tokens" not in buttons and 'href="/account/api-tokens"' in page
     notice = world.family.get("/account/notice").get_data(as_text=True)
     assert CURRENT_VERSION in notice and "<h2>個人資料蒐集告知聲明</h2>" in notice
     assert "# 個人資料" not in notice and "<h3>1. 蒐集機關</h3>" in notice

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -308,6 +309,20 @@ def test_the_notice_is_shown_as_rendered_markdown(client):
     assert "<h2>個人資料蒐集告知聲明</h2>" in page and "<h3>1. 蒐集機關</h3>" in page
     assert "# 個人資料" not in page and "## 1." not in page
     assert "<li>確認註冊者或服務申請者之身分。</li>" in page
+
+
+def test_the_notice_names_its_version_once(client):
+    from domain.notice import CURRENT_VERSION
+
+    page = client.get("/register").get_data(as_text=True)
+    assert page.count(CURRENT_VERSION) == 1  # in the notice's own last line
+
+
+def test_every_required_registration_field_says_so(app, client):
+    page = client.get(submit(client, "/register", {"consent": "y"}).headers["Location"])
+    labels = re.findall(r'<label for="(\w+)">[^<]*(<span class="field-required">)?', page.text)
+    required = {name for name, marker in labels if marker}
+    assert {"name", "national_id", "email", "birthday", "password"} <= required
 
 
 def test_html_in_the_notice_source_is_escaped_not_run(client, monkeypatch):
