@@ -619,3 +619,25 @@ def test_no_facility_is_chosen_for_the_family(app, family):
     assert response.status_code == 200
     assert "請選擇矯正機關" in field_error(response.get_data(as_text=True), "facility")
     assert applications(app) == []
+
+
+def test_an_unsent_application_can_be_discarded_once(app, family):
+    from workflows.models import InstanceStatus, ProcessInstance
+
+    assert choose(family, "dunpin-school", "1201", "parent").status_code == 302  # step 2 open
+    page = family.get("/applications").get_data(as_text=True)
+    [instance_id] = re.findall(r'action="/applications/drafts/(\d+)/discard"', page)
+    url = f"/applications/drafts/{instance_id}/discard"
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    refused = other.post(url, data={"csrf_token": csrf_token(other, "/applications")})
+    assert refused.status_code == 404
+    token = csrf_token(family, "/applications")
+    discarded = family.post(url, data={"csrf_token": token}, follow_redirects=True)
+    page = discarded.get_data(as_text=True)
+    assert "已捨棄" in page and "/discard" not in page
+    [status] = read(app, select(ProcessInstance.status).where(ProcessInstance.id == instance_id))
+    assert status == InstanceStatus.CANCELLED
+    assert open_tasks(app, process_id="service_application") == []
+    again = family.post(url, data={"csrf_token": token}, follow_redirects=True)
+    assert "這項作業已經有人處理完成" in again.get_data(as_text=True)  # a second click
+    assert applications(app) == []

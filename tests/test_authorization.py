@@ -144,6 +144,29 @@ def notice_overrides(w: World) -> list[tuple]:
         database.remove()
 
 
+def family_draft(w: World) -> int:
+    """A fresh unsent application of the family (its first step open): a discard to probe."""
+    from workflows import Actor
+
+    database, engine = w.app.extensions["db"], w.app.extensions["engine"]
+    family = w.accounts["family"]
+    actor = Actor(account_id=family, roles=frozenset({"family"}))
+    with database.transaction() as session:
+        instance = engine.start(session, "service_application", actor, {"account_id": family})
+        instance_id = instance.id
+    database.remove()
+    return instance_id
+
+
+def drafts_discarded(w: World) -> int:
+    return w.scalar(
+        select(func.count(ProcessInstance.id)).where(
+            ProcessInstance.process_id == "service_application",
+            ProcessInstance.status == "cancelled",
+        )
+    )
+
+
 def family_token(w: World) -> int:
     """The id of a personal API token of the family (made on first use)."""
     database = w.app.extensions["db"]
@@ -414,6 +437,16 @@ CASES = [
         refused=401,
         data=approve,
         state=review_state,
+    ),
+    Case(
+        "discard application draft",
+        "/applications/drafts/<int:instance_id>/discard",
+        "POST",
+        lambda w: f"/applications/drafts/{family_draft(w)}/discard",
+        {"family": 302},
+        anonymous=LOGIN,
+        state=drafts_discarded,
+        allowed_change=True,
     ),
     Case(
         "revoke api token",

@@ -10,9 +10,13 @@ from sqlalchemy import select
 from domain.accounts import Facility
 from domain.applications import Application, applications_of
 from domain.roster import Inmate
+from workflows.cancellation import cancel_instances
+from workflows.db import lock_row
+from workflows.family_tasks import family_steps
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 
 from ..access import family_only, own_instance
+from ..actors import current_actor
 from ..extensions import get_db, get_engine
 from ..taskpages.flow import LANDINGS
 from ..taskpages.starting import start_from_first_form
@@ -83,16 +87,32 @@ def _ineligibility_reason(instance: ProcessInstance) -> str | None:
 
 def _unfinished(session) -> list[HumanTask]:
     """The family's open first steps of applications not yet sent, to continue where they left."""
-    return session.scalars(
-        select(HumanTask)
-        .where(
+    unsent = (HumanTask.process_id == PROCESS, HumanTask.bpmn_id.in_(UNFINISHED_STEPS))
+    return session.scalars(family_steps(current_user.id, *unsent)).all()
+
+
+@bp.post("/applications/drafts/<int:instance_id>/discard")
+@family_only
+def discard(instance_id: int):
+    """Drop an application the family started and never sent: nothing was filed, so nothing
+    is withdrawn; its process is cancelled and it leaves the list."""
+    session = get_db().session
+    instance = own_instance(instance_id)
+    lock_row(session, ProcessInstance, instance.id)  # two clicks at once: the second waits
+    draft = session.scalar(
+        family_steps(
+            current_user.id,
+            HumanTask.instance_id == instance.id,
             HumanTask.process_id == PROCESS,
             HumanTask.bpmn_id.in_(UNFINISHED_STEPS),
-            HumanTask.status == TaskStatus.OPEN,
-            HumanTask.owner_account_id == current_user.id,
         )
-        .order_by(HumanTask.created_at)
-    ).all()
+    )
+    if draft is None:  # sent meanwhile, or discarded already (a second click)
+        flash(_("This task has already been completed."), "info")
+        return redirect(url_for("applications.status"))
+    cancel_instances(session, [instance.id], current_actor().label)
+    flash(_("The unsent application is discarded."), "success")
+    return redirect(url_for("applications.status"))
 
 
 def _decision_due(session, application: Application):
