@@ -47,6 +47,7 @@ KINDS: dict[str, NoticeKind] = {
             ("name", "label", "facility", "reason", "steps", "link"),
         ),
         NoticeKind("review_overdue", STAFF, ("label", "facility", "link")),
+        NoticeKind("staff_welcome", STAFF, ("name", "facility", "role", "link")),
         NoticeKind(
             "review_digest",
             STAFF,

@@ -62,6 +62,9 @@ def test_a_new_colleague_sets_their_password_by_the_mailed_link(app, admin, mail
     assert new.facility_id == account(app, ADMIN).facility_id
     message = mailbox.last()
     assert message["To"] == NEW["email"]
+    text = message.get_body(("plain",)).get_content()
+    assert "職員帳號已建立" in message["Subject"] + text and "審核人員" in text  # a welcome
+    assert "若您沒有要求重設密碼" not in text  # not the reset mail of someone who asked
     path = mailed_path(message)
     assert path.startswith("/password/reset/")
     [event] = events(app, "account.create_staff")

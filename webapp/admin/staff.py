@@ -1,19 +1,23 @@
 """The facility's staff accounts: the list, a new account, a role changed, disable and enable.
 
-A new account gets no password from the admin: it is mailed the password-reset link (valid one
-hour, once) to set its own. The admin may neither disable their own account nor give up their
-own admin role, so a facility is never locked out by a slip of the hand.
+A new account gets no password from the admin: it is mailed a welcome with the
+password-reset link (valid one hour, once) to set its own. The admin may neither disable their
+own account nor give up their own admin role, so a facility is never locked out by a slip of
+the hand.
 """
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from domain.accounts import Account, AccountStatus, Facility, find_by_email
+from domain.notice_render import Both
+from domain.notify import notify_account
 from domain.staff import (
     EmailTaken,
     SelfLockout,
@@ -26,8 +30,9 @@ from forms.staff import FACILITY_ROLE_LABELS, StaffAccountForm, StaffRoleForm
 from workflows.db import lock_row
 
 from ..actors import current_actor
-from ..auth.password import mail_reset_link
+from ..auth.password import reset_link
 from ..extensions import get_db
+from ..roles import role_label
 from . import bp
 from .access import own_staff
 
@@ -81,7 +86,7 @@ def new_staff():
     except (EmailTaken, IntegrityError):
         form.email.errors.append(TAKEN)
         return render_template("admin/staff_new.html", form=form)
-    mail_reset_link(session, account)
+    _mail_welcome(session, account, facility)
     flash(
         _(
             "%(name)s was added; a link to set the password was sent to %(email)s.",
@@ -153,3 +158,19 @@ def _set_enabled(account_id: int, enabled: bool):
     else:
         flash(_("The account was disabled; it can no longer sign in."), "success")
     return back
+
+
+def _mail_welcome(session, account: Account, facility: Facility) -> None:
+    """The new colleague's first mail: who made the account, its role, and the link to set the
+    password (the reset link), in Chinese and English as staff mails are."""
+    with force_locale("zh_Hant"):
+        role_zh = role_label(account.role)
+    with force_locale("en"):
+        role_en = role_label(account.role)
+    values = {
+        "name": account.name,
+        "facility": Both(facility.name_zh, facility.name_en),
+        "role": Both(role_zh, role_en),
+        "link": reset_link(account),
+    }
+    notify_account(session, account, "staff_welcome", values, facility_id=facility.id)

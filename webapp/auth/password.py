@@ -30,12 +30,17 @@ def forgot_password():
     return render_template("auth/forgot_sent.html")
 
 
-def mail_reset_link(session, account: Account) -> None:
-    """Queue the password-reset mail: a link valid one hour and once. A new staff account
-    gets it too, to set its first password (webapp/admin/staff.py)."""
+def reset_link(account: Account) -> str:
+    """The password-reset link of this account: valid one hour and once."""
     token = links.reset_token(account.id, account.password_stamp)
-    link = links.url(url_for("auth.reset_password", token=token))
-    notify_account(session, account, "password_reset", {"name": account.name, "link": link})
+    return links.url(url_for("auth.reset_password", token=token))
+
+
+def mail_reset_link(session, account: Account) -> None:
+    """Queue the password-reset mail."""
+    notify_account(
+        session, account, "password_reset", {"name": account.name, "link": reset_link(account)}
+    )
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

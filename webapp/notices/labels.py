@@ -14,6 +14,7 @@ KIND_LABELS = {
     "application_approved": _l("Application approved"),
     "application_rejected": _l("Application not approved"),
     "review_overdue": _l("Application review overdue (to supervisors)"),
+    "staff_welcome": _l("New staff account: set the password"),
     "review_digest": _l("Daily review digest (to reviewers)"),
     "post_approved": _l("Post approved"),
     "post_rejected": _l("Post not approved"),
