@@ -118,6 +118,7 @@ FIELDS = {
     "subject_en": N_("Subject (English)"),
     "subject_zh": N_("Subject (Traditional Chinese)"),
     "summary": N_("Summary"),
+    "tasks_released": N_("Held tasks put back for the team"),
     "title": N_("Title"),
     "via": N_("Via"),
 }

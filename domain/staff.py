@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from workflows.actors import Actor
 from workflows.clock import clock
 from workflows.db import column_width
+from workflows.models import HumanTask, TaskStatus
 
 from .accounts import Account, AccountStatus, Facility, find_by_email
 from .audit import changes, record
@@ -123,6 +124,8 @@ def change_staff_role(session: Session, actor: Actor, account: Account, role: st
         return False
     before = account.role
     account.role = role
+    released = release_held_tasks(session, account.id)  # they may be in lanes no longer theirs
+    after = {"role": role, **({"tasks_released": released} if released else {})}
     session.flush()
     record(
         session,
@@ -132,7 +135,7 @@ def change_staff_role(session: Session, actor: Actor, account: Account, role: st
         account.id,
         facility_id=account.facility_id,
         before={"role": before},
-        after={"role": role},
+        after=after,
     )
     return True
 
@@ -147,6 +150,10 @@ def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled:
         return False
     before = account.status
     account.status = status
+    after = {"status": status}
+    released = 0 if enabled else release_held_tasks(session, account.id)
+    if released:  # nobody would work what they hold: back to the facility's pile
+        after["tasks_released"] = released
     session.flush()
     record(
         session,
@@ -156,9 +163,20 @@ def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled:
         account.id,
         facility_id=account.facility_id,
         before={"status": before},
-        after={"status": status},
+        after=after,
     )
     return True
+
+
+def release_held_tasks(session: Session, account_id: int) -> int:
+    """Unassign the open tasks this staff member holds (they show as unassigned again in the
+    inbox); how many."""
+    return session.execute(
+        update(HumanTask)
+        .where(HumanTask.assignee_id == account_id, HumanTask.status == TaskStatus.OPEN)
+        .values(assignee_id=None)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
 
 
 def facility_staff(session: Session, facility_id: int) -> list[Account]:

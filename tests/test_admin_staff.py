@@ -126,6 +126,51 @@ def test_a_disabled_account_cannot_sign_in_until_enabled(app, admin):
     assert [e.after for e in disabled + enabled] == [{"status": "disabled"}, {"status": "active"}]
 
 
+def post_review(app) -> str:
+    """The guid of a post's review task at Taichung."""
+    from tests.post_support import family_with_book, review_task, send_post
+
+    family, book_id = family_with_book(app, "taichung-detention", "0609")
+    assert send_post(family, book_id).status_code == 302
+    return review_task(app)
+
+
+def hold(app, guid: str, email: str) -> None:
+    """This staff member claims the task."""
+    from webapp.actors import account_actor
+
+    database, engine = app.extensions["db"], app.extensions["engine"]
+    with database.transaction() as session:
+        holder = session.scalar(select(Account).where(Account.email == email))
+        engine.claim(session, guid, account_actor(holder))
+    database.remove()
+
+
+def assignee_of(app, guid: str):
+    from workflows.models import HumanTask
+
+    [held_by] = read(app, select(HumanTask.assignee_id).where(HumanTask.task_guid == guid))
+    return held_by
+
+
+def test_disabling_or_moving_a_colleague_puts_their_held_tasks_back_in_the_pile(app, admin):
+    guid = post_review(app)
+    hold(app, guid, REVIEWER)
+    assert assignee_of(app, guid) == account(app, REVIEWER).id
+    url = member_url(app, REVIEWER)
+    press(admin, url + "/disable", url)
+    assert assignee_of(app, guid) is None
+    [event] = events(app, "account.disable")
+    assert event.after["tasks_released"] == 1
+    press(admin, url + "/enable", url)
+    supervisor = "supervisor.taichung@example.tw"
+    hold(app, guid, supervisor)
+    assert submit(admin, member_url(app, supervisor), {"role": "reviewer"}).status_code == 302
+    assert assignee_of(app, guid) is None
+    [moved] = events(app, "account.change_role")
+    assert moved.after == {"role": "reviewer", "tasks_released": 1}
+
+
 def test_an_admin_cannot_lock_themselves_out(app, admin):
     url = member_url(app, ADMIN)
     response = submit(admin, url, {"role": "reviewer"})
