@@ -215,3 +215,17 @@ def test_a_retry_of_an_instance_that_does_not_exist_is_not_found(app):
         client.post("/processes/instances/4242/retry", data={"csrf_token": token}).status_code
         == 404
     )
+
+
+def test_lanes_read_as_the_roles_that_work_them(app):
+    from webapp.roles import lane_label
+
+    with app.test_request_context(headers={"Accept-Language": "zh-TW"}):
+        assert [lane_label(lane) for lane in ("Family", "Reviewer", "FacilityAdmin")] == [
+            "家屬",
+            "審核人員",
+            "機關管理者",
+        ]
+        assert lane_label("SomethingNew") == "SomethingNew"  # a lane no role is named for
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert lane_label("Supervisor") == "Supervisor"

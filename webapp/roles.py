@@ -14,6 +14,24 @@ ROLE_LABELS = {
 }
 
 
+# A BPMN lane as its role reads: the lane a task waits in, on pages that list tasks.
+LANE_ROLE = {
+    "Family": "family",
+    "Reviewer": "reviewer",
+    "Supervisor": "supervisor",
+    "FacilityAdmin": "facility_admin",
+    "ProcessOwner": "process_owner",
+}
+
+
+def lane_label(lane: str) -> str:
+    """The lane in the reader's language: the family, or the staff role that works it."""
+    role = LANE_ROLE.get(lane)
+    if role == "family":
+        return _("Family")
+    return role_label(role) if role else lane
+
+
 def role_label(role: str) -> str:
     """The role in the reader's language (the code itself for a role without a label)."""
     return str(ROLE_LABELS.get(role, role))

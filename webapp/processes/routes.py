@@ -27,6 +27,7 @@ from ..extensions import get_db, get_engine
 from ..i18n import facility_name, safe_next
 from ..inbox.filters import process_label
 from ..paging import page_arg
+from ..roles import lane_label
 from . import bp
 
 STATUS_LABELS = {
@@ -122,6 +123,7 @@ def instance(instance_id: int) -> str:
         steps=history(session, instance_id),
         facilities=_facilities(),
         process_label=process_label,
+        lane_label=lane_label,
     )
 
 
