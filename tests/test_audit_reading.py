@@ -178,3 +178,13 @@ def test_the_page_asks_the_same_number_of_queries_for_one_event_or_many(app):
         before = {"facility_id": ids["taichung-detention"]}
         _log(app, code, before=before, after={"facility_id": ids[code]}, actor="api-token:1")
     assert statements() == one
+
+
+def test_coded_values_read_as_words(app):
+    family_with_book(app)
+    after = {"decision": "reject", "role": "supervisor", "kind": "discipline", "via": "feed"}
+    _log(app, "dunpin-school", before={"role": "reviewer"}, after=after)
+    page = staff(app, "facility_admin", "dunpin").get("/audit").get_data(as_text=True)
+    assert "<dd>退件</dd>" in page and "<dd>主管</dd>" in page and "<dd>審核人員</dd>" in page
+    assert "<dd>違規懲罰處分</dd>" in page
+    assert "<dd>feed</dd>" in page  # a code with no words here stays as it is

@@ -13,8 +13,10 @@ from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 
 from domain.audit_catalog import FIELDS
+from forms.roster import RESTRICTION_LABELS
 
 from ..i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ..roles import ROLE_LABELS
 
 # A moment as `domain.audit` keeps it (datetime.isoformat); a plain day stays as it is.
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -53,10 +55,29 @@ def _moment(text: str) -> str:
         return text
 
 
+def _coded(key: str, value: Any) -> str | None:
+    """A code the app records (a decision, a role, a restriction's kind) in words; None for
+    anything else."""
+    if not isinstance(value, str):
+        return None
+    if key == "decision":
+        words = {"approve": _("Approve"), "reject": _("Reject")}
+    elif key == "role":
+        words = ROLE_LABELS
+    elif key == "kind":
+        words = RESTRICTION_LABELS
+    else:
+        return None
+    return str(words[value]) if value in words else None
+
+
 def _text(key: str, value: Any, facilities: dict[int, str]) -> str:
     """A plain value (or a list, one item a line) as text."""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    coded = _coded(key, value)
+    if coded is not None:
+        return coded
     if key == "facility_id" and isinstance(value, int):
         return facilities.get(value, str(value))
     if isinstance(value, str) and _MOMENT.match(value):
