@@ -57,6 +57,6 @@ def test_one_day_is_singular_in_english_and_the_same_form_in_chinese(app):
             assert refusal_text("interval", until, 1).startswith("One post every 1 day:")
             assert refusal_text("interval", until, 7).startswith("One post every 7 days:")
         with force_locale("vi"):
-            assert refusal_text("interval", until, 7).startswith("Mỗi 7 ngày chỉ gửi một bài")
+            assert refusal_text("interval", until, 7).startswith("Mỗi 7 ngày chỉ gửi một tin nhắn")
         with force_locale("zh_Hant"):
             assert refusal_reason("interval", 7).startswith("機關規定每 7 天限發佈一次")
