@@ -126,17 +126,7 @@ def change_staff_role(session: Session, actor: Actor, account: Account, role: st
     account.role = role
     released = release_held_tasks(session, account.id)  # they may be in lanes no longer theirs
     after = {"role": role, **({"tasks_released": released} if released else {})}
-    session.flush()
-    record(
-        session,
-        actor,
-        "account.change_role",
-        "account",
-        account.id,
-        facility_id=account.facility_id,
-        before={"role": before},
-        after=after,
-    )
+    _record(session, actor, "account.change_role", account, {"role": before}, after)
     return True
 
 
@@ -154,18 +144,24 @@ def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled:
     released = 0 if enabled else release_held_tasks(session, account.id)
     if released:  # nobody would work what they hold: back to the facility's pile
         after["tasks_released"] = released
+    action = "account.enable" if enabled else "account.disable"
+    _record(session, actor, action, account, {"status": before}, after)
+    return True
+
+
+def _record(session: Session, actor: Actor, action: str, account: Account, before, after):
+    """Flush the change to a staff account and put it in the audit log."""
     session.flush()
     record(
         session,
         actor,
-        "account.enable" if enabled else "account.disable",
+        action,
         "account",
         account.id,
         facility_id=account.facility_id,
-        before={"status": before},
+        before=before,
         after=after,
     )
-    return True
 
 
 def release_held_tasks(session: Session, account_id: int) -> int:
