@@ -635,7 +635,8 @@ def test_an_unsent_application_can_be_discarded_once(app, family):
     discarded = family.post(url, data={"csrf_token": token}, follow_redirects=True)
     page = discarded.get_data(as_text=True)
     assert "已捨棄" in page and "/discard" not in page
-    [status] = read(app, select(ProcessInstance.status).where(ProcessInstance.id == instance_id))
+    query = select(ProcessInstance.status).where(ProcessInstance.id == int(instance_id))
+    [status] = read(app, query)
     assert status == InstanceStatus.CANCELLED
     assert open_tasks(app, process_id="service_application") == []
     again = family.post(url, data={"csrf_token": token}, follow_redirects=True)
