@@ -80,44 +80,31 @@ def link_resent():
 
 def _account_for(token: str) -> Account | None:
     """The unverified account a current (not altered, not superseded, unused) link names."""
-    try:
-        account_id, nonce = links.read_verification_token(token)
-    except links.InvalidLink:
-        return None
-    account = get_db().session.get(Account, account_id)
-    if (
-        account is None
-        or account.status != AccountStatus.UNVERIFIED
-        or account.verification_nonce != nonce
-    ):
-        return None
-    return account
+    return _named_account(token, AccountStatus.UNVERIFIED)
 
 
 def _not_usable(token: str, form: EmailOnlyForm):
     """The answer to a link that verifies nothing: 'already verified' when it is the very
-    link that verified its account (opened again), else 'no longer works' with a new link."""
-    if _verified_by(token):
+    link that verified its account (opened again), else 'no longer works' with a new link.
+
+    Only that link says so: an altered, superseded or expired link, or one of an erased
+    account whose id was given again, tells its holder nothing about any account."""
+    verified = _named_account(token, AccountStatus.ACTIVE)
+    if verified is not None and verified.verified_at is not None:
         return render_template("auth/already_verified.html")
     return render_template("auth/link_invalid.html", token=token, form=form), 400
 
 
-def _verified_by(token: str) -> bool:
-    """Whether this link is the one that verified its (still active) account.
-
-    Only that link says so: an altered, superseded or expired link, or one of an erased
-    account whose id was given again, tells its holder nothing about any account."""
+def _named_account(token: str, status: str) -> Account | None:
+    """The account a genuine link names, when the link is its latest and it is in `status`."""
     try:
         account_id, nonce = links.read_verification_token(token)
     except links.InvalidLink:
-        return False
+        return None
     account = get_db().session.get(Account, account_id)
-    return (
-        account is not None
-        and account.status == AccountStatus.ACTIVE
-        and account.verified_at is not None
-        and account.verification_nonce == nonce
-    )
+    if account is None or account.status != status or account.verification_nonce != nonce:
+        return None
+    return account
 
 
 def _request_new_link(account_id: int) -> None:
