@@ -59,17 +59,23 @@ def digits_only(value):
     return "".join(ch for ch in value if ch.isdigit()) if isinstance(value, str) else value
 
 
-def email_field() -> EmailField:
-    """A required, syntax-checked e-mail address (no DNS look-up)."""
+YOUR_EMAIL_MISSING = _l("Enter your e-mail address.")
+
+
+def email_field(missing=YOUR_EMAIL_MISSING, autocomplete: str = "email", **options) -> EmailField:
+    """A required, syntax-checked e-mail address (no DNS look-up). A form about someone else's
+    address (a new colleague's) says so when it is missing, and asks the browser not to fill
+    in the reader's own."""
     return EmailField(
         _l("E-mail"),
         filters=[strip],
         validators=[
-            DataRequired(_l("Enter your e-mail address.")),
+            DataRequired(missing),
             Length(max=254, message=_l("Use at most %(max)d characters.")),
             Email(_l("Enter an e-mail address like name@example.com.")),
         ],
-        render_kw={"autocomplete": "email"},
+        render_kw={"autocomplete": autocomplete},
+        **options,
     )
 
 

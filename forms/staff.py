@@ -7,11 +7,12 @@ class: CSRFProtect checks their token.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
 
-from domain.staff import EMAIL_WIDTH, NAME_WIDTH
+from domain.staff import NAME_WIDTH
 
+from .account_fields import email_field
 from .base import Form
 from .fields import strip
 from .roster import TOO_LONG, one_line
@@ -47,15 +48,9 @@ class StaffAccountForm(Form):
         ],
         render_kw={"autocomplete": "off"},
     )
-    email = EmailField(
-        _l("E-mail"),
-        filters=[strip],
-        validators=[
-            DataRequired(_l("Enter the e-mail address.")),
-            Length(max=EMAIL_WIDTH, message=TOO_LONG),
-            Email(_l("Enter an e-mail address like name@example.com.")),
-        ],
-        render_kw={"autocomplete": "off"},
+    email = email_field(
+        _l("Enter the e-mail address."),
+        autocomplete="off",
         description=_l("They sign in with it; the link to set their password is sent there."),
     )
     role = role_field()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from forms.staff import FACILITY_ROLE_LABELS
+
 ROLE_LABELS = {
-    "reviewer": _l("Reviewer"),
-    "supervisor": _l("Supervisor"),
-    "facility_admin": _l("Facility administrator"),
+    **FACILITY_ROLE_LABELS,
     "process_owner": _l("Process owner"),
     "auditor": _l("Auditor"),
 }
