@@ -122,6 +122,7 @@ def test_instances_are_filtered_by_process_status_and_facility(app):
     assert listed("?process=registration&status=incident") == set()
     assert listed("?process=post_review") == set()
     assert listed("?status=nonsense&facility=x&page=abc") == {plain, dunpin, taichung}
+    assert listed("?facility=99999999999") == {plain, dunpin, taichung}  # past any id: none
     page = client.get("/processes/instances?status=completed").get_data(as_text=True)
     assert 'badge badge--approved">已完成<' in page
 

@@ -13,6 +13,15 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1  # the largest value of an Integer column on PostgreSQL
 
 
+def id_arg(text: str) -> int | None:
+    """A row id typed in a query string (a filter's value), or None when it cannot be one:
+    not plain digits, or past what an id column holds (the query would fail as a whole)."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
 class IdConverter(IntegerConverter):
     """Werkzeug's `int`, with MAX_ID as its default upper bound."""
 

@@ -17,7 +17,7 @@ from domain.roster import TAIPEI
 from ..access import staff_only
 from ..extensions import get_db
 from ..i18n import facility_name
-from ..ids import MAX_ID
+from ..ids import MAX_ID, id_arg
 from ..main.navigation import add_nav_item
 from ..paging import page_arg
 from . import bp
@@ -72,9 +72,8 @@ def _account_id(text: str) -> int | None:
 
 def _facility_id(text: str, facilities: dict[int, str]) -> int | None:
     """The facility chosen in the filter; None (every facility) if it is not one of them."""
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
-        return None
-    return int(text) if int(text) in facilities else None
+    facility_id = id_arg(text)
+    return facility_id if facility_id in facilities else None
 
 
 def date_range() -> tuple[datetime | None, datetime | None, dict[str, str]]:

@@ -25,6 +25,7 @@ from workflows.monitoring import (
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
 from ..i18n import facility_name, safe_next
+from ..ids import id_arg
 from ..inbox.filters import process_label
 from ..paging import page_arg
 from ..roles import lane_label
@@ -73,7 +74,7 @@ def _query() -> InstanceQuery:
     return InstanceQuery(
         process_id=args.get("process", "").strip() or None,
         status=status if status in STATUSES else None,
-        facility_id=int(facility) if facility.isascii() and facility.isdigit() else None,
+        facility_id=id_arg(facility),
         page=page_arg(args),
     )
 
