@@ -17,7 +17,7 @@ from domain.roster import TAIPEI
 from ..access import staff_only
 from ..extensions import get_db
 from ..i18n import facility_name
-from ..ids import MAX_ID, id_arg
+from ..ids import id_arg
 from ..main.navigation import add_nav_item
 from ..paging import page_arg
 from . import bp
@@ -67,7 +67,7 @@ def _account_id(text: str) -> int | None:
     """
     if not (text.isascii() and text.isdigit()):
         return None
-    return int(text) if len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID else 0
+    return id_arg(text) or 0
 
 
 def _facility_id(text: str, facilities: dict[int, str]) -> int | None:
