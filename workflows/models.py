@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import Base, UTCDateTime
@@ -65,6 +67,34 @@ class ProcessInstance(Base):
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+def compress_state_with_lz4(connection: Connection) -> bool:
+    """Have PostgreSQL compress the state column with lz4 instead of its default pglz.
+
+    Every engine step rewrites the state (a few kilobytes of JSON, stored out of line and
+    compressed): lz4 compresses and decompresses several times faster, which shortens the
+    step's write and the next step's read (bench/engine.py measured the fused write at about
+    0.5 ms with pglz and 0.38 ms with lz4). Values written before keep pglz until their next
+    save. A no-op (False) on SQLite, before PostgreSQL 14 and on a server built without lz4.
+    """
+    if connection.dialect.name != "postgresql" or connection.dialect.server_version_info < (14,):
+        return False
+    try:
+        with connection.begin_nested():
+            connection.execute(
+                text("ALTER TABLE process_instance ALTER COLUMN state SET COMPRESSION lz4")
+            )
+    except DBAPIError:  # "compression method lz4 not supported": the server lacks it
+        return False
+    return True
+
+
+event.listen(
+    ProcessInstance.__table__,
+    "after_create",
+    lambda _table, connection, **_kw: compress_state_with_lz4(connection),
+)
 
 
 class TaskStatus:
