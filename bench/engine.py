@@ -8,6 +8,10 @@ median and p90, in ms, of:
   complete  engine.complete + commit         vs  loads + task.run + do_engine_steps + dumps
   tick      engine.tick + commit, 1 due      vs  loads + refresh_timers + do_engine_steps + dumps
 
+For each complete step it also prints the database's share: the time spent inside the driver's
+execute and commit calls (mostly waiting for the server: BEGIN, the read, the write, the COMMIT
+with its WAL flush). An engine step cannot take less than its bare cycle plus that share.
+
 Target: complete <= 3x its bare cycle. Then it deploys 3 new versions of the BPMN and shows that
 an older instance row keeps its size and still finishes on its own version. It never asserts.
 
@@ -137,12 +141,41 @@ class Bare:
             self.serializer.dumps(workflow)
 
 
-def measure(db, engine) -> list[tuple[str, list[float], list[float]]]:
-    """(step, engine times, bare times) for start, completing each user task, and tick."""
+class DriverTime:
+    """Milliseconds spent inside the database driver's execute and commit calls.
+
+    Wraps this bench's own engine's dialect (instance attributes), nothing global.
+    """
+
+    def __init__(self, sql_engine) -> None:
+        self.spent = 0.0
+        dialect = sql_engine.dialect
+        for name in ("do_execute", "do_execute_no_params", "do_executemany", "do_commit"):
+            setattr(dialect, name, self._timed(getattr(dialect, name)))
+
+    def _timed(self, call):
+        def timed_call(*args, **kwargs):
+            began = perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                self.spent += (perf_counter() - began) * 1000
+
+        return timed_call
+
+    def take(self) -> float:
+        spent, self.spent = self.spent, 0.0
+        return spent
+
+
+def measure(db, engine) -> tuple[list[tuple[str, list[float], list[float]]], dict]:
+    """(step, engine times, bare times) for start, completing each user task, and tick; and
+    for each complete step, the database's share of its times (see DriverTime)."""
     clock.freeze(LATER)
     bare = Bare(engine, engine.versions.current(db.session).get(PROCESS))
     db.remove()
     n = RUNS + WARMUP
+    driver, shares = DriverTime(db.engine), {}
 
     def in_transaction(step) -> None:
         with db.transaction() as session:
@@ -152,8 +185,13 @@ def measure(db, engine) -> list[tuple[str, list[float], list[float]]]:
     def start(_item) -> None:
         in_transaction(lambda s: engine.start(s, PROCESS, FAMILY, facility_id=1))
 
-    def complete(actor: Actor, data: dict):
-        return lambda item: in_transaction(lambda s: engine.complete(s, item[1], actor, data))
+    def complete(actor: Actor, data: dict, share: list[float]):
+        def step(item) -> None:
+            driver.take()
+            in_transaction(lambda s: engine.complete(s, item[1], actor, data))
+            share.append(driver.take())
+
+        return step
 
     results = [("start", *timed(start, bare.start, range(n)))]
     for label, composed, actor, data in [
@@ -161,7 +199,9 @@ def measure(db, engine) -> list[tuple[str, list[float], list[float]]]:
         ("complete Reviewer", True, REVIEWER, REVIEWED),
     ]:
         items = prepare(db, engine, n, composed)
-        results.append((label, *timed(complete(actor, data), bare.complete(data), items)))
+        share = shares.setdefault(label, [])
+        results.append((label, *timed(complete(actor, data, share), bare.complete(data), items)))
+        shares[label] = share[WARMUP:]
     # Tick instance i is due at T0 + 30 days + i minutes, every other instance a year later.
     items = prepare(db, engine, n, True, at=lambda i: T0 + timedelta(minutes=i))
     waiting = db.session.scalar(
@@ -174,7 +214,8 @@ def measure(db, engine) -> list[tuple[str, list[float], list[float]]]:
         in_transaction(lambda s: advanced.add(len(engine.tick(s, now=next(due)))))
 
     times = timed(tick, bare.tick, items)
-    return [*results, (f"tick ({'/'.join(map(str, sorted(advanced)))} of {waiting} due)", *times)]
+    step = f"tick ({'/'.join(map(str, sorted(advanced)))} of {waiting} due)"
+    return [*results, (step, *times)], shares
 
 
 def row_growth(db, engine) -> str:
@@ -265,6 +306,22 @@ def report(db_name: str, results) -> None:
         )
 
 
+def database_share(results, shares: dict[str, list[float]]) -> str:
+    """Each complete step's database share, and what is left for the engine's own Python."""
+    lines = []
+    for step, engine_times, bare_times in results:
+        if step not in shares:
+            continue
+        bare, total = statistics.median(bare_times), statistics.median(engine_times)
+        share = statistics.median(shares[step])
+        lines.append(
+            f"{step}: the database's share {share:.2f} ms ({share / bare:.1f}x the bare cycle), "
+            f"so the engine cannot go under {1 + share / bare:.1f}x here; the engine's own work "
+            f"beyond the bare cycle {max(total - bare - share, 0):.2f} ms"
+        )
+    return "\n".join(lines)
+
+
 def main() -> None:
     print(f"median / p90 in ms over {RUNS} runs (after {WARMUP} warm-up runs)")
     print(f"{'step':<24} {'db':<10} {'engine p50 / p90':>16}   {'bare p50 / p90':>14}   ratio")
@@ -278,7 +335,9 @@ def main() -> None:
                 continue
             engine = make_engine(db.session)
             db.remove()
-            report(name, measure(db, engine))
+            results, shares = measure(db, engine)
+            report(name, results)
+            notes.extend(f"{name} {database_share(results, shares)}".splitlines())
             notes.append(f"{name} {row_growth(db, engine)}")
             notes.append(f"{name}: {round_trips(db, engine)}")
             clock.reset()
