@@ -28,6 +28,7 @@ from time import perf_counter
 from uuid import UUID
 
 from _engine_db import postgres_schema, sqlite_database
+from _stopwatch import Stopwatch
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import event, func, select
 
@@ -141,41 +142,23 @@ class Bare:
             self.serializer.dumps(workflow)
 
 
-class DriverTime:
-    """Milliseconds spent inside the database driver's execute and commit calls.
-
-    Wraps this bench's own engine's dialect (instance attributes), nothing global.
-    """
-
-    def __init__(self, sql_engine) -> None:
-        self.spent = 0.0
-        dialect = sql_engine.dialect
-        for name in ("do_execute", "do_execute_no_params", "do_executemany", "do_commit"):
-            setattr(dialect, name, self._timed(getattr(dialect, name)))
-
-    def _timed(self, call):
-        def timed_call(*args, **kwargs):
-            began = perf_counter()
-            try:
-                return call(*args, **kwargs)
-            finally:
-                self.spent += (perf_counter() - began) * 1000
-
-        return timed_call
-
-    def take(self) -> float:
-        spent, self.spent = self.spent, 0.0
-        return spent
+def driver_stopwatch(sql_engine) -> Stopwatch:
+    """Times the database driver's execute and commit calls of this bench's own engine (its
+    dialect's instance attributes, nothing global)."""
+    watch, dialect = Stopwatch(), sql_engine.dialect
+    for name in ("do_execute", "do_execute_no_params", "do_executemany", "do_commit"):
+        setattr(dialect, name, watch.wrap(getattr(dialect, name)))
+    return watch
 
 
 def measure(db, engine) -> tuple[list[tuple[str, list[float], list[float]]], dict]:
     """(step, engine times, bare times) for start, completing each user task, and tick; and
-    for each complete step, the database's share of its times (see DriverTime)."""
+    for each complete step, the database's share of its times (see driver_stopwatch)."""
     clock.freeze(LATER)
     bare = Bare(engine, engine.versions.current(db.session).get(PROCESS))
     db.remove()
     n = RUNS + WARMUP
-    driver, shares = DriverTime(db.engine), {}
+    driver, shares = driver_stopwatch(db.engine), {}
 
     def in_transaction(step) -> None:
         with db.transaction() as session:

@@ -49,6 +49,7 @@ from sqlalchemy import (  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _common import make_app, postgres_database, sqlite_url  # noqa: E402
+from _stopwatch import Stopwatch  # noqa: E402
 
 from domain.accounts import Account  # noqa: E402
 from domain.applications import book_without_review  # noqa: E402
@@ -168,26 +169,11 @@ def timed_pairs(steps, count: int) -> list[list[float]]:
     return [bucket[WARMUP:] for bucket in times]
 
 
-class EngineShare:
+def engine_stopwatch(engine) -> Stopwatch:
     """Times engine.complete inside each request (the app's engine, wrapped on the instance)."""
-
-    def __init__(self, engine) -> None:
-        self.spent = 0.0
-        complete = engine.complete
-
-        def timed(*args, **kwargs):
-            began = perf_counter()
-            try:
-                return complete(*args, **kwargs)
-            finally:
-                self.spent += (perf_counter() - began) * 1000
-
-        engine.complete = timed
-
-    def take(self) -> float:
-        """Milliseconds spent since the last take."""
-        spent, self.spent = self.spent, 0.0
-        return spent
+    watch = Stopwatch()
+    engine.complete = watch.wrap(engine.complete)
+    return watch
 
 
 def filed_posts(app) -> int:
@@ -204,7 +190,7 @@ def measure(app, url: str, book_id: int) -> dict[str, list[float]]:
     bare, bare_engine = bare_flask(url)
     photo = jpeg()
     results = {}
-    share = EngineShare(app.extensions["engine"])
+    share = engine_stopwatch(app.extensions["engine"])
     for label, with_photo in (("post (text)", False), ("post (photo)", True)):
         before = filed_posts(app)
         engine_times = []
