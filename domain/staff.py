@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workflows.actors import Actor
 from workflows.clock import clock
-from workflows.db import column_width
+from workflows.db import column_width, lock_row
 from workflows.models import HumanTask, TaskStatus
 
 from .accounts import Account, AccountStatus, Facility, find_by_email
@@ -36,6 +36,11 @@ class EmailTaken(StaffError):
 class SelfLockout(StaffError):
     """An admin may neither disable their own account nor give up their own admin role, so a
     facility is never left without an admin by a slip of the hand."""
+
+
+class LastAdmin(StaffError):
+    """Nobody may disable or demote a facility's last active admin: nobody else could then
+    manage its staff (two admins disabling each other at once would otherwise both succeed)."""
 
 
 def create_staff_account(
@@ -122,6 +127,7 @@ def change_staff_role(session: Session, actor: Actor, account: Account, role: st
         raise SelfLockout("an admin cannot give up their own admin role")
     if account.role == role:
         return False
+    _keep_an_admin(session, account)
     before = account.role
     account.role = role
     released = release_held_tasks(session, account.id)  # they may be in lanes no longer theirs
@@ -138,6 +144,8 @@ def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled:
     status = AccountStatus.ACTIVE if enabled else AccountStatus.DISABLED
     if account.status == status:
         return False
+    if not enabled:
+        _keep_an_admin(session, account)
     before = account.status
     account.status = status
     after = {"status": status}
@@ -147,6 +155,24 @@ def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled:
     action = "account.enable" if enabled else "account.disable"
     _record(session, actor, action, account, {"status": before}, after)
     return True
+
+
+def _keep_an_admin(session: Session, account: Account) -> None:
+    """Raise LastAdmin when `account` is its facility's last active admin. The facility's row
+    is locked first, so two such changes at once queue and the second sees the first's."""
+    if account.role != "facility_admin" or account.status != AccountStatus.ACTIVE:
+        return
+    lock_row(session, Facility, account.facility_id)
+    others = session.scalar(
+        select(func.count(Account.id)).where(
+            Account.facility_id == account.facility_id,
+            Account.role == "facility_admin",
+            Account.status == AccountStatus.ACTIVE,
+            Account.id != account.id,
+        )
+    )
+    if not others:
+        raise LastAdmin("the facility would have no active admin left")
 
 
 def _record(session: Session, actor: Actor, action: str, account: Account, before, after):

@@ -4,11 +4,13 @@ by the mailed reset link, roles and disabling audited, no self-lockout, double s
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+import domain.staff as staff_rules
 from domain.accounts import Account, AccountStatus
-from domain.audit import WITHHELD, AuditEvent
+from domain.audit import COMMAND_LINE, WITHHELD, AuditEvent
 from domain.demo import STAFF_PASSWORD
+from domain.staff import LastAdmin, change_staff_role, set_staff_enabled
 from tests.conftest import read
 from tests.test_admin_roster import ADMIN, demo  # noqa: F401 (the demo data fixture)
 from tests.test_double_submit import ALREADY
@@ -181,6 +183,65 @@ def test_an_admin_cannot_lock_themselves_out(app, admin):
     admin_now = account(app, ADMIN)
     assert (admin_now.role, admin_now.status) == ("facility_admin", AccountStatus.ACTIVE)
     assert events(app, "account.change_role") == events(app, "account.disable") == []
+
+
+LAST_ADMIN = "這是本機關最後一位啟用中的機關管理者"
+
+
+def a_second_admin(app, admin) -> str:
+    """The page of another facility admin of Taichung, made on the staff page."""
+    submit(admin, "/admin/staff/new", {**NEW, "role": "facility_admin"})
+    return member_url(app, NEW["email"])
+
+
+def meanwhile(monkeypatch, change) -> None:
+    """While the request waits for its facility's row, a colleague's `change` commits: the
+    other admin acting on this one at the same moment."""
+    lock = staff_rules.lock_row
+
+    def lock_then_change(session, model, row_id):
+        lock(session, model, row_id)
+        session.execute(change)
+
+    monkeypatch.setattr(staff_rules, "lock_row", lock_then_change)
+
+
+def test_two_admins_removing_each_other_at_once_leave_one(app, admin, monkeypatch):
+    other = a_second_admin(app, admin)
+    me = account(app, ADMIN).id
+    meanwhile(monkeypatch, update(Account).where(Account.id == me).values(role="reviewer"))
+    response = submit(admin, other, {"role": "reviewer"})
+    error = response.get_data(as_text=True).split('id="role-error"')[1][:200]
+    assert response.status_code == 200 and LAST_ADMIN in error
+    colleague = account(app, NEW["email"])
+    assert (colleague.role, colleague.status) == ("facility_admin", AccountStatus.ACTIVE)
+    assert events(app, "account.change_role") == []
+
+
+def test_the_last_active_admin_is_not_disabled_by_a_colleague_at_once(app, admin, monkeypatch):
+    other = a_second_admin(app, admin)
+    me = account(app, ADMIN).id
+    disabled = update(Account).where(Account.id == me).values(status=AccountStatus.DISABLED)
+    meanwhile(monkeypatch, disabled)
+    html = press(admin, other + "/disable", other).get_data(as_text=True)
+    assert LAST_ADMIN in html  # on the page they land on (signed out: they were disabled)
+    assert account(app, NEW["email"]).status == AccountStatus.ACTIVE
+    assert events(app, "account.disable") == []
+
+
+def test_nobody_disables_or_demotes_a_facilitys_last_active_admin(app, demo):  # noqa: F811
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        last = session.scalar(select(Account).where(Account.email == ADMIN))
+        for change in (
+            lambda: set_staff_enabled(session, COMMAND_LINE, last, False),
+            lambda: change_staff_role(session, COMMAND_LINE, last, "supervisor"),
+        ):
+            with pytest.raises(LastAdmin):
+                change()
+    database.remove()
+    admin_now = account(app, ADMIN)
+    assert (admin_now.role, admin_now.status) == ("facility_admin", AccountStatus.ACTIVE)
 
 
 def test_another_facilitys_staff_and_other_roles_get_404(app, client, demo):  # noqa: F811

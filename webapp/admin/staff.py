@@ -2,8 +2,8 @@
 
 A new account gets no password from the admin: it is mailed a welcome with the
 password-reset link (valid one hour, once) to set its own. The admin may neither disable their
-own account nor give up their own admin role, so a facility is never locked out by a slip of
-the hand.
+own account nor give up their own admin role, and nobody may disable or demote the facility's
+last active admin, so a facility is never locked out.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from domain.notice_render import Both
 from domain.notify import notify_account
 from domain.staff import (
     EmailTaken,
+    LastAdmin,
     SelfLockout,
     change_staff_role,
     create_staff_account,
@@ -37,6 +38,10 @@ from . import bp
 from .access import own_staff
 
 TAKEN = _l("Another account already uses this e-mail address.")
+LAST_ADMIN = _l(
+    "This is the last active administrator of your facility: make another staff member an "
+    "administrator first."
+)
 
 
 @bp.context_processor
@@ -122,6 +127,9 @@ def staff_member(account_id: int):
     except SelfLockout:
         form.role.errors.append(_("You cannot give up your own administrator role."))
         return render_template("admin/staff_member.html", member=member, form=form)
+    except LastAdmin:
+        form.role.errors.append(LAST_ADMIN)
+        return render_template("admin/staff_member.html", member=member, form=form)
     back = redirect(url_for("admin.staff_member", account_id=member.id))
     if not changed:
         return _already_done(back)
@@ -150,6 +158,9 @@ def _set_enabled(account_id: int, enabled: bool):
         changed = set_staff_enabled(session, current_actor(), member, enabled)
     except SelfLockout:
         flash(_("You cannot disable your own account."), "warning")
+        return back
+    except LastAdmin:
+        flash(str(LAST_ADMIN), "warning")
         return back
     if not changed:
         return _already_done(back)
