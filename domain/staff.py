@@ -1,5 +1,6 @@
 """Staff accounts: provisioning (the `create-user` command, a facility admin's staff page),
-a facility role changed, an account disabled or enabled again. Every change is audited here.
+a facility role changed, an account disabled or enabled again, a new link to set the password.
+Every change is audited here.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def create_staff_account(
         raise StaffError(f"role {role} works across facilities: leave out --facility")
     if find_by_email(session, email) is not None:
         raise EmailTaken(f"an account with e-mail {email} already exists")
-    if password is None:
+    mailed = password is None
+    if mailed:
         password = secrets.token_urlsafe(32)  # known to no one: replaced by the mailed link
     problem = strength_problem(password, email=email)
     if problem:
@@ -84,6 +86,8 @@ def create_staff_account(
         facility_id=facility.id if facility else None,
         password_hash=hash_password(password),
     )
+    if mailed:  # its address is proven, and its password set, by the mailed link
+        account.verified_at = None
     session.add(account)
     session.flush()
     # The account id names the person: e-mail and name are withheld (domain.audit).
@@ -116,6 +120,24 @@ def staff_account(
         verified_at=now,
         password_changed_at=now,
     )
+
+
+def awaits_password(account: Account) -> bool:
+    """Whether a staff member made on the staff page has not set their password yet: following
+    the mailed link verifies their address (webapp.auth.password)."""
+    return account.verified_at is None
+
+
+def renew_password_link(session: Session, actor: Actor, account: Account) -> None:
+    """Before a new link to set the password is mailed to a staff member: audited; flushes.
+
+    While they have not set their password, the links mailed before stop working (the stamp
+    they carry changes; nobody knows that password, so no session of theirs ends). Once they
+    have, a new stamp would also sign them out everywhere, so earlier links keep their hour.
+    """
+    if awaits_password(account):
+        account.password_changed_at = clock.now()
+    _record(session, actor, "account.password_link", account, None, None)
 
 
 def change_staff_role(session: Session, actor: Actor, account: Account, role: str) -> bool:
