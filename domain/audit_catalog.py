@@ -20,6 +20,7 @@ ACTIONS = {
     "account.create_staff": N_("Staff account created"),
     "account.disable": N_("Staff account disabled"),
     "account.enable": N_("Staff account enabled again"),
+    "account.password_link": N_("Link to set the password sent to a staff member"),
     "account_token.create": N_("Personal API token created"),
     "account_token.revoke": N_("Personal API token revoked"),
     "announcement.add": N_("Announcement added"),

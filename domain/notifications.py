@@ -159,6 +159,21 @@ def _by_dedupe_key(session: Session, dedupe_key: str) -> Notification | None:
     ).one_or_none()
 
 
+def was_mailed(session: Session, account_id: int, category: str, text: str) -> bool:
+    """Whether a notice of `category` holding `text` (a link's token) was sent to the account:
+    its record keeps every notice it was sent."""
+    found = session.scalar(
+        select(Notification.id)
+        .where(
+            Notification.account_id == account_id,
+            Notification.category == category,
+            Notification.body.contains(text, autoescape=True),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def mask_destination(addr: str) -> str:
     """Show an address without revealing it: 'f***y@example.tw', '*******678'."""
     if "@" in addr:

@@ -121,8 +121,8 @@ def activate_account(account_id: int) -> None:
     """The link was followed in time: the account may log in.
 
     The used link's nonce stays on the row: it verifies nothing more (only an unverified
-    account is verified), but the same link opened again can then say the account is already
-    verified, which is all that link proves."""
+    account is verified). Opened again, it and every older link of the account say the account
+    is already verified (webapp.auth.verify)."""
     ctx = context()
     account = ctx.session.get(Account, account_id)
     account.status = AccountStatus.ACTIVE

@@ -1,17 +1,18 @@
 """Staff accounts: provisioning (the `create-user` command, a facility admin's staff page),
-a facility role changed, an account disabled or enabled again. Every change is audited here.
+a facility role changed, an account disabled or enabled again, a new link to set the password.
+Every change is audited here.
 """
 
 from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workflows.actors import Actor
 from workflows.clock import clock
-from workflows.db import column_width
+from workflows.db import column_width, lock_row
 from workflows.models import HumanTask, TaskStatus
 
 from .accounts import Account, AccountStatus, Facility, find_by_email
@@ -36,6 +37,11 @@ class EmailTaken(StaffError):
 class SelfLockout(StaffError):
     """An admin may neither disable their own account nor give up their own admin role, so a
     facility is never left without an admin by a slip of the hand."""
+
+
+class LastAdmin(StaffError):
+    """Nobody may disable or demote a facility's last active admin: nobody else could then
+    manage its staff (two admins disabling each other at once would otherwise both succeed)."""
 
 
 def create_staff_account(
@@ -66,7 +72,8 @@ def create_staff_account(
         raise StaffError(f"role {role} works across facilities: leave out --facility")
     if find_by_email(session, email) is not None:
         raise EmailTaken(f"an account with e-mail {email} already exists")
-    if password is None:
+    mailed = password is None
+    if mailed:
         password = secrets.token_urlsafe(32)  # known to no one: replaced by the mailed link
     problem = strength_problem(password, email=email)
     if problem:
@@ -79,6 +86,8 @@ def create_staff_account(
         facility_id=facility.id if facility else None,
         password_hash=hash_password(password),
     )
+    if mailed:  # its address is proven, and its password set, by the mailed link
+        account.verified_at = None
     session.add(account)
     session.flush()
     # The account id names the person: e-mail and name are withheld (domain.audit).
@@ -113,6 +122,24 @@ def staff_account(
     )
 
 
+def awaits_password(account: Account) -> bool:
+    """Whether a staff member made on the staff page has not set their password yet: following
+    the mailed link verifies their address (webapp.auth.password)."""
+    return account.verified_at is None
+
+
+def renew_password_link(session: Session, actor: Actor, account: Account) -> None:
+    """Before a new link to set the password is mailed to a staff member: audited; flushes.
+
+    While they have not set their password, the links mailed before stop working (the stamp
+    they carry changes; nobody knows that password, so no session of theirs ends). Once they
+    have, a new stamp would also sign them out everywhere, so earlier links keep their hour.
+    """
+    if awaits_password(account):
+        account.password_changed_at = clock.now()
+    _record(session, actor, "account.password_link", account, None, None)
+
+
 def change_staff_role(session: Session, actor: Actor, account: Account, role: str) -> bool:
     """Give a facility staff member another facility role; whether it changed (False: it had
     that role already, e.g. the form sent twice). Audited; flushes."""
@@ -122,6 +149,7 @@ def change_staff_role(session: Session, actor: Actor, account: Account, role: st
         raise SelfLockout("an admin cannot give up their own admin role")
     if account.role == role:
         return False
+    _keep_an_admin(session, account)
     before = account.role
     account.role = role
     released = release_held_tasks(session, account.id)  # they may be in lanes no longer theirs
@@ -138,6 +166,8 @@ def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled:
     status = AccountStatus.ACTIVE if enabled else AccountStatus.DISABLED
     if account.status == status:
         return False
+    if not enabled:
+        _keep_an_admin(session, account)
     before = account.status
     account.status = status
     after = {"status": status}
@@ -147,6 +177,24 @@ def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled:
     action = "account.enable" if enabled else "account.disable"
     _record(session, actor, action, account, {"status": before}, after)
     return True
+
+
+def _keep_an_admin(session: Session, account: Account) -> None:
+    """Raise LastAdmin when `account` is its facility's last active admin. The facility's row
+    is locked first, so two such changes at once queue and the second sees the first's."""
+    if account.role != "facility_admin" or account.status != AccountStatus.ACTIVE:
+        return
+    lock_row(session, Facility, account.facility_id)
+    others = session.scalar(
+        select(func.count(Account.id)).where(
+            Account.facility_id == account.facility_id,
+            Account.role == "facility_admin",
+            Account.status == AccountStatus.ACTIVE,
+            Account.id != account.id,
+        )
+    )
+    if not others:
+        raise LastAdmin("the facility would have no active admin left")
 
 
 def _record(session: Session, actor: Actor, action: str, account: Account, before, after):

@@ -3,16 +3,22 @@ by the mailed reset link, roles and disabling audited, no self-lockout, double s
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
+import re
+from datetime import timedelta
 
+import pytest
+from sqlalchemy import select, update
+
+import domain.staff as staff_rules
 from domain.accounts import Account, AccountStatus
-from domain.audit import WITHHELD, AuditEvent
+from domain.audit import COMMAND_LINE, WITHHELD, AuditEvent
 from domain.demo import STAFF_PASSWORD
+from domain.staff import LastAdmin, change_staff_role, set_staff_enabled
 from tests.conftest import read
 from tests.test_admin_roster import ADMIN, demo  # noqa: F401 (the demo data fixture)
 from tests.test_double_submit import ALREADY
 from tests.web_support import csrf_token, login, mailed_path, submit, switch_language
+from workflows import clock
 
 REVIEWER = "reviewer.taichung@example.tw"
 NEW = {"name": "蘇美華", "email": "su.meihua@example.tw", "role": "reviewer"}
@@ -183,6 +189,136 @@ def test_an_admin_cannot_lock_themselves_out(app, admin):
     assert events(app, "account.change_role") == events(app, "account.disable") == []
 
 
+LAST_ADMIN = "這是本機關最後一位啟用中的機關管理者"
+
+
+def a_second_admin(app, admin) -> str:
+    """The page of another facility admin of Taichung, made on the staff page."""
+    submit(admin, "/admin/staff/new", {**NEW, "role": "facility_admin"})
+    return member_url(app, NEW["email"])
+
+
+def meanwhile(monkeypatch, change) -> None:
+    """While the request waits for its facility's row, a colleague's `change` commits: the
+    other admin acting on this one at the same moment."""
+    lock = staff_rules.lock_row
+
+    def lock_then_change(session, model, row_id):
+        lock(session, model, row_id)
+        session.execute(change)
+
+    monkeypatch.setattr(staff_rules, "lock_row", lock_then_change)
+
+
+def test_two_admins_removing_each_other_at_once_leave_one(app, admin, monkeypatch):
+    other = a_second_admin(app, admin)
+    me = account(app, ADMIN).id
+    meanwhile(monkeypatch, update(Account).where(Account.id == me).values(role="reviewer"))
+    response = submit(admin, other, {"role": "reviewer"})
+    error = response.get_data(as_text=True).split('id="role-error"')[1][:200]
+    assert response.status_code == 200 and LAST_ADMIN in error
+    colleague = account(app, NEW["email"])
+    assert (colleague.role, colleague.status) == ("facility_admin", AccountStatus.ACTIVE)
+    assert events(app, "account.change_role") == []
+
+
+def test_the_last_active_admin_is_not_disabled_by_a_colleague_at_once(app, admin, monkeypatch):
+    other = a_second_admin(app, admin)
+    me = account(app, ADMIN).id
+    disabled = update(Account).where(Account.id == me).values(status=AccountStatus.DISABLED)
+    meanwhile(monkeypatch, disabled)
+    html = press(admin, other + "/disable", other).get_data(as_text=True)
+    assert LAST_ADMIN in html  # on the page they land on (signed out: they were disabled)
+    assert account(app, NEW["email"]).status == AccountStatus.ACTIVE
+    assert events(app, "account.disable") == []
+
+
+def test_nobody_disables_or_demotes_a_facilitys_last_active_admin(app, demo):  # noqa: F811
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        last = session.scalar(select(Account).where(Account.email == ADMIN))
+        for change in (
+            lambda: set_staff_enabled(session, COMMAND_LINE, last, False),
+            lambda: change_staff_role(session, COMMAND_LINE, last, "supervisor"),
+        ):
+            with pytest.raises(LastAdmin):
+                change()
+    database.remove()
+    admin_now = account(app, ADMIN)
+    assert (admin_now.role, admin_now.status) == ("facility_admin", AccountStatus.ACTIVE)
+
+
+NOT_SET = "尚未設定密碼"
+PASSWORD = {"password": "my own secret 2026", "password_confirm": "my own secret 2026"}
+
+
+def send_link(client, url: str, **kwargs):
+    """Press the staff member's "send a new link" button, with what their page holds."""
+    page = client.get(url).get_data(as_text=True)
+    last_link = re.search(r'name="last_link" value="([^"]*)"', page)[1]
+    data = {"csrf_token": csrf_token(client, url), "last_link": last_link}
+    return client.post(url + "/password-link", data=data, **kwargs)
+
+
+def test_a_new_link_to_set_the_password_replaces_the_earlier_ones(app, admin, mailbox):
+    submit(admin, "/admin/staff/new", NEW)
+    welcome = mailed_path(mailbox.last())
+    url = member_url(app, NEW["email"])
+    assert NOT_SET in admin.get("/admin/staff").get_data(as_text=True)
+    assert NOT_SET in admin.get(url).get_data(as_text=True)
+    clock.advance(timedelta(hours=1, seconds=1))
+    colleague = app.test_client()
+    assert colleague.get(welcome).status_code == 400  # its hour has passed
+    html = send_link(admin, url, follow_redirects=True).get_data(as_text=True)
+    assert f"新的設定密碼連結已寄到 {NEW['email']}" in html
+    message = mailbox.last()
+    assert message["To"] == NEW["email"] and "職員帳號已建立" in message["Subject"]
+    first = mailed_path(message)
+    assert first != welcome and colleague.get(first).status_code == 200
+    send_link(admin, url)
+    newest = mailed_path(mailbox.last())
+    assert colleague.get(first).status_code == 400  # replaced by the newer link
+    assert submit(colleague, newest, PASSWORD).status_code == 302
+    assert login(colleague, NEW["email"], PASSWORD["password"]).status_code == 302
+    assert NOT_SET not in admin.get("/admin/staff").get_data(as_text=True)
+    sent = events(app, "account.password_link")
+    assert [e.object_id for e in sent] == [str(account(app, NEW["email"]).id)] * 2
+    assert {e.actor for e in sent} == {f"account:{account(app, ADMIN).id}"}
+
+
+def test_a_new_link_leaves_a_set_password_and_its_sessions_alone(app, admin, mailbox):
+    reviewer = app.test_client()
+    assert login(reviewer, REVIEWER, STAFF_PASSWORD).status_code == 302
+    url = member_url(app, REVIEWER)
+    assert NOT_SET not in admin.get(url).get_data(as_text=True)
+    assert send_link(admin, url).status_code == 302
+    assert "陳怡君" in reviewer.get("/").get_data(as_text=True)  # still signed in
+    assert login(app.test_client(), REVIEWER, STAFF_PASSWORD).status_code == 302
+    assert submit(app.test_client(), mailed_path(mailbox.last()), PASSWORD).status_code == 302
+    assert login(app.test_client(), REVIEWER, PASSWORD["password"]).status_code == 302
+
+
+def test_the_link_button_pressed_twice_mails_once(app, admin, mailbox):
+    url = member_url(app, REVIEWER)
+    data = {"csrf_token": csrf_token(admin, url), "last_link": ""}
+    assert admin.post(url + "/password-link", data=data).status_code == 302
+    again = admin.post(url + "/password-link", data=data, follow_redirects=True)
+    assert again.status_code == 200 and ALREADY in again.get_data(as_text=True)
+    assert len(events(app, "account.password_link")) == 1
+    assert len([m for m in mailbox.messages() if m["To"] == REVIEWER]) == 1
+
+
+def test_a_disabled_account_gets_no_link(app, admin, mailbox):
+    url = member_url(app, REVIEWER)
+    press(admin, url + "/disable", url)
+    assert "/password-link" not in admin.get(url).get_data(as_text=True)
+    data = {"csrf_token": csrf_token(admin, url), "last_link": ""}
+    html = admin.post(url + "/password-link", data=data, follow_redirects=True)
+    assert "此帳號已停用" in html.get_data(as_text=True)
+    assert events(app, "account.password_link") == []
+    assert [m for m in mailbox.messages() if m["To"] == REVIEWER] == []
+
+
 def test_another_facilitys_staff_and_other_roles_get_404(app, client, demo):  # noqa: F811
     dunpin = member_url(app, "reviewer.dunpin@example.tw")
     owner = member_url(app, "owner@example.tw").replace("/admin/staff/", "")
@@ -198,7 +334,7 @@ def test_another_facilitys_staff_and_other_roles_get_404(app, client, demo):  # 
     token = csrf_token(client, "/admin/staff")
     for url in (dunpin, f"/admin/staff/{owner}", f"/admin/staff/{family}", "/admin/staff/999999"):
         assert client.get(url).status_code == 404, url
-        for action in ("", "/disable", "/enable"):
+        for action in ("", "/disable", "/enable", "/password-link"):
             data = {"csrf_token": token, "role": "reviewer"}
             assert client.post(url + action, data=data).status_code == 404, url + action
     assert account(app, "reviewer.dunpin@example.tw").status == AccountStatus.ACTIVE
@@ -207,6 +343,7 @@ def test_another_facilitys_staff_and_other_roles_get_404(app, client, demo):  # 
 def test_posts_need_the_csrf_token(app, admin):
     assert admin.post("/admin/staff/new", data=NEW).status_code == 400
     assert admin.post(member_url(app, REVIEWER) + "/disable").status_code == 400
+    assert admin.post(member_url(app, REVIEWER) + "/password-link").status_code == 400
     assert account(app, REVIEWER).status == AccountStatus.ACTIVE
 
 

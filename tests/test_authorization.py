@@ -616,6 +616,16 @@ CASES = [
         anonymous=LOGIN,
         state=dunpin_admin_state,
     ),
+    Case(
+        "send a dunpin staff member a link to set the password",
+        STAFF_MEMBER + "/password-link",
+        "POST",
+        dunpin_admin_url("/password-link"),
+        {ADMIN_DUNPIN: 302},
+        anonymous=LOGIN,
+        allowed_data=lambda w, actor: {"last_link": "a stale page"},  # "already done"
+        state=lambda w: w.scalar(select(func.count(Notification.id))),
+    ),
     # Links by e-mail carry signed tokens, not ids: an altered one is refused for everyone.
     Case(
         "altered verify link",

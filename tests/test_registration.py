@@ -174,9 +174,22 @@ def test_used_altered_and_superseded_links_change_nothing(app, client, mailbox):
     page = again.get_data(as_text=True)
     assert again.status_code == 200 and "帳號已完成驗證" in page
     assert "/login" in page and "/resend" not in page
-    assert verify(client, first).status_code == 400  # superseded: proves nothing
     altered = client.get(second[:-3] + "xyz")
     assert altered.status_code == 400 and "帳號已完成驗證" not in altered.get_data(as_text=True)
+
+
+def test_a_superseded_link_of_a_verified_account_says_already_verified(app, client, mailbox):
+    first = mailed_path(_registered(client, mailbox))
+    submit(client, "/verify/resend", {"email": "ming@example.tw"})
+    assert verify(client, mailed_path(mailbox.last())).status_code == 200
+    sent = len(mailbox.messages())
+    page = client.get(first).get_data(as_text=True)
+    assert "帳號已完成驗證" in page and "/login" in page and "/resend" not in page
+    # The "send a new link" button of the page opened before ends there too, and mails nothing.
+    token = {"csrf_token": csrf_token(client, first)}
+    pressed = client.post(first + "/resend", data=token, follow_redirects=True)
+    assert "帳號已完成驗證" in pressed.get_data(as_text=True)
+    assert len(mailbox.messages()) == sent
 
 
 def test_a_verified_accounts_link_after_its_time_says_already_verified(app, client, mailbox):

@@ -58,6 +58,8 @@ def reset_password(token: str):
         return render_template("auth/reset.html", form=form, token=token)
     account.password_hash = hash_password(form.password.data)
     account.password_changed_at = clock.now()  # voids this link and every open session
+    # A new staff member's first link proves their address (families verified it already).
+    account.verified_at = account.verified_at or account.password_changed_at
     flash(_("Your password has been changed. Please log in."), "success")
     return redirect(url_for("auth.login"))
 

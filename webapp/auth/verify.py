@@ -10,6 +10,7 @@ from flask import redirect, render_template, url_for
 
 from domain import links
 from domain.accounts import Account, AccountStatus, find_by_email
+from domain.notifications import was_mailed
 from forms.account import EmailOnlyForm
 from workflows import EventNotExpected, InstanceNotFound, TaskAlreadyCompleted, clock
 from workflows.models import InstanceStatus
@@ -56,6 +57,8 @@ def resend_by_link(token: str):
     form = EmailOnlyForm()
     if form.is_submitted() and form.csrf_token.errors:
         return render_template("auth/link_invalid.html", token=token, form=form), 400
+    if _verified_account(token) is not None:  # verified meanwhile, by a newer link: it says so
+        return redirect(url_for("auth.verify", token=token))
     if account_id is not None:
         _request_new_link(account_id)
     return redirect(url_for("auth.link_resent"))
@@ -80,31 +83,47 @@ def link_resent():
 
 def _account_for(token: str) -> Account | None:
     """The unverified account a current (not altered, not superseded, unused) link names."""
-    return _named_account(token, AccountStatus.UNVERIFIED)
+    account, nonce = _named_account(token)
+    if (
+        account is None
+        or account.status != AccountStatus.UNVERIFIED
+        or account.verification_nonce != nonce
+    ):
+        return None
+    return account
 
 
 def _not_usable(token: str, form: EmailOnlyForm):
-    """The answer to a link that verifies nothing: 'already verified' when it is the very
-    link that verified its account (opened again), else 'no longer works' with a new link.
-
-    Only that link says so: an altered, superseded or expired link, or one of an erased
-    account whose id was given again, tells its holder nothing about any account."""
-    verified = _named_account(token, AccountStatus.ACTIVE)
-    if verified is not None and verified.verified_at is not None:
+    """The answer to a link that verifies nothing: 'already verified' when its account is
+    verified (by this link, opened again, or by a newer one), else 'no longer works' with a
+    new link."""
+    if _verified_account(token) is not None:
         return render_template("auth/already_verified.html")
     return render_template("auth/link_invalid.html", token=token, form=form), 400
 
 
-def _named_account(token: str, status: str) -> Account | None:
-    """The account a genuine link names, when the link is its latest and it is in `status`."""
+def _verified_account(token: str) -> Account | None:
+    """The verified account any of its links names: used, superseded or expired.
+
+    The account's notice record proves the link was mailed to it. An erased never-verified
+    account's record went with it, so its link tells nothing of a later account given the
+    same id, nor does an altered link of any account."""
+    account, _nonce = _named_account(token)
+    if account is None or account.status != AccountStatus.ACTIVE or account.verified_at is None:
+        return None
+    if not was_mailed(get_db().session, account.id, "verification", token):
+        return None
+    return account
+
+
+def _named_account(token: str) -> tuple[Account | None, str]:
+    """The account a genuine link names (None for an altered one or a gone account), and the
+    link's nonce."""
     try:
         account_id, nonce = links.read_verification_token(token)
     except links.InvalidLink:
-        return None
-    account = get_db().session.get(Account, account_id)
-    if account is None or account.status != status or account.verification_nonce != nonce:
-        return None
-    return account
+        return None, ""
+    return get_db().session.get(Account, account_id), nonce
 
 
 def _request_new_link(account_id: int) -> None:
