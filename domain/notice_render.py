@@ -130,6 +130,15 @@ def substitute(text: str, values: dict[str, str | Both | InEach], locale: str) -
     return PLACEHOLDER.sub(value, text)
 
 
+def one_line(text: str) -> str:
+    """The text as one line: each run of spaces and line breaks becomes one space.
+
+    A subject is a mail header, and a header with a line break cannot be sent at all: a title
+    or a name sent with one (a crafted form; a browser's input never makes it) would otherwise
+    fail the notice for every reader it goes to."""
+    return " ".join(text.split())
+
+
 def compose(
     texts: Texts,
     values: dict[str, str | Both],
@@ -149,4 +158,4 @@ def compose(
         subject = f"【{PRODUCT}】{local_subject} / {zh_subject} / {en_subject}"
         body = f"{local_body.rstrip()}\n\n---\n{body}"
         sms_body = local_body
-    return Rendered(subject=subject, body=body, sms=SMS_PREFIX + sms_body.strip())
+    return Rendered(subject=one_line(subject), body=body, sms=SMS_PREFIX + sms_body.strip())

@@ -6,15 +6,20 @@ would fail as a whole). Refusing them here, for every field of every form, keeps
 the same on SQLite and PostgreSQL and keeps what the person typed on the page.
 
 Flask-WTF hands the uploaded files to every field; a text field given a file (a crafted request)
-would fail with a TypeError, so only upload fields see files here.
+would fail with a TypeError, so only upload fields see files here. It also fills a form from a
+JSON body, whose values need not be text (a number, a list, an object: the views that read them
+failed); a browser never posts JSON, and the JSON API gives its forms their data as text itself,
+so a JSON body is no form data here.
 """
 
 from __future__ import annotations
 
 import re
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto  # Flask-WTF's "read the request" default for formdata
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms.fields import FileField  # flask_wtf's upload fields, one file or many, derive from it
 
@@ -27,7 +32,9 @@ class Form(FlaskForm):
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
-            """The posted text, and the posted files for upload fields only."""
+            """The posted text, and the posted files for upload fields only (no JSON body)."""
+            if formdata is _Auto and request.is_json:
+                return None
             data = super().wrap_formdata(form, formdata)
             if not isinstance(data, CombinedMultiDict):
                 return data

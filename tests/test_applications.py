@@ -597,6 +597,19 @@ def test_another_familys_unfinished_application_is_not_listed(app, family):
     assert step not in other.get("/applications").get_data(as_text=True)
 
 
+def test_a_family_starts_at_most_ten_applications_an_hour(app, family):
+    """Every start leaves an instance and an open step (an unsent application never expires),
+    so one account could fill the tables; a form refused beside a field starts nothing and
+    does not count, and another family keeps its own starts."""
+    assert choose(family, "dunpin-school", "", "parent").status_code == 200
+    for _ in range(10):
+        assert choose(family, "dunpin-school", "1201", "parent").status_code == 302
+    assert choose(family, "dunpin-school", "1201", "parent").status_code == 429
+    assert len(open_tasks(app, process_id="service_application")) == 10
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    assert choose(other, "taichung-detention", "0609", "spouse").status_code == 302
+
+
 def test_the_relationship_starts_unchosen_and_must_be_chosen(app, family):
     page = family.get("/applications/new").get_data(as_text=True)
     select_html = re.search(r'<select[^>]*name="relationship".*?</select>', page, re.S).group(0)

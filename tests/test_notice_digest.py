@@ -86,6 +86,26 @@ def test_institution_post_goes_to_opted_in_families_of_the_facility(app, mailbox
     assert "臺中看守所" in message.get_content()
 
 
+def test_a_line_break_in_a_title_does_not_stop_its_notice(app, mailbox):
+    """A title posted with line breaks (a crafted form: the page's input has none) is one line
+    in the subject; a header with a line break cannot be sent, so every family's notice of the
+    post failed."""
+    from tests.institution_support import desk, publish
+
+    seed(app)
+    give_book(app, FAMILY[0], "dunpin-school", "1201")
+    database = app.extensions["db"]
+    with database.transaction() as session:
+        family = session.scalar(select(Account.id).where(Account.email == FAMILY[0]))
+        set_preferences(session, family, {"institution_post": "email"})
+    database.remove()
+    publish(app, *desk(app, "dunpin"), title="春節\r\nBcc: x@example.tw\u2028活動")
+    message = mailbox.last()
+    assert "春節 Bcc: x@example.tw 活動" in message["Subject"] and message["Bcc"] is None
+    [row] = read(app, select(Notification).where(Notification.category == "institution_post"))
+    assert row.status == "sent" and "\n" not in row.subject
+
+
 def test_no_digest_without_open_work(app):
     seed(app)
     clock.freeze(datetime(2027, 3, 1, 9, 0, tzinfo=TAIPEI) + timedelta(hours=1))

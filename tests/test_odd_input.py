@@ -168,3 +168,24 @@ def test_an_announcement_shown_from_the_first_day_is_refused_beside_the_time(app
     assert field_error(page, "publish_at") == "請輸入 1900-01-01 至 9998-12-31 之間的日期。"
     assert 'value="年節懇親"' in page
     assert read(app, select(Announcement)) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"email": {"a": 1}, "password": 5}',
+        "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["object-and-number", "nested-past-the-parser"],
+)
+def test_a_json_body_is_no_form_data(app, client, body):
+    """Flask-WTF filled a form page's form from a JSON body, values of any type: /login's look-up
+    got an object for the address (AttributeError), and brackets nested past Python's parser
+    raised RecursionError: server errors for any visitor with a token in a header. A browser
+    posts no JSON: the page asks again, as for an empty form."""
+    seed(app)
+    token = csrf_token(client, "/login")
+    response = client.post(
+        "/login", data=body, content_type="application/json", headers={"X-CSRFToken": token}
+    )
+    assert response.status_code == 200 and 'name="email"' in response.get_data(as_text=True)

@@ -217,7 +217,12 @@ def test_an_invalid_decision_is_a_422_beside_its_field_in_the_requests_language(
 def test_a_body_that_is_not_a_json_object_is_a_400(app):
     review = sent_post(app)
     token, url = staff_token(app, "reviewer", "dunpin"), f"/api/v1/tasks/{review}"
-    for body in ({"data": "decision=approve", "content_type": "text/plain"}, {"json": ["x"]}):
+    nested = "[" * 100_000 + "]" * 100_000  # deeper than the JSON parser recurses: was a 500
+    for body in (
+        {"data": "decision=approve", "content_type": "text/plain"},
+        {"json": ["x"]},
+        {"data": nested, "content_type": "application/json"},
+    ):
         answer = api(app, token, "POST", url, **body)
         assert answer.status_code == 400 and answer.get_json()["error"] == "bad_request"
     form = api(

@@ -16,6 +16,7 @@ from workflows.db import Database
 
 from . import i18n, ids, markup
 from .extensions import csrf, limiter, login_manager
+from .json_bodies import JSONProvider
 
 # Three proofs of up to 10 MB each may arrive before the form says "20 MB together".
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     """Build the web app from `settings` (default: the environment); `overrides` go to config."""
     settings = settings or Settings.from_env()
     app = Flask(__name__, instance_path=str(settings.instance_path))
+    app.json = JSONProvider(app)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         # Tokens are bound to the session: a family writing slowly must not lose the form.

@@ -17,7 +17,7 @@ from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskSta
 
 from ..access import family_only, own_instance
 from ..actors import current_actor
-from ..extensions import get_db, get_engine
+from ..extensions import get_db, get_engine, limiter
 from ..taskpages.flow import LANDINGS
 from ..taskpages.starting import start_from_first_form
 from . import bp
@@ -26,6 +26,9 @@ from .texts import INELIGIBLE_REASONS, STEP_LABELS
 PROCESS = "service_application"
 # The steps before an application is sent (BPMN ids), shown as "in progress".
 UNFINISHED_STEPS = tuple(STEP_LABELS)
+# Each start leaves an instance with an open step until it is sent or discarded (an unsent
+# application never expires): enough for a family's relatives, too few to fill the tables.
+STARTS_LIMIT = "10 per hour"
 
 
 @bp.route("/applications")
@@ -52,8 +55,25 @@ def status():
     )
 
 
+def _account_key() -> str:
+    """Starts are counted per account: families on one network do not share a limit."""
+    return f"account:{current_user.id}"
+
+
+def _started(response) -> bool:
+    """Only a valid first step starts an instance (and redirects); a refused form does not."""
+    return response.status_code == 302
+
+
 @bp.route("/applications/new", methods=["GET", "POST"])
 @family_only
+@limiter.limit(
+    STARTS_LIMIT,
+    methods=["POST"],
+    key_func=_account_key,
+    deduct_when=_started,
+    scope="application-start",
+)
 def new():
     """The first step of a new application (the instance starts when it is valid)."""
     return start_from_first_form(
