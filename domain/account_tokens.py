@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, select
+from sqlalchemy import ForeignKey, Integer, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from workflows.clock import clock
@@ -81,3 +81,15 @@ def revoke_own_token(
     row.revoked_at = clock.now()
     session.flush()
     return row, True
+
+
+def revoke_all_tokens(session: Session, account_id: int) -> int:
+    """Revoke every token of the account still in force; how many (a disabled account's
+    tokens must not come back to life when it is enabled again)."""
+    result = session.execute(
+        update(AccountToken)
+        .where(AccountToken.account_id == account_id, AccountToken.revoked_at.is_(None))
+        .values(revoked_at=clock.now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount

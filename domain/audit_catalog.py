@@ -121,6 +121,7 @@ FIELDS = {
     "summary": N_("Summary"),
     "tasks_released": N_("Held tasks put back for the team"),
     "title": N_("Title"),
+    "tokens_revoked": N_("Personal API tokens revoked"),
     "via": N_("Via"),
 }
 

@@ -39,9 +39,17 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
     if missing:
         keys.update({name: secrets.token_urlsafe(n) for name, n in missing.items()})
         instance_path.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(keys))
-        path.chmod(0o600)
+        _write_private(path, json.dumps(keys))
     return keys
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner may read, from its first byte on: made with mode 0600 (not
+    written readable and restricted after, which a crash in between would leave readable)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        os.fchmod(file.fileno(), 0o600)  # a file there before keeps its mode through O_CREAT
+        file.write(text)
 
 
 def _key_list(value) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from workflows.clock import clock
 from workflows.db import column_width, lock_row
 from workflows.models import HumanTask, TaskStatus
 
+from .account_tokens import revoke_all_tokens
 from .accounts import Account, AccountStatus, Facility, find_by_email
 from .audit import changes, record
 from .passwords import hash_password, strength_problem
@@ -159,8 +160,8 @@ def change_staff_role(session: Session, actor: Actor, account: Account, role: st
 
 
 def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled: bool) -> bool:
-    """Disable a staff account (it can no longer sign in, its open sessions and API tokens stop
-    working) or enable it again; whether it changed. Audited; flushes."""
+    """Disable a staff account (it can no longer sign in; its open sessions, mailed links and API
+    tokens end for good) or enable it again; whether it changed. Audited; flushes."""
     if account.id == actor.account_id and not enabled:
         raise SelfLockout("an admin cannot disable their own account")
     status = AccountStatus.ACTIVE if enabled else AccountStatus.DISABLED
@@ -171,12 +172,23 @@ def set_staff_enabled(session: Session, actor: Actor, account: Account, enabled:
     before = account.status
     account.status = status
     after = {"status": status}
+    if not enabled:
+        after.update(_end_access(session, account))
     released = 0 if enabled else release_held_tasks(session, account.id)
     if released:  # nobody would work what they hold: back to the facility's pile
         after["tasks_released"] = released
     action = "account.enable" if enabled else "account.disable"
     _record(session, actor, action, account, {"status": before}, after)
     return True
+
+
+def _end_access(session: Session, account: Account) -> dict:
+    """For good, not only while disabled: a new session stamp ends its open sessions and
+    voids its mailed links, and its API tokens are revoked, so none of them works again when
+    the account is enabled. What the audit entry adds ({"tokens_revoked": n} if any)."""
+    account.password_changed_at = clock.now()  # the stamp sessions and links carry
+    revoked = revoke_all_tokens(session, account.id)
+    return {"tokens_revoked": revoked} if revoked else {}
 
 
 def _keep_an_admin(session: Session, account: Account) -> None:

@@ -17,6 +17,7 @@ from domain.staff import LastAdmin, change_staff_role, set_staff_enabled
 from tests.conftest import read
 from tests.test_admin_roster import ADMIN, demo  # noqa: F401 (the demo data fixture)
 from tests.test_double_submit import ALREADY
+from tests.test_task_api import api, token_of
 from tests.web_support import csrf_token, login, mailed_path, submit, switch_language
 from workflows import clock
 
@@ -119,6 +120,7 @@ def test_a_disabled_account_cannot_sign_in_until_enabled(app, admin):
     reviewer = app.test_client()
     assert login(reviewer, REVIEWER, STAFF_PASSWORD).status_code == 302
     assert "陳怡君" in reviewer.get("/").get_data(as_text=True)
+    token = token_of(app, REVIEWER)
     url = member_url(app, REVIEWER)
     html = press(admin, url + "/disable", url).get_data(as_text=True)
     assert "帳號已停用" in html
@@ -128,8 +130,14 @@ def test_a_disabled_account_cannot_sign_in_until_enabled(app, admin):
     assert "已停用" in admin.get("/admin/staff").get_data(as_text=True)
     press(admin, url + "/enable", url)
     assert login(app.test_client(), REVIEWER, STAFF_PASSWORD).status_code == 302
+    # What was open before the disabling stays closed: the old session, the API token.
+    assert "陳怡君" not in reviewer.get("/").get_data(as_text=True)
+    assert api(app, token).status_code == 401
     disabled, enabled = events(app, "account.disable"), events(app, "account.enable")
-    assert [e.after for e in disabled + enabled] == [{"status": "disabled"}, {"status": "active"}]
+    assert [e.after for e in disabled + enabled] == [
+        {"status": "disabled", "tokens_revoked": 1},
+        {"status": "active"},
+    ]
 
 
 def post_review(app) -> str:

@@ -3,8 +3,10 @@ transaction and the error pages."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import stat
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -39,6 +41,18 @@ def app(tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def test_generated_keys_are_private_from_the_first_byte(tmp_path, monkeypatch):
+    # Restricting the file after writing it leaves a moment (and, after a crash, for good)
+    # in which others may read it: with chmod doing nothing, that moment lasts.
+    monkeypatch.setattr(Path, "chmod", lambda *_args, **_kwargs: None)
+    old_umask = os.umask(0)  # the most permissive the process could run with
+    try:
+        Settings.from_env(env={"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": "sqlite://"})
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((tmp_path / "secrets.json").stat().st_mode) == 0o600
 
 
 def test_healthz_answers_ok_when_the_database_answers(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import threading
 from datetime import timedelta
 
@@ -355,6 +356,15 @@ def test_erasure_asked_by_a_step_that_does_not_end_the_instance_erases_nothing(d
     assert instance.status == InstanceStatus.COMPLETED and "keep me" in instance.state
     history = session.scalars(select(TaskHistory)).all()
     assert {"message": "keep me"} in [h.data for h in history]
+
+
+def test_task_data_never_rides_on_log_records(db, caplog):
+    caplog.set_level(logging.DEBUG)  # as verbose as a deployment could make the root logger
+    session = db.session
+    start_and_compose(session, make_engine(session), "Lantern 4417, words for dad only")
+    carried = " ".join(repr(vars(record)) for record in caplog.records)
+    assert "Lantern 4417" not in carried  # SpiffWorkflow attaches task data to its records
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("spiff.")] == []
 
 
 def test_the_next_page_of_a_wizard_is_known_from_the_save_without_a_query(db):

@@ -32,7 +32,7 @@ from .incidents import incident
 from .models import InstanceStatus, ProcessInstance
 from .operations import OPERATIONS, OperationRegistry, correlation_key
 from .reading import TaskReadingMixin, timers_due
-from .redaction import redact
+from .redaction import keep_task_data_out_of_logs, redact
 from .runner import InstanceRunner
 from .scripting import make_script_engine
 from .versions import VersionStore
@@ -46,6 +46,7 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
     def __init__(
         self, operations: OperationRegistry = OPERATIONS, form_keys: frozenset[str] = frozenset()
     ) -> None:
+        keep_task_data_out_of_logs()
         self.operations = operations
         self.versions = VersionStore(operations.names, form_keys)
         self.runner = InstanceRunner(self.versions, make_script_engine(operations))
