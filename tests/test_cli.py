@@ -7,7 +7,8 @@ import shutil
 from sqlalchemy import func, select
 
 from domain.accounts import Account, Facility
-from domain.audit import WITHHELD, AuditEvent
+from domain.audit import COMMAND_LINE, WITHHELD, AuditEvent
+from domain.demo import STAFF_PASSWORD
 from tests.conftest import read
 from tests.web_support import login
 from workflows import Actor
@@ -98,6 +99,35 @@ def test_create_user_refuses_bad_requests(app):
         .select_from(Account)
         .where(Account.email.in_(["x@example.tw", "y@example.tw"])),
     ) == [0]
+
+
+def test_disable_user_and_enable_user_for_a_national_role(app, client):
+    run(app, "seed-demo")
+    assert login(client, "auditor@example.tw", STAFF_PASSWORD).status_code == 302
+    assert client.get("/audit").status_code == 200
+    result = run(app, "disable-user", "--email", "Auditor@example.tw")
+    assert result.exit_code == 0 and "auditor@example.tw is disabled" in result.output
+    assert client.get("/audit").status_code == 302  # its open session ended
+    assert login(app.test_client(), "auditor@example.tw", STAFF_PASSWORD).status_code == 200
+    assert "already" in run(app, "disable-user", "--email", "auditor@example.tw").output
+    assert run(app, "enable-user", "--email", "auditor@example.tw").exit_code == 0
+    assert login(app.test_client(), "auditor@example.tw", STAFF_PASSWORD).status_code == 302
+    events = read(app, select(AuditEvent).order_by(AuditEvent.id))
+    assert [(e.action, e.actor) for e in events if e.action.startswith("account.")] == [
+        ("account.disable", COMMAND_LINE.label),
+        ("account.enable", COMMAND_LINE.label),
+    ]
+
+
+def test_disable_user_refuses_families_strangers_and_the_last_admin(app):
+    run(app, "seed-demo")
+    for email in ("family@example.tw", "nobody@example.tw"):
+        result = run(app, "disable-user", "--email", email)
+        assert result.exit_code != 0 and "no staff account" in result.output
+    last = run(app, "disable-user", "--email", "admin.taichung@example.tw")
+    assert last.exit_code != 0 and "no active admin left" in last.output
+    admin = select(Account.status).where(Account.email == "admin.taichung@example.tw")
+    assert read(app, admin) == ["active"]
 
 
 def test_workflows_tick_and_incidents(app):

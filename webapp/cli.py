@@ -1,7 +1,7 @@
 """Admin commands: `flask --app webapp <command>`.
 
-db-upgrade, seed-demo, create-user, bpmn validate|deploy, workflows tick|incidents|retry,
-api-token create|list|revoke, rotate-keys.
+db-upgrade, seed-demo, create-user, disable-user, enable-user, bpmn validate|deploy,
+workflows tick|incidents|retry, api-token create|list|revoke, rotate-keys.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ workflows_cli = AppGroup("workflows", help="Run timers and look after process in
 
 def init_app(app: Flask) -> None:
     """Register the commands on the app."""
-    for command in (db_upgrade, seed_demo, create_user, import_inmates, rotate_keys):
+    commands = (db_upgrade, seed_demo, create_user, disable_user, enable_user)
+    for command in (*commands, import_inmates, rotate_keys):
         app.cli.add_command(command)
     app.cli.add_command(bpmn_cli)
     app.cli.add_command(workflows_cli)
@@ -104,6 +105,41 @@ def create_user(email: str, role: str, facility_code: str | None, name: str) -> 
     except StaffError as exc:
         sys.exit(f"create-user: {exc}")
     click.echo(f"created {account.role} account {account.email} (id {account.id})")
+
+
+@click.command("disable-user")
+@with_appcontext
+@click.option("--email", required=True)
+def disable_user(email: str) -> None:
+    """Disable a staff account: it cannot sign in, and its sessions, links and API tokens end.
+
+    The one way for national roles (process owner, auditor), who have no facility admin."""
+    _set_enabled(email, False)
+
+
+@click.command("enable-user")
+@with_appcontext
+@click.option("--email", required=True)
+def enable_user(email: str) -> None:
+    """Let a disabled staff account sign in again (with a new session)."""
+    _set_enabled(email, True)
+
+
+def _set_enabled(email: str, enabled: bool) -> None:
+    from domain.accounts import find_by_email
+    from domain.staff import StaffError, set_staff_enabled
+
+    name = "enable-user" if enabled else "disable-user"
+    try:
+        with _ext("db").transaction() as session:
+            account = find_by_email(session, email)
+            if account is None or account.role == "family":
+                raise StaffError(f"no staff account with e-mail {email}")
+            changed = set_staff_enabled(session, COMMAND_LINE, account, enabled)
+            address, status = account.email, account.status
+    except StaffError as exc:
+        sys.exit(f"{name}: {exc}")
+    click.echo(f"{address} is {status}" + ("" if changed else " already"))
 
 
 def _report_and_exit(exc: SpecInvalid) -> None:
