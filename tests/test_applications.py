@@ -610,6 +610,25 @@ def test_a_family_starts_at_most_ten_applications_an_hour(app, family):
     assert choose(other, "taichung-detention", "0609", "spouse").status_code == 302
 
 
+def test_naming_people_again_and_again_is_limited_per_family(app, family, monkeypatch):
+    """Each try says whether the roster holds that call number: without a limit, the step
+    would list a facility's roster (and grow its instance with every try)."""
+    from webapp.taskpages.limits import TASK_LIMITS
+
+    monkeypatch.setitem(TASK_LIMITS, "ApplicationTargetForm", "3 per hour")
+    url = choose(family, "dunpin-school", "9999", "parent").headers["Location"]  # try 1
+    again = {"csrf_token": csrf_token(family, url), "facility": "dunpin-school"}
+    again["relationship"] = "parent"
+    for call_number in ("9998", "9997"):  # tries 2 and 3: asked again on the next page
+        response = family.post(url, data={**again, "call_number": call_number})
+        assert response.status_code == 302 and "/tasks/" in response.headers["Location"]
+        url = response.headers["Location"]
+    assert family.post(url, data={**again, "call_number": "1201"}).status_code == 429
+    assert open_tasks(app, lane="Reviewer") == []  # the fourth name was not looked up
+    other = logged_in(app, *make_family(app, "other@example.tw"))
+    assert choose(other, "dunpin-school", "9999", "parent").status_code == 302
+
+
 def test_the_relationship_starts_unchosen_and_must_be_chosen(app, family):
     page = family.get("/applications/new").get_data(as_text=True)
     select_html = re.search(r'<select[^>]*name="relationship".*?</select>', page, re.S).group(0)

@@ -19,6 +19,7 @@ from ..access import family_only, own_instance
 from ..actors import current_actor
 from ..extensions import get_db, get_engine, limiter
 from ..taskpages.flow import LANDINGS
+from ..taskpages.limits import TASK_LIMITS
 from ..taskpages.starting import start_from_first_form
 from . import bp
 from .texts import INELIGIBLE_REASONS, STEP_LABELS
@@ -29,6 +30,9 @@ UNFINISHED_STEPS = tuple(STEP_LABELS)
 # Each start leaves an instance with an open step until it is sent or discarded (an unsent
 # application never expires): enough for a family's relatives, too few to fill the tables.
 STARTS_LIMIT = "10 per hour"
+# Naming a person answers whether the roster holds that call number: enough tries for typing
+# mistakes, too few to list a facility's roster (webapp.taskpages.limits).
+TASK_LIMITS["ApplicationTargetForm"] = "30 per hour"
 
 
 @bp.route("/applications")

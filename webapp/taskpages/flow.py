@@ -10,6 +10,7 @@ from workflows import Actor, TaskAlreadyCompleted, TaskExpired
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance
 
 from ..extensions import get_db, get_engine
+from .limits import count_send
 
 # Where a person lands when a process needs nothing more from them: an endpoint, or a
 # function(instance) -> URL (registered by feature blueprints).
@@ -43,6 +44,7 @@ def complete_task(session, row: HumanTask, form, actor: Actor) -> ProcessInstanc
     TaskAlreadyCompleted (a lost race: the transaction is rolled back here) reach the caller,
     which answers each in its own way (the task page redirects, the JSON API says 409).
     """
+    count_send(row.form_key, actor)
     try:
         return get_engine().complete(session, row.task_guid, actor, form.task_data())
     except TaskExpired:

@@ -13,6 +13,7 @@ from workflows.models import HumanTask
 from ..actors import current_actor
 from ..extensions import get_db, get_engine
 from .flow import after_completion, build_form
+from .limits import count_send
 from .routes import render_task
 
 
@@ -24,6 +25,7 @@ def start_from_first_form(process_id: str, action: str, data: dict | None = None
     form = build_form(probe, data or {})
     if not form.validate_on_submit():
         return render_task(probe, form, data or {}, action=action)
+    count_send(key, actor)
     instance = engine.start(session, process_id, actor, data, **start_options)
     first = engine.next_task(session, instance.id, actor)
     instance = engine.complete(session, first.task_guid, actor, form.task_data())
