@@ -30,8 +30,7 @@ from domain.roster import Inmate, Restriction, local_today
 from domain.special_projects import SpecialProject
 from domain.suspensions import Suspension
 from tests.application_support import png
-from tests.authorization_world import ACTORS, World, build_world
-from tests.conftest import empty_tables
+from tests.authorization_world import ACTORS, World, world_app
 from workflows.models import HumanTask, ProcessInstance, ProcessVersion
 
 LOGIN = "login"  # a redirect to the login page (blueprints behind login_required)
@@ -824,27 +823,8 @@ def _items():
 @pytest.fixture(scope="module")
 def world(_schema, mail_worker, tmp_path_factory):
     """One app and one world for the whole matrix (logging in a dozen actors once)."""
-    from domain.settings import Settings
-    from tasks.worker import drain
-    from webapp import create_app
-    from webapp.extensions import limiter
-
-    settings = Settings.from_env(
-        env={
-            "INSTANCE_PATH": str(tmp_path_factory.mktemp("authorization")),
-            "DATABASE_URL": _schema.url,
-            "TICK_SECONDS": "0",
-            "BASE_URL": "http://localhost",
-        }
-    )
-    app = create_app(settings, TESTING=True, START_BACKGROUND=False)
-    limiter.reset()
-    try:
-        yield build_world(app)
-    finally:
-        drain()
-        app.extensions["db"].dispose()
-        empty_tables(_schema)
+    with world_app(_schema, tmp_path_factory.mktemp("authorization")) as built:
+        yield built
 
 
 @pytest.mark.parametrize(("case", "actor"), list(_items()))

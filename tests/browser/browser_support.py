@@ -1,10 +1,15 @@
-"""What the browser tests share: screen sizes, logging in, and a review page with a tall photo."""
+"""What the browser tests share: the app served on a local port, screen sizes, logging in, and
+a review page with a tall photo."""
 
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PIL import Image
+from werkzeug.serving import make_server
 
 from tests.application_support import FAMILY, STAFF_PASSWORD
 from tests.post_support import (
@@ -19,6 +24,20 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 SUBMIT = "form.form button[type=submit]"  # not the header's log-out button
 PAGE_WIDTH = "document.documentElement.scrollWidth"
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve the app on http://127.0.0.1:<free port> while the block runs; yields the base URL.
+    The server runs in a thread of the test process, on the test database."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
 
 
 def log_in(

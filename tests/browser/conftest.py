@@ -6,10 +6,9 @@ by path. The server runs in a thread of the test process, on the test database.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
+
+from tests.browser.browser_support import serve
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -24,13 +23,9 @@ def browser_type_launch_args():
 
 @pytest.fixture
 def live_server(app):
-    """The app on http://127.0.0.1:<free port>; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    """The test's app on a free local port; yields the base URL."""
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -4,9 +4,14 @@ decision."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
+from domain.accounts import Account
+from domain.roster import local_today
 from tests.application_support import FAMILY, STAFF_PASSWORD, seed
 from tests.browser.browser_support import (
     DESKTOP,
@@ -15,11 +20,15 @@ from tests.browser.browser_support import (
     log_in,
     open_review,
 )
+from tests.conftest import read
 from tests.post_support import (
     approved_post,
     family_with_book,
+    staff,
     staff_email,
 )
+from tests.test_processes import failed_registration
+from tests.web_support import submit
 
 
 def log_in_admin(page, base: str, language: str = "en") -> None:
@@ -41,20 +50,74 @@ def test_deliveries_fit_a_phone_and_the_delivery_button_is_on_screen(app, live_s
     assert label == '"Call number"'
 
 
-@pytest.mark.parametrize("path", ["/admin/roster", "/audit", "/books"])
-def test_staff_tables_fit_a_phone(app, live_server, page, path):
-    approved_post(app)  # audit events, an active contact book
-    page.set_viewport_size(PHONE)
-    log_in_admin(page, live_server)
-    page.goto(live_server + path)
-    assert page.locator("table.data-table td").count() > 0
-    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
-    narrowest = page.evaluate(
-        "Math.min(...[...document.querySelectorAll('table.data-table td')]"
-        ".filter(td => td.getClientRects().length)"  # an empty cell is not shown at all
-        ".map(td => td.getBoundingClientRect().width))"
+# The pages with tables, as each role reads them on a phone (Dunpin's staff).
+PHONE_TABLES = {
+    "facility_admin": ("/admin/roster", "/audit", "/books", "/admin/staff", "/admin/announcements"),
+    "supervisor": ("/special-projects",),
+    "process_owner": (
+        "/processes",
+        "/processes/instances",
+        "/processes/incidents",
+        "/processes/instances/{incident}",
+    ),
+    "family": ("/account/api-tokens",),
+}
+LOGINS = {
+    "facility_admin": (staff_email("facility_admin", "dunpin"), STAFF_PASSWORD),
+    "supervisor": (staff_email("supervisor", "dunpin"), STAFF_PASSWORD),
+    "process_owner": ("owner@example.tw", STAFF_PASSWORD),
+    "family": FAMILY,
+}
+
+
+def rows_in_every_table(app, monkeypatch) -> int:
+    """A row for each table of PHONE_TABLES, made as people make them: an approved post (audit
+    events, an active contact book, instances), an announcement, a special project for the
+    family, a registration stopped by an incident (its id returned), the family's API token."""
+    family, _post = approved_post(app)
+    announced = submit(
+        staff(app, "facility_admin", "dunpin"),
+        "/admin/announcements/new",
+        {
+            "title": "懇親活動",
+            "body": "歡迎家屬參加。",
+            "publish_at": "2026-12-01T10:00",
+            "expires_at": "2026-12-31T10:00",
+        },
     )
-    assert narrowest > 300  # no column squeezed to a character or two
+    [family_id] = read(app, select(Account.id).where(Account.email == FAMILY[0]))
+    today = local_today()
+    granted = submit(
+        staff(app, "supervisor", "dunpin"),
+        "/special-projects",
+        {
+            "family": family_id,
+            "starts_on": today.isoformat(),
+            "ends_on": (today + timedelta(days=30)).isoformat(),
+            "no_interval": "y",
+            "reason": "親職教育活動",
+        },
+    )
+    assert (announced.status_code, granted.status_code) == (302, 302)
+    assert submit(family, "/account/api-tokens", {"label": "家裡的平板"}).status_code == 200
+    return failed_registration(app, monkeypatch)
+
+
+@pytest.mark.parametrize("role", PHONE_TABLES)
+def test_tables_fit_a_phone(app, live_server, page, monkeypatch, role):
+    incident = rows_in_every_table(app, monkeypatch)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, *LOGINS[role], language="en")
+    for path in PHONE_TABLES[role]:
+        page.goto(live_server + path.format(incident=incident))
+        assert page.locator("table.data-table td").count() > 0, path
+        assert page.evaluate(PAGE_WIDTH) <= PHONE["width"], path
+        narrowest = page.evaluate(
+            "Math.min(...[...document.querySelectorAll('table.data-table td')]"
+            ".filter(td => td.getClientRects().length)"  # an empty cell is not shown at all
+            ".map(td => td.getBoundingClientRect().width))"
+        )
+        assert narrowest > 300, path  # no column squeezed to a character or two
 
 
 def test_the_phone_header_is_short_and_its_menu_opens(app, live_server, page):
