@@ -59,6 +59,13 @@ def png(colour=(200, 30, 30)) -> bytes:
     return buffer.getvalue()
 
 
+# The proofs Dunpin asks for: an identity document and a relationship proof.
+DUNPIN_PROOFS = {
+    "id_document": (png(), "id.png"),
+    "relationship_proof": (png((0, 90, 0)), "hh.png"),
+}
+
+
 def upload(data: bytes, name: str):
     return (io.BytesIO(data), name)
 

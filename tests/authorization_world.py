@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from domain.roster import Inmate, Restriction, local_today
 from domain.special_projects import SpecialProject
 from domain.suspensions import Suspension, active_key
 from tests.application_support import (
+    DUNPIN_PROOFS,
     FAMILY,
     STAFF_PASSWORD,
     apply,
@@ -53,10 +55,6 @@ ACTORS = (
     "owner",
     "auditor",
 )
-DUNPIN_PROOFS = {
-    "id_document": (png(), "id.png"),
-    "relationship_proof": (png((0, 90, 0)), "hh.png"),
-}
 TAICHUNG_PROOFS = {"relationship_proof": (png((0, 0, 90)), "hh.png")}
 
 
@@ -258,6 +256,13 @@ def world_app(schema, folder: Path) -> Iterator[World]:
         drain()
         app.extensions["db"].dispose()
         empty_tables(schema)
+
+
+@pytest.fixture(scope="module")
+def world(_schema, mail_worker, tmp_path_factory):
+    """One app and one world for the whole matrix (logging in a dozen actors once)."""
+    with world_app(_schema, tmp_path_factory.mktemp("authorization")) as built:
+        yield built
 
 
 def _reply_world(app: Flask, admin: FlaskClient, book_id: int) -> int:

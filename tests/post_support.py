@@ -10,7 +10,9 @@ from domain.accounts import Account, Facility
 from domain.applications import book_without_review
 from domain.posts import Post
 from domain.roster import Inmate
+from domain.suspensions import Suspension
 from tests.application_support import FAMILY, STAFF_PASSWORD, logged_in, open_tasks, seed
+from tests.conftest import read
 from tests.web_support import csrf_token
 from workflows import clock
 
@@ -52,6 +54,11 @@ def start_post(client, book_id: int):
     """POST /posts/new for this book; the response (a redirect to compose, or the refusal)."""
     token = csrf_token(client, "/posts/new")
     return client.post("/posts/new", data={"csrf_token": token, "book": str(book_id)})
+
+
+def start_reply(admin, book_id: int):
+    token = csrf_token(admin, "/books")
+    return admin.post(f"/books/{book_id}/reply", data={"csrf_token": token})
 
 
 def drafts_at_once(app, book_id: int, count: int) -> list[str]:
@@ -112,6 +119,17 @@ def review_task(app) -> str:
     return task.task_guid
 
 
+def reject_three(app, family, book_id):
+    reviewer = staff(app, "reviewer", "dunpin")
+    for n in range(3):
+        assert send_post(family, book_id, title=f"第 {n + 1} 篇").status_code == 302
+        assert decide(reviewer, review_task(app), "reject", "與家庭關懷無關").status_code == 302
+
+
+def suspensions(app) -> list[Suspension]:
+    return read(app, select(Suspension).order_by(Suspension.id))
+
+
 def approved_post(app, facility="dunpin-school", call_number="1201", photo=None, **fields):
     """The demo family's post, sent (its photo prepared) and approved; (family client, post)."""
     short = {"dunpin-school": "dunpin", "taichung-detention": "taichung"}[facility]
@@ -156,3 +174,16 @@ def photo_jobs_done(app, timeout: float = 30.0) -> None:
             f"photo jobs still waiting for posts {waiting}; broker {broker_state()}"
         )
         time.sleep(0.1)
+
+
+def lose_photo_jobs(monkeypatch) -> None:
+    """Every photo job handed to the broker from now on is lost (a broker that drops them)."""
+    import tasks.runtime
+    from domain.posts import POST_PHOTO_JOB
+
+    real = tasks.runtime.dispatch
+
+    def dispatch(row_id, kind=tasks.runtime.NOTICE_JOB):
+        return True if kind == POST_PHOTO_JOB else real(row_id, kind)
+
+    monkeypatch.setattr(tasks.runtime, "dispatch", dispatch)

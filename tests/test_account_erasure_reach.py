@@ -17,10 +17,8 @@ from domain.roster import masked_name
 from domain.suspensions import Suspension
 from tests.application_support import FAMILY, png
 from tests.conftest import read
-from tests.post_support import family_with_book, staff
-from tests.test_post_policy_change import deploy_edited
-from tests.test_replies import DUNPIN_REPLIES, start_reply
-from tests.test_suspensions import reject_three
+from tests.policy_support import DUNPIN_REPLIES, deploy_edited
+from tests.post_support import family_with_book, reject_three, staff, start_reply
 from tests.web_support import csrf_token, submit
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
 

@@ -8,31 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from domain.accounts import Facility
-from domain.demo import STAFF_PASSWORD, seed_demo
+from domain.demo import STAFF_PASSWORD
 from domain.roster import Inmate, Restriction, local_today
 from tests.conftest import read
+from tests.roster_support import ADMIN, demo, inmate  # noqa: F401 (the demo data fixture)
 from tests.web_support import csrf_token, login, submit, switch_language
-
-ADMIN = "admin.taichung@example.tw"
-
-
-@pytest.fixture
-def demo(app):
-    with app.extensions["db"].transaction() as session:
-        seed_demo(session)
-    app.extensions["db"].remove()
-    return app
-
-
-def inmate(app, code: str, call_number: str) -> Inmate:
-    [row] = read(
-        app,
-        select(Inmate)
-        .join(Facility, Facility.id == Inmate.facility_id)
-        .where(Facility.code == code, Inmate.call_number == call_number),
-    )
-    return row
 
 
 def restrictions(app, person: Inmate) -> list[Restriction]:
@@ -40,7 +20,7 @@ def restrictions(app, person: Inmate) -> list[Restriction]:
 
 
 @pytest.fixture
-def admin(client, demo):
+def admin(client, demo):  # noqa: F811
     switch_language(client, "en")
     assert login(client, ADMIN, STAFF_PASSWORD).status_code == 302
     return client
@@ -57,7 +37,7 @@ def page(client, url: str) -> str:
     return response.get_data(as_text=True)
 
 
-def test_admin_sees_own_roster_with_nav_link_and_restriction_badge(admin, demo):
+def test_admin_sees_own_roster_with_nav_link_and_restriction_badge(admin, demo):  # noqa: F811
     zhang = inmate(demo, "taichung-detention", "0611")
     with demo.extensions["db"].transaction() as session:
         session.add(Restriction(inmate_id=zhang.id, kind="court_ban", starts_on=local_today()))
@@ -73,7 +53,7 @@ def test_admin_sees_own_roster_with_nav_link_and_restriction_badge(admin, demo):
     assert "0610</a>" in searched and "0609</a>" not in searched and "1 person" in searched
 
 
-def test_roster_is_paged_by_50(admin, demo):
+def test_roster_is_paged_by_50(admin, demo):  # noqa: F811
     facility = inmate(demo, "taichung-detention", "0609").facility_id
     with demo.extensions["db"].transaction() as session:
         for n in range(60):
@@ -84,7 +64,7 @@ def test_roster_is_paged_by_50(admin, demo):
     assert "9046</a>" not in first and "9046</a>" in second and "9059</a>" in second
 
 
-def test_other_roles_and_facilities_get_404(client, demo):
+def test_other_roles_and_facilities_get_404(client, demo):  # noqa: F811
     dunpin = inmate(demo, "dunpin-school", "1201")
     assert client.get("/admin/roster").status_code == 302  # a visitor is sent to log in
     login(client, "reviewer.taichung@example.tw", STAFF_PASSWORD)
@@ -103,7 +83,7 @@ def test_other_roles_and_facilities_get_404(client, demo):
         assert client.post(url, data={"csrf_token": token}).status_code == 404, url
 
 
-def test_another_persons_restriction_is_404(admin, demo):
+def test_another_persons_restriction_is_404(admin, demo):  # noqa: F811
     li, chen = (
         inmate(demo, "taichung-detention", "0609"),
         inmate(demo, "taichung-detention", "0610"),
@@ -118,7 +98,7 @@ def test_another_persons_restriction_is_404(admin, demo):
     assert len(restrictions(demo, chen)) == 1
 
 
-def test_posts_need_the_csrf_token(admin, demo):
+def test_posts_need_the_csrf_token(admin, demo):  # noqa: F811
     response = admin.post("/admin/roster/new", data={"call_number": "0700", "name": "某甲"})
     assert response.status_code == 400
     li = inmate(demo, "taichung-detention", "0609")
@@ -127,7 +107,7 @@ def test_posts_need_the_csrf_token(admin, demo):
     assert inmate(demo, "taichung-detention", "0609").name == "李大明"
 
 
-def test_add_and_edit_a_person_with_errors_beside_the_fields(admin, demo):
+def test_add_and_edit_a_person_with_errors_beside_the_fields(admin, demo):  # noqa: F811
     response = submit(
         admin, "/admin/roster/new", {"call_number": "0700", "name": "趙小龍", "juvenile": "y"}
     )
@@ -152,7 +132,7 @@ def test_add_and_edit_a_person_with_errors_beside_the_fields(admin, demo):
     assert (changed.name, changed.juvenile, changed.children_under_18) == ("趙大龍", False, True)
 
 
-def test_a_name_or_note_with_a_control_character_is_refused_beside_the_field(admin, demo):
+def test_a_name_or_note_with_a_control_character_is_refused_beside_the_field(admin, demo):  # noqa: F811
     for name in ("趙\x00小龍", "趙\n小龍", "趙\t小龍"):
         response = submit(admin, "/admin/roster/new", {"call_number": "0700", "name": name})
         html = response.get_data(as_text=True)
@@ -167,7 +147,7 @@ def test_a_name_or_note_with_a_control_character_is_refused_beside_the_field(adm
     assert all("\x00" not in r.note for r in restrictions(demo, person))
 
 
-def test_restrictions_are_added_lifted_and_deleted(admin, demo):
+def test_restrictions_are_added_lifted_and_deleted(admin, demo):  # noqa: F811
     li = inmate(demo, "taichung-detention", "0609")
     url, today = f"/admin/roster/{li.id}", local_today()
     backwards = {
@@ -190,7 +170,7 @@ def test_restrictions_are_added_lifted_and_deleted(admin, demo):
     assert restrictions(demo, li) == []
 
 
-def test_transfer_moves_the_person_or_says_why_not(admin, demo):
+def test_transfer_moves_the_person_or_says_why_not(admin, demo):  # noqa: F811
     chen = inmate(demo, "taichung-detention", "0610")
     dunpin = inmate(demo, "dunpin-school", "1201").facility_id
     with demo.extensions["db"].transaction() as session:
@@ -219,13 +199,13 @@ def test_transfer_moves_the_person_or_says_why_not(admin, demo):
     assert admin.get(url).status_code == 404  # no longer this facility's
 
 
-def test_pages_are_in_traditional_chinese_by_default(client, demo):
+def test_pages_are_in_traditional_chinese_by_default(client, demo):  # noqa: F811
     login(client, ADMIN, STAFF_PASSWORD)
     html = page(client, "/admin/roster")
     assert "收容人名冊" in html and "有 18 歲以下子女" in html  # the seeds' words
 
 
-def test_the_person_page_with_three_forms_repeats_no_id(admin, demo, app):
+def test_the_person_page_with_three_forms_repeats_no_id(admin, demo, app):  # noqa: F811
     person = inmate(app, "taichung-detention", "0609")
     ids = re.findall(r'\sid="([^"]+)"', page(admin, f"/admin/roster/{person.id}"))
     assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)

@@ -14,11 +14,10 @@ from domain.accounts import Account, AccountStatus
 from domain.audit import COMMAND_LINE, WITHHELD, AuditEvent
 from domain.demo import STAFF_PASSWORD
 from domain.staff import LastAdmin, change_staff_role, set_staff_enabled
+from tests.api_support import api, token_of
 from tests.conftest import read
-from tests.test_admin_roster import ADMIN, demo  # noqa: F401 (the demo data fixture)
-from tests.test_double_submit import ALREADY
-from tests.test_task_api import api, token_of
-from tests.web_support import csrf_token, login, mailed_path, submit, switch_language
+from tests.roster_support import ADMIN, demo  # noqa: F401 (the demo data fixture)
+from tests.web_support import ALREADY, csrf_token, login, mailed_path, submit, switch_language
 from workflows import clock
 
 REVIEWER = "reviewer.taichung@example.tw"

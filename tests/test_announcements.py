@@ -11,15 +11,12 @@ from sqlalchemy import select
 from domain.announcements import Announcement
 from tests.application_support import STAFF_PASSWORD, field_error, logged_in, seed
 from tests.institution_support import desk
+from tests.process_support import _owner
 from tests.web_support import csrf_token
 from workflows import clock
 
 NEW = "/admin/announcements/new"
 START = datetime(2026, 12, 1, 2, tzinfo=UTC)  # 10:00 in Taipei
-
-
-def _owner(app):
-    return logged_in(app, "owner@example.tw", STAFF_PASSWORD)
 
 
 def _write(client, title, publish="2026-12-01T10:00", expires="2026-12-31T10:00", url=NEW):

@@ -12,6 +12,7 @@ from domain.accounts import Account, Facility
 from domain.applications import Application, ApplicationDocument, ApplicationRound, ContactBook
 from domain.roster import Inmate, Restriction
 from tests.application_support import (
+    DUNPIN_PROOFS,
     FAMILY,
     STAFF_PASSWORD,
     apply,
@@ -28,11 +29,6 @@ from tests.application_support import (
 from tests.conftest import read
 from tests.web_support import csrf_token
 from workflows import clock
-
-DUNPIN_PROOFS = {
-    "id_document": (png(), "id.png"),
-    "relationship_proof": (png((0, 90, 0)), "hh.png"),
-}
 
 
 @pytest.fixture

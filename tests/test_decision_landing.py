@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.application_support import FAMILY, STAFF_PASSWORD, apply, logged_in, open_tasks, seed
+from tests.application_support import (
+    DUNPIN_PROOFS,
+    FAMILY,
+    STAFF_PASSWORD,
+    apply,
+    logged_in,
+    open_tasks,
+    seed,
+)
 from tests.post_support import decide, deliver, family_with_book, review_task, send_post, staff
-from tests.test_applications import DUNPIN_PROOFS
 from tests.web_support import csrf_token
 
 RECORDED = "已記錄您的決定"

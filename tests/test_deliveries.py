@@ -13,6 +13,7 @@ from domain.accounts import Account
 from domain.posts import Post, PostStatus
 from tests.application_support import open_tasks, png
 from tests.conftest import read
+from tests.file_support import pdf_bytes
 from tests.post_support import (
     approved_post,
     family_with_book,
@@ -50,8 +51,6 @@ def test_the_admin_sees_approved_posts_awaiting_delivery(app):
 
 
 def test_an_attached_pdf_is_linked_for_the_admin_to_download(app):
-    from tests.test_files import pdf_bytes
-
     letter = pdf_bytes()
     _family, post = approved_post(app, photo=(io.BytesIO(letter), "letter.pdf"))
     admin = staff(app, "facility_admin", "dunpin")

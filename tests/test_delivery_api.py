@@ -14,6 +14,7 @@ from domain.accounts import Facility
 from domain.api_tokens import issue_token
 from tests.application_support import open_tasks, png
 from tests.conftest import read
+from tests.file_support import pdf_bytes
 from tests.post_support import approved_post, pdf_text, posts, staff
 from workflows.models import TaskHistory
 
@@ -136,8 +137,6 @@ def test_ack_of_an_unknown_post_is_404(app, client):
 
 
 def test_an_attached_pdf_is_in_the_feed_for_its_facility_token_only(app, client):
-    from tests.test_files import pdf_bytes
-
     letter = pdf_bytes()
     _family, post = approved_post(app, photo=(io.BytesIO(letter), "letter.pdf"))
     token = token_for(app, "dunpin-school")

@@ -16,13 +16,10 @@ from domain.roster import Restriction, local_today
 from domain.special_projects import SpecialProject
 from tests.application_support import seed
 from tests.conftest import read
-from tests.post_support import family_with_book, staff
-from tests.test_admin_roster import inmate
-from tests.test_announcements import _owner
-from tests.test_suspensions import reject_three, suspensions
-from tests.web_support import csrf_token, login
-
-ALREADY = "這項作業已經有人處理完成"
+from tests.post_support import family_with_book, reject_three, staff, suspensions
+from tests.process_support import _owner
+from tests.roster_support import inmate
+from tests.web_support import ALREADY, csrf_token, login
 
 
 def actions(app) -> list[str]:

@@ -10,7 +10,7 @@ from domain.accounts import Account, AccountStatus
 from domain.demo import FAMILY_EMAIL, FAMILY_PASSWORD, STAFF_PASSWORD, seed_demo
 from domain.files import StoredFile, register_file_access, storage_dir_for, store_bytes
 from domain.passwords import hash_password
-from tests.test_files import image_bytes, pdf_bytes
+from tests.file_support import image_bytes, pdf_bytes
 from tests.web_support import login
 from workflows import Base
 

@@ -10,7 +10,6 @@ import time
 import warnings
 import zlib
 
-import pypdf
 import pytest
 from flask_wtf import FlaskForm
 from PIL import Image
@@ -32,6 +31,7 @@ from domain.files import (
     sweep_orphans,
 )
 from forms.fields import ProofFileField, total_size_error
+from tests.file_support import image_bytes, pdf_bytes
 from workflows import Actor, Base
 
 MB = 1024 * 1024
@@ -41,25 +41,6 @@ MB = 1024 * 1024
 def _files_table(db):
     """Until the migration for stored_file exists, create the table here."""
     Base.metadata.create_all(db.engine, tables=[StoredFile.__table__])
-
-
-def image_bytes(kind: str = "PNG", size=(40, 30)) -> bytes:
-    """A real image made in memory."""
-    out = io.BytesIO()
-    Image.new("RGB", size, (180, 40, 40)).save(out, kind)
-    return out.getvalue()
-
-
-def pdf_bytes(password: str | None = None, pages: int = 1) -> bytes:
-    """A real PDF with blank pages, optionally encrypted."""
-    writer = pypdf.PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=200, height=200)
-    if password is not None:
-        writer.encrypt(password, "owner", algorithm="AES-128")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def png_claiming(width: int, height: int) -> bytes:

@@ -14,7 +14,7 @@ from domain.accounts import Account, Facility
 from domain.audit import AuditEvent
 from domain.demo import FAMILY_EMAIL, FAMILY_PASSWORD, STAFF_PASSWORD, seed_demo
 from tests.conftest import read
-from tests.test_inbox import add_task, dummy_instance
+from tests.inbox_support import add_task, dummy_instance
 from tests.web_support import csrf_token, login, switch_language
 from webapp.inbox.filters import PROCESS_LABELS
 from workflows import clock

@@ -7,11 +7,9 @@ import pytest
 
 from domain.files import StoredFile
 from tests.application_support import FAMILY, field_error, logged_in, seed
+from tests.file_support import encode, frames_png, noise, pdf_bytes
 from tests.institution_support import a_photo, decide, desk, institution_posts, task_of, write_post
 from tests.post_support import give_book
-from tests.test_files import pdf_bytes
-from tests.test_photos import encode, noise
-from tests.test_post_photos import frames_png
 
 BODY = "本所將於下月舉辦懇親活動"
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from tests.test_authorization import CASES, world  # noqa: F401 (the matrix's world fixture)
+from tests.authorization_cases import CASES
+from tests.authorization_world import world  # noqa: F401 (the matrix's world fixture)
 
 SITE = "雲端家庭聯絡簿"
 

@@ -19,29 +19,11 @@ from domain.photos import ANIMATED, PhotoRefused, process_photo
 from domain.settings import Settings
 from tasks import runtime
 from tasks.photos import process_stored_photo, store_processed_photo
+from tests.file_support import encode, marked, noise, png_chunk, png_header_only
 
 MB = 1024 * 1024
 GPS = 0x8825
 ORIENTATION = 0x0112
-
-
-def encode(image: Image.Image, kind: str = "JPEG", **options) -> bytes:
-    """An image saved in memory."""
-    out = io.BytesIO()
-    image.save(out, kind, **options)
-    return out.getvalue()
-
-
-def marked(size: tuple[int, int], mode: str = "RGB") -> Image.Image:
-    """Blue, with a red block in the top-left corner: shows where the image was turned."""
-    image = Image.new(mode, size, "blue")
-    image.paste("red", (0, 0, size[0] // 4, size[1] // 4))
-    return image
-
-
-def noise(size: tuple[int, int], sigma: float = 80) -> Image.Image:
-    """Colour noise, which no encoder can compress much."""
-    return Image.merge("RGB", [Image.effect_noise(size, sigma) for _ in range(3)])
 
 
 def camera_exif(orientation: int) -> Image.Exif:
@@ -57,23 +39,6 @@ def opened(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
-
-
-def png_chunk(kind: bytes, body: bytes) -> bytes:
-    """One PNG chunk with its checksum."""
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-
-def png_header_only(width: int, height: int, depth: int = 8, colour: int = 2) -> bytes:
-    """A PNG that claims a size in its header but holds a few bytes of pixels."""
-    header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
-    idat = zlib.compress(b"\x00" * 64)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + png_chunk(b"IHDR", header)
-        + png_chunk(b"IDAT", idat)
-        + png_chunk(b"IEND", b"")
-    )
 
 
 def refusal(data: bytes, **options) -> str:

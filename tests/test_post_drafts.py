@@ -9,11 +9,14 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from domain.posts import PostStatus
-from tests.application_support import make_family, open_tasks
+from tests.api_support import api, ids, token_of
+from tests.application_support import FAMILY, make_family, open_tasks
+from tests.file_support import encode, marked
 from tests.post_support import (
     compose,
     family_with_book,
     give_book,
+    lose_photo_jobs,
     posts,
     review_task,
     start_post,
@@ -139,9 +142,6 @@ def test_opening_an_expired_draft_before_the_tick_shows_it_ended(app):
 
 
 def test_the_task_api_calls_an_expired_draft_closed_before_the_tick(app):
-    from tests.application_support import FAMILY
-    from tests.test_task_api import api, ids, token_of
-
     _family, _book_id, url = started_draft(app)
     token = token_of(app, FAMILY[0])
     clock.advance(PERIOD + timedelta(minutes=1))
@@ -166,9 +166,6 @@ def test_a_draft_sent_in_time_goes_to_review_and_its_timer_is_gone(app):
 
 
 def test_a_refused_photo_post_left_unsent_is_closed_when_its_draft_expires(app, monkeypatch):
-    from tests.test_photos import encode, marked
-    from tests.test_post_photos import lose_photo_jobs
-
     lose_photo_jobs(monkeypatch)
     family, _book_id, url = started_draft(app)
     photo = (io.BytesIO(encode(marked((120, 80)))), "a.jpg")

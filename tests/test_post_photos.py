@@ -13,23 +13,19 @@ from sqlalchemy import select
 from domain.posts import PostStatus
 from forms.fields import kept_file
 from tests.application_support import field_error
+from tests.file_support import encode, frames_png, marked, noise, pdf_bytes, png_header_only
 from tests.post_support import (
     compose,
     family_with_book,
+    lose_photo_jobs,
     photo_jobs_done,
     posts,
     send_post,
     start_post,
 )
-from tests.test_photos import encode, marked, noise, png_header_only
-from tests.web_support import csrf_token
+from tests.web_support import csrf_token, status_of
 
 BODY = "這是畢業典禮的照片"
-
-
-def frames_png() -> bytes:
-    frames = [Image.new("RGB", (40, 30), colour) for colour in ("red", "green", "blue")]
-    return encode(frames[0], "PNG", save_all=True, append_images=frames[1:])
 
 
 def truncated_jpeg() -> bytes:
@@ -98,26 +94,11 @@ def test_convertible_photos_are_accepted_and_prepared(app, mailbox, kind):
 
 
 def test_a_pdf_goes_to_review_as_an_attachment(app):
-    from tests.test_files import pdf_bytes
-
     family, book_id = family_with_book(app)
     response = send_post(family, book_id, photo=(io.BytesIO(pdf_bytes()), "letter.pdf"))
     assert response.status_code == 302
     [post] = posts(app)
     assert post.status == PostStatus.PENDING and post.attachment_file_id and not post.photo_file_id
-
-
-def lose_photo_jobs(monkeypatch) -> None:
-    """Every photo job handed to the broker from now on is lost (a broker that drops them)."""
-    import tasks.runtime
-    from domain.posts import POST_PHOTO_JOB
-
-    real = tasks.runtime.dispatch
-
-    def dispatch(row_id, kind=tasks.runtime.NOTICE_JOB):
-        return True if kind == POST_PHOTO_JOB else real(row_id, kind)
-
-    monkeypatch.setattr(tasks.runtime, "dispatch", dispatch)
 
 
 def expect_back_with_the_family(app, mailbox, body: str) -> None:
@@ -185,7 +166,6 @@ def test_the_original_upload_is_erased_once_the_photo_is_prepared(app, monkeypat
     from tasks.posts import prepare_post_photo
     from tests.conftest import read
     from tests.post_support import review_task, staff
-    from tests.test_posts import status_of
 
     lose_photo_jobs(monkeypatch)  # sent below by hand, once the upload's id is known
     family, book_id = family_with_book(app)
@@ -214,7 +194,6 @@ def test_staff_never_open_the_upload_as_sent(app, monkeypatch):
     import tasks.posts
     from domain.photos import PhotoRefused
     from tests.post_support import staff
-    from tests.test_posts import status_of
 
     def refuse(*_args, **_kwargs):
         raise PhotoRefused("corrupt", "damaged")

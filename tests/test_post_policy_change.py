@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 from domain.posts import PostStatus
 from tests.application_support import field_error, png
+from tests.policy_support import deploy_edited
 from tests.post_support import (
     compose,
     decide,
@@ -21,26 +20,9 @@ from tests.post_support import (
 )
 from workflows import clock
 
-BPMN = Path(__file__).resolve().parent.parent / "bpmn"
 # Dunpin's row of the table: interval 2 days (o0), text limit 150 (o1).
 DUNPIN_INTERVAL = '<outputEntry id="facility_policy_r4_o0"><text>2</text>'
 DUNPIN_LIMIT = '<outputEntry id="facility_policy_r4_o1"><text>150</text>'
-
-
-def deploy_edited(app, tmp_path, *edits: tuple[str, str]) -> None:
-    """Copy bpmn/, apply the edits to the policy table, deploy it as the newest version."""
-    folder = tmp_path / "bpmn"
-    shutil.copytree(BPMN, folder)
-    table = folder / "facility_policy.dmn"
-    text = table.read_text()
-    for old, new in edits:
-        assert old in text
-        text = text.replace(old, new)
-    table.write_text(text)
-    database = app.extensions["db"]
-    with database.transaction() as session:
-        app.extensions["engine"].versions.deploy_folder(session, folder)
-    database.remove()
 
 
 def test_a_lower_text_limit_applies_to_the_next_post(app, tmp_path):

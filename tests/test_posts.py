@@ -25,7 +25,7 @@ from tests.post_support import (
     staff,
     start_post,
 )
-from tests.web_support import csrf_token
+from tests.web_support import csrf_token, status_of
 from workflows import SYSTEM, clock
 from workflows.models import InstanceStatus
 
@@ -167,13 +167,6 @@ def test_a_rejection_needs_a_reason(app):
     reviewer = staff(app, "reviewer", "dunpin")
     response = decide(reviewer, review_task(app), "reject")
     assert response.status_code == 200 and field_error(response.get_data(as_text=True), "reason")
-
-
-def status_of(client, url: str) -> int:
-    """The status of a GET, with the response (a file stream) closed."""
-    response = client.get(url)
-    response.close()
-    return response.status_code
 
 
 def test_a_restriction_after_filing_blocks_approval(app):

@@ -12,7 +12,8 @@ from domain.audit import AuditEvent
 from tests.application_support import FAMILY, STAFF_PASSWORD, logged_in, seed
 from tests.conftest import read
 from tests.post_support import staff_email
-from tests.web_support import DETAILS, csrf_token, submit
+from tests.process_support import failed_registration
+from tests.web_support import DETAILS, csrf_token
 from workflows import Actor
 from workflows.models import InstanceStatus, ProcessInstance, ProcessVersion
 
@@ -40,24 +41,6 @@ def start(app, process_id="registration", facility_code=None, count=1) -> list[i
         ]
     database.remove()
     return ids
-
-
-def failed_registration(app, monkeypatch) -> int:
-    """A registration from the web whose link could not be sent: an incident at `send_link`."""
-    globals_ = app.extensions["engine"].runner.script_engine.environment.globals
-    sent = globals_["send_verification_link"]
-
-    def send_verification_link(account_id):
-        raise RuntimeError("mail relay offline")
-
-    monkeypatch.setitem(globals_, "send_verification_link", send_verification_link)
-    visitor = app.test_client()
-    task_url = submit(visitor, "/register", {"consent": "y"}).headers["Location"]
-    submit(visitor, task_url, DETAILS)
-    [row] = read(app, select(ProcessInstance).where(ProcessInstance.status == "incident"))
-    assert row.incident_element == "send_link"
-    monkeypatch.setitem(globals_, "send_verification_link", sent)  # the cause is fixed
-    return row.id
 
 
 def test_the_version_list_shows_each_deployed_version_and_how_to_deploy(app):

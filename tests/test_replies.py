@@ -9,16 +9,9 @@ from sqlalchemy import select
 from domain.replies import InmateReply
 from tests.application_support import open_tasks, png
 from tests.conftest import read
-from tests.post_support import family_with_book, staff
-from tests.test_post_policy_change import deploy_edited
+from tests.policy_support import DUNPIN_REPLIES, deploy_edited
+from tests.post_support import family_with_book, staff, start_reply
 from tests.web_support import csrf_token
-
-DUNPIN_REPLIES = '<outputEntry id="facility_policy_r4_o5"><text>False</text>'
-
-
-def start_reply(admin, book_id: int):
-    token = csrf_token(admin, "/books")
-    return admin.post(f"/books/{book_id}/reply", data={"csrf_token": token})
 
 
 def test_replies_are_off_by_default_and_nothing_is_recorded(app):

@@ -20,7 +20,7 @@ from tests.post_support import (
     send_post,
     staff,
 )
-from tests.test_posts import status_of
+from tests.web_support import status_of
 
 
 def transfer(app, inmate_id: int, code: str = "yunlin-second-prison") -> None:

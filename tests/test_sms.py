@@ -1,7 +1,8 @@
 """SMS leaves through the log file by default, or an HTTP gateway: retried with back-off on a
 timeout or a 5xx, never sent twice, and marked failed once every retry is spent.
 
-Uses the outbox fixtures of test_mail (SQLite and the stub broker, or PostgreSQL and Redis).
+Uses the outbox fixtures of tests/outbox_support.py, as test_mail does (SQLite and the stub
+broker, or PostgreSQL and Redis).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 from domain.notifications import queue_notice
 from tasks.mail import send_notification
 from tasks.worker import drain
-from tests.test_mail import closed_port, database, db, row, settings, worker  # noqa: F401
+from tests.outbox_support import closed_port, database, db, row, settings, worker  # noqa: F401
 
 TEXT = "【雲端家庭聯絡簿】王先生您好：您的家庭聯絡簿已審核通過。"
 

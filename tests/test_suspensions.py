@@ -9,24 +9,21 @@ from sqlalchemy import select
 from domain.accounts import Account, Facility
 from domain.suspensions import Suspension, active_key
 from tests.application_support import FAMILY, field_error
-from tests.conftest import read
-from tests.post_support import decide, family_with_book, review_task, send_post, staff, start_post
+from tests.post_support import (
+    decide,
+    family_with_book,
+    reject_three,
+    review_task,
+    send_post,
+    staff,
+    start_post,
+    suspensions,
+)
 from tests.web_support import csrf_token
 from webapp.ticking import tick_once
 from workflows import SYSTEM, clock
 
 START = datetime(2027, 1, 31, 2, 0, tzinfo=UTC)  # 10:00 in Taipei, on the 31st
-
-
-def reject_three(app, family, book_id):
-    reviewer = staff(app, "reviewer", "dunpin")
-    for n in range(3):
-        assert send_post(family, book_id, title=f"第 {n + 1} 篇").status_code == 302
-        assert decide(reviewer, review_task(app), "reject", "與家庭關懷無關").status_code == 302
-
-
-def suspensions(app) -> list[Suspension]:
-    return read(app, select(Suspension).order_by(Suspension.id))
 
 
 def test_third_rejection_suspends_posting_for_a_calendar_month(app, mailbox):

@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from domain.account_tokens import AccountToken, issue_account_token, revoke_own_token
+from domain.account_tokens import AccountToken, revoke_own_token
 from domain.accounts import Account, AccountStatus
 from domain.api_tokens import digest
 from domain.audit import AuditEvent
 from domain.posts import Post, PostStatus
+from tests.api_support import api, ids, token_of
 from tests.application_support import FAMILY, make_family, open_tasks, png
 from tests.conftest import read
 from tests.post_support import (
@@ -35,31 +36,8 @@ from workflows.models import HumanTask, TaskStatus
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def token_of(app, email: str) -> str:
-    """A fresh personal token of the account with this e-mail."""
-    database = app.extensions["db"]
-    with database.transaction() as session:
-        account_id = session.scalar(select(Account.id).where(Account.email == email))
-        token, _row = issue_account_token(session, account_id, "test")
-    database.remove()
-    return token
-
-
 def staff_token(app, role: str, short: str) -> str:
     return token_of(app, staff_email(role, short))
-
-
-def api(app, token: str | None, method: str = "GET", url: str = "/api/v1/tasks", **kwargs):
-    """A request from a client without any session cookie, as an API client makes it."""
-    headers = kwargs.pop("headers", {})
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    return app.test_client().open(url, method=method, headers=headers, **kwargs)
-
-
-def ids(response) -> list[str]:
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return [task["id"] for task in response.get_json()["tasks"]]
 
 
 def sent_post(app) -> str:

@@ -6,6 +6,8 @@ import re
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 LINK_RE = re.compile(r"http://localhost(/\S+)")
+# What a page says of a task already completed (a form sent twice, a step someone else took).
+ALREADY = "這項作業已經有人處理完成"
 
 
 def csrf_token(client, url: str) -> str:
@@ -25,6 +27,13 @@ def mailed_path(message) -> str:
     match = LINK_RE.search(message.get_body(("plain",)).get_content())
     assert match, "no link in the mail"
     return match.group(1)
+
+
+def status_of(client, url: str) -> int:
+    """The status of a GET, with the response (a file stream) closed."""
+    response = client.get(url)
+    response.close()
+    return response.status_code
 
 
 DETAILS = {

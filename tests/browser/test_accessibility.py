@@ -30,9 +30,9 @@ from tests.browser.browser_support import DESKTOP, PHONE, SUBMIT, log_in, serve
 from tests.conftest import Mailbox
 from tests.institution_support import decide as decide_institution_post
 from tests.institution_support import task_of, write_post
+from tests.policy_support import deploy_edited
 from tests.post_support import decide, give_book, staff_email, start_post
-from tests.test_post_policy_change import deploy_edited
-from tests.test_processes import failed_registration
+from tests.process_support import failed_registration
 from tests.web_support import DETAILS, csrf_token, mailed_path
 from workflows.models import ProcessVersion
 

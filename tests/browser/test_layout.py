@@ -27,7 +27,7 @@ from tests.post_support import (
     staff,
     staff_email,
 )
-from tests.test_processes import failed_registration
+from tests.process_support import failed_registration
 from tests.web_support import submit
 
 
