@@ -234,22 +234,10 @@ def build_world(app: Flask) -> World:
 def world_app(schema, folder: Path) -> Iterator[World]:
     """An app of its own on the test database (files in `folder`), with the world built in it;
     afterwards its jobs finish and every row is deleted. For a module that shares one world."""
-    from domain.settings import Settings
     from tasks.worker import drain
-    from tests.conftest import empty_tables
-    from webapp import create_app
-    from webapp.extensions import limiter
+    from tests.conftest import empty_tables, make_test_app
 
-    settings = Settings.from_env(
-        env={
-            "INSTANCE_PATH": str(folder),
-            "DATABASE_URL": schema.url,
-            "TICK_SECONDS": "0",
-            "BASE_URL": "http://localhost",
-        }
-    )
-    app = create_app(settings, TESTING=True, START_BACKGROUND=False)
-    limiter.reset()
+    app = make_test_app(schema.url, folder)
     try:
         yield build_world(app)
     finally:

@@ -134,27 +134,35 @@ def mail_worker():
     return start_embedded_worker(worker_threads=2, worker_timeout=20)
 
 
-@pytest.fixture
-def app(db, tmp_path, mail_worker):
-    """The web app on the test database, with its mail in tmp_path/mail, no background tick."""
+def make_test_app(database_url: str, folder):
+    """The web app on `database_url` with its files in `folder`: no background tick, fresh
+    rate limits."""
     from domain.settings import Settings
-    from tasks.worker import drain
     from webapp import create_app
     from webapp.extensions import limiter
 
-    # Work left by another module (a delayed retry) finishes before this app becomes the one
-    # the jobs run against: a stale job must never run with this test's database and folder.
-    drain()
     settings = Settings.from_env(
         env={
-            "INSTANCE_PATH": str(tmp_path),
-            "DATABASE_URL": db.url,
+            "INSTANCE_PATH": str(folder),
+            "DATABASE_URL": database_url,
             "TICK_SECONDS": "0",
             "BASE_URL": "http://localhost",
         }
     )
     application = create_app(settings, TESTING=True, START_BACKGROUND=False)
     limiter.reset()
+    return application
+
+
+@pytest.fixture
+def app(db, tmp_path, mail_worker):
+    """The web app on the test database, with its mail in tmp_path/mail, no background tick."""
+    from tasks.worker import drain
+
+    # Work left by another module (a delayed retry) finishes before this app becomes the one
+    # the jobs run against: a stale job must never run with this test's database and folder.
+    drain()
+    application = make_test_app(db.url, tmp_path)
     yield application
     drain()  # jobs of this test still hold connections of this app's engine
     application.extensions["db"].dispose()
