@@ -1,9 +1,9 @@
 """Erasing uploaded files: rows first, references cleared, content removed after the commit.
 
 Proofs and photos are personal data: once their purpose has passed (an account deleted, the
-retention period of a decided application over) the rows go and, when no other row holds the
-same content, so do the bytes on disk. The bytes are removed only after the transaction
-commits, so a rolled-back erasure never leaves rows without their content.
+retention period of a decided application or of an upload never filed over) the rows go and,
+when no other row holds the same content, so do the bytes on disk. The bytes are removed only
+after the transaction commits, so a rolled-back erasure never leaves rows without their content.
 """
 
 from __future__ import annotations

@@ -40,8 +40,8 @@ class InstitutionPost(Base):
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     # The photo as re-encoded (EXIF stripped, reduced); the attachment as sent (checked by content).
-    photo_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
-    attachment_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    photo_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), index=True)
+    attachment_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

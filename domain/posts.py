@@ -63,10 +63,10 @@ class Post(Base):
     title: Mapped[str] = mapped_column(String(TITLE_STORED_MAX))
     body: Mapped[str] = mapped_column(Text)
     # The family's upload as sent (a photo or a PDF), then what the photo job made of it.
-    upload_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
-    photo_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
-    thumbnail_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
-    attachment_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    upload_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), index=True)
+    photo_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), index=True)
+    thumbnail_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), index=True)
+    attachment_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), index=True)
     photo_error: Mapped[str] = mapped_column(String(30), default="")
     # The facility's photo rules when the post was filed (from DMN), for the photo job.
     photo_long_edge: Mapped[int] = mapped_column(Integer, default=2048)

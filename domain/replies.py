@@ -23,7 +23,7 @@ class InmateReply(Base):
     book_id: Mapped[int] = mapped_column(ForeignKey("contact_book.id"), index=True)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
     body: Mapped[str] = mapped_column(Text)
-    scan_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    scan_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"), index=True)
     entered_by: Mapped[int] = mapped_column(ForeignKey("account.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

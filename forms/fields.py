@@ -7,7 +7,10 @@ other answer kept; the type is decided by `domain.file_checks`, never by the fil
 A form may keep a file accepted on a failed POST (`KeepsFile.kept`, a stored file): the page
 then names it beside the field and carries its id in a hidden input `<name>_kept`, which comes
 back as `kept_id` — only a claim, which the form checks (`kept_file`) before it sets `kept`
-again. So a refused title does not cost the family the photo they chose.
+again. So a refused title does not cost the family the photo they chose. A claim that names
+no such file (one deleted as never filed, see domain.upload_retention; another's; one filed
+already) is refused beside its field, so a form never goes on without the file the family
+thinks it carries.
 """
 
 from __future__ import annotations
@@ -128,29 +131,34 @@ class KeepsFile:
         if formdata is not None:
             self.kept_id = formdata.get(f"{self.name}_kept", "")
 
+    def pre_validate(self, form) -> None:
+        """A page whose kept file did not pass `kept_file` asks for the file again."""
+        if self.kept_id and self.kept is None and not chosen(self.data):
+            raise StopValidation(
+                _l("The file you chose before is no longer kept. Choose it again.")
+            )
+        super().pre_validate(form)
+
 
 def kept_file(session, account_id: int, claimed: str):
     """The stored file a page sent back as kept (`KeepsFile.kept_id`), or None.
 
-    The id comes from the browser: it counts only for a file this account uploaded that is not
-    yet filed with an application or a post (another's file, or one already filed, is ignored).
+    The id comes from the browser: it counts only for a file this account uploaded that nothing
+    has filed yet (`domain.file_references`). Another's file, one already filed or one deleted
+    meanwhile is not kept: `KeepsFile.pre_validate` asks for the file again.
     """
-    from domain.applications import ApplicationDocument
+    from domain.file_references import unreferenced
     from domain.files import StoredFile
-    from domain.posts import Post
 
     if not (claimed.isascii() and claimed.isdigit() and len(claimed) < 10):
         return None
-    stored = session.get(StoredFile, int(claimed))
-    if stored is None or stored.owner_account_id != account_id:
-        return None
-    for filed in (
-        select(ApplicationDocument.id).where(ApplicationDocument.file_id == stored.id),
-        select(Post.id).where(Post.upload_file_id == stored.id),
-    ):
-        if session.scalar(filed.limit(1)) is not None:
-            return None
-    return stored
+    return session.scalar(
+        select(StoredFile).where(
+            StoredFile.id == int(claimed),
+            StoredFile.owner_account_id == account_id,
+            unreferenced(),
+        )
+    )
 
 
 class ProofFileField(KeepsFile, FileField):
@@ -179,6 +187,7 @@ class ProofFileField(KeepsFile, FileField):
 
     def pre_validate(self, form) -> None:
         """A required proof must be chosen (or kept); an optional one may be left empty."""
+        super().pre_validate(form)
         if self.required and not chosen(self.data) and self.kept is None:
             raise StopValidation(_l("Choose a file to upload."))
 

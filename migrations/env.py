@@ -7,26 +7,10 @@ cannot alter tables in place, so migrations run in batch mode there (copy and mo
 from alembic import context
 from sqlalchemy import create_engine, pool
 
-import domain.account_tokens  # noqa: F401  (each import registers its tables on Base.metadata)
-import domain.accounts  # noqa: F401
-import domain.announcements  # noqa: F401
-import domain.api_tokens  # noqa: F401
-import domain.applications  # noqa: F401
-import domain.audit  # noqa: F401
-import domain.document_views  # noqa: F401
-import domain.files  # noqa: F401
-import domain.institution_posts  # noqa: F401
-import domain.key_rotation  # noqa: F401
-import domain.notice_preferences  # noqa: F401
-import domain.notice_templates  # noqa: F401
-import domain.notifications  # noqa: F401
-import domain.posts  # noqa: F401
-import domain.replies  # noqa: F401
-import domain.roster  # noqa: F401
-import domain.special_projects  # noqa: F401
-import domain.suspensions  # noqa: F401
-import workflows.models  # noqa: F401
+from domain.tables import load_all_tables
 from workflows.db import Base
+
+load_all_tables()  # each table-defining module registers its tables on Base.metadata
 
 config = context.config
 target_metadata = Base.metadata

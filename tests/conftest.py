@@ -19,33 +19,11 @@ if os.environ.get("TEST_BROKER_URL"):
     # The job broker is chosen when `tasks` is first imported: set it before anything does.
     os.environ["BROKER_URL"] = os.environ["TEST_BROKER_URL"]
 
+from domain.tables import load_all_tables  # noqa: E402
 from workflows import Base, Database, clock  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 NO_DELETE = "audit_event_no_delete"  # SQLite's trigger keeping the audit log append-only
-
-
-def _import_all_models() -> None:
-    """Every table must be registered on Base before the schema is created."""
-    import domain.account_tokens  # noqa: F401
-    import domain.accounts  # noqa: F401
-    import domain.announcements  # noqa: F401
-    import domain.api_tokens  # noqa: F401
-    import domain.applications  # noqa: F401
-    import domain.audit  # noqa: F401
-    import domain.document_views  # noqa: F401
-    import domain.files  # noqa: F401
-    import domain.institution_posts  # noqa: F401
-    import domain.key_rotation  # noqa: F401
-    import domain.notice_preferences  # noqa: F401
-    import domain.notice_templates  # noqa: F401
-    import domain.notifications  # noqa: F401
-    import domain.posts  # noqa: F401
-    import domain.replies  # noqa: F401
-    import domain.roster  # noqa: F401
-    import domain.special_projects  # noqa: F401
-    import domain.suspensions  # noqa: F401
-    import workflows.models  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +38,7 @@ def _schema(database_url):
     """Build the schema once per run with the real migrations, from an empty database."""
     from webapp.migrate import upgrade_database
 
-    _import_all_models()
+    load_all_tables()
     database = Database(database_url)
     Base.metadata.drop_all(database.engine)
     with database.engine.begin() as conn:

@@ -21,7 +21,7 @@ from domain.demo import (
 )
 from domain.passwords import verify_password
 from domain.roster import Inmate, masked_name
-from tests.conftest import _import_all_models
+from domain.tables import load_all_tables
 from workflows.db import Database
 
 
@@ -32,7 +32,7 @@ def seeded():
     Its own in-memory database, not conftest's `db`, which is emptied after every test.
     """
     crypto.configure("demo-test-encryption", "demo-test-hash")
-    _import_all_models()  # the demo touches applications, whose tables refer to others
+    load_all_tables()  # the demo touches applications, whose tables refer to others
     database = Database("sqlite://")
     database.create_all()
     with database.transaction() as session:

@@ -252,7 +252,7 @@ def test_a_new_photo_replaces_the_kept_one(app, mailbox, monkeypatch):
     assert post.upload_file_id != int(kept)
 
 
-def test_a_kept_photo_that_is_not_the_familys_own_unsent_file_is_ignored(app, mailbox, monkeypatch):
+def test_a_kept_photo_that_is_not_the_familys_own_unsent_file_is_refused(app, mailbox, monkeypatch):
     from tests.application_support import logged_in, make_family
     from tests.post_support import give_book
 
@@ -269,18 +269,18 @@ def test_a_kept_photo_that_is_not_the_familys_own_unsent_file_is_ignored(app, ma
     their_url = their_url.headers["Location"]
     token = csrf_token(other, their_url)
     data = {"csrf_token": token, "title": "他人的照片", "body": BODY, "photo_kept": mine}
-    assert other.post(their_url, data=data, content_type="multipart/form-data").status_code == 302
-    [theirs] = posts(app)
-    assert theirs.upload_file_id is None  # sent as text alone: another's file is not theirs
+    refused = other.post(their_url, data=data, content_type="multipart/form-data")
+    assert refused.status_code == 200  # asked to choose the photo: another's file is not theirs
+    assert field_error(refused.get_data(as_text=True), "photo") and posts(app) == []
 
     # Their own goes with their post; once filed, it cannot be attached to another one.
     token = csrf_token(family, task_url)
     data = {"csrf_token": token, "title": "畢業典禮", "body": BODY, "photo_kept": mine}
     assert family.post(task_url, data=data, content_type="multipart/form-data").status_code == 302
-    assert [p.upload_file_id for p in posts(app)] == [None, int(mine)]
+    assert [p.upload_file_id for p in posts(app)] == [int(mine)]
     database = app.extensions["db"]
     with app.test_request_context(), database.transaction() as session:
-        assert kept_file(session, posts(app)[1].account_id, mine) is None
+        assert kept_file(session, posts(app)[0].account_id, mine) is None
     database.remove()
 
 

@@ -21,10 +21,17 @@ def fail(*_args, **_kwargs):
 def test_failing_timers_do_not_stop_the_other_jobs(app, monkeypatch, caplog):
     ran = []
     monkeypatch.setattr(app.extensions["engine"], "tick", fail)
-    for name in ("sweep_outbox", "sweep_photo_jobs", "expire_proofs", "send_review_digests"):
+    jobs = (
+        "sweep_outbox",
+        "sweep_photo_jobs",
+        "expire_proofs",
+        "expire_unfiled_uploads",
+        "send_review_digests",
+    )
+    for name in jobs:
         monkeypatch.setattr(ticking, name, lambda *_a, name=name: ran.append(name) or 0)
     assert ticking.tick_once(app) == ([], 0, ["timers"])
-    assert ran == ["sweep_outbox", "sweep_photo_jobs", "expire_proofs", "send_review_digests"]
+    assert ran == list(jobs)
     assert "tick job timers failed (RuntimeError)" in caplog.text
     assert "王小明" not in caplog.text and "A123456789" not in caplog.text
 

@@ -1,5 +1,5 @@
-"""One tick: fire due BPMN timers, re-send mail a broker outage held back, expire old proofs,
-and queue the reviewers' daily digest (once a day, however often it ticks).
+"""One tick: fire due BPMN timers, re-send mail a broker outage held back, expire old proofs and
+uploads never filed, and queue the reviewers' daily digest (once a day, however often it ticks).
 
 Each job has its own transaction: one that fails is logged and retried next tick, and never
 keeps the others (timers, mail) from running.
@@ -16,12 +16,14 @@ from flask import Flask
 from domain.file_store import storage_dir_for
 from domain.proof_retention import expire_proofs
 from domain.review_digest import send_review_digests
+from domain.upload_retention import expire_unfiled_uploads
 from tasks.runtime import sweep_outbox, sweep_photo_jobs
 from workflows.clock import clock
 from workflows.decisions import evaluate
 
 log = logging.getLogger(__name__)
 RETENTION_PROCESS = "proof_retention"
+UPLOAD_RETENTION_PROCESS = "upload_retention"
 
 
 class Tick(NamedTuple):
@@ -33,8 +35,8 @@ class Tick(NamedTuple):
 
 
 def tick_once(app: Flask) -> Tick:
-    """Advance due instances, sweep the outbox and photo jobs, erase expired proofs and queue due
-    digests."""
+    """Advance due instances, sweep the outbox and photo jobs, erase expired proofs and unfiled
+    uploads, and queue due digests."""
     db, engine = app.extensions["db"], app.extensions["engine"]
     failed: list[str] = []
     storage_dir = storage_dir_for(app.extensions["settings"].instance_path)
@@ -42,6 +44,10 @@ def tick_once(app: Flask) -> Tick:
     def retention_days(session, code: str) -> int:
         rules = evaluate(engine, session, RETENTION_PROCESS, {"facility": code}, code)
         return int(rules["proof_retention_days"])
+
+    def unfiled_upload_days(session) -> int:
+        rules = evaluate(engine, session, UPLOAD_RETENTION_PROCESS, {})
+        return int(rules["unfiled_upload_days"])
 
     def run(name: str, job: Callable, default):
         try:
@@ -60,6 +66,11 @@ def tick_once(app: Flask) -> Tick:
     run(
         "proof retention",
         lambda s: expire_proofs(s, storage_dir, lambda code: retention_days(s, code)),
+        0,
+    )
+    run(
+        "upload retention",
+        lambda s: expire_unfiled_uploads(s, storage_dir, unfiled_upload_days(s)),
         0,
     )
     run("review digests", lambda s: send_review_digests(s, clock.now()), 0)

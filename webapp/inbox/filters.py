@@ -33,6 +33,7 @@ PROCESS_LABELS = {
     "inmate_reply": _l("Inmate reply"),
     "institution_post": _l("Institution contact book"),
     "proof_retention": _l("Retention of proofs"),
+    "upload_retention": _l("Retention of uploads never filed"),
     "posting_policy": _l("Posting policy"),
 }
 
