@@ -61,6 +61,18 @@ def start_reply(admin, book_id: int):
     return admin.post(f"/books/{book_id}/reply", data={"csrf_token": token})
 
 
+def enter_reply(admin, book_id: int, body: str, scan: bytes):
+    """A facility admin starts a reply to the book and sends it with a scanned image; the
+    answer to the send (a redirect when it was taken)."""
+    task_url = start_reply(admin, book_id).headers["Location"]
+    data = {
+        "csrf_token": csrf_token(admin, task_url),
+        "body": body,
+        "scan": (io.BytesIO(scan), "reply.png"),
+    }
+    return admin.post(task_url, data=data, content_type="multipart/form-data")
+
+
 def drafts_at_once(app, book_id: int, count: int) -> list[str]:
     """Compose task URLs of `count` posts started for one book at the same moment. /posts/new
     continues an open draft, so only requests racing each other leave several open; this

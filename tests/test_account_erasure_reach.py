@@ -18,7 +18,7 @@ from domain.suspensions import Suspension
 from tests.application_support import FAMILY, png
 from tests.conftest import read
 from tests.policy_support import DUNPIN_REPLIES, deploy_edited
-from tests.post_support import family_with_book, reject_three, staff, start_reply
+from tests.post_support import enter_reply, family_with_book, reject_three, staff, start_reply
 from tests.web_support import csrf_token, submit
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
 
@@ -70,13 +70,7 @@ def test_a_suspension_is_labelled_masked_and_deletion_clears_every_subject(app):
 
 
 def _enter_reply(app, admin, book_id: int) -> None:
-    task_url = start_reply(admin, book_id).headers["Location"]
-    data = {
-        "csrf_token": csrf_token(admin, task_url),
-        "body": "謝謝媽媽，我是小明。",
-        "scan": (io.BytesIO(png((5, 6, 7))), "reply.png"),
-    }
-    assert admin.post(task_url, data=data, content_type="multipart/form-data").status_code == 302
+    assert enter_reply(admin, book_id, "謝謝媽媽，我是小明。", png((5, 6, 7))).status_code == 302
 
 
 def test_replies_in_the_books_are_erased_with_their_scans_and_instances(app, tmp_path):

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 from sqlalchemy import select
 
 from domain.replies import InmateReply
 from tests.application_support import open_tasks, png
 from tests.conftest import read
 from tests.policy_support import DUNPIN_REPLIES, deploy_edited
-from tests.post_support import family_with_book, staff, start_reply
-from tests.web_support import csrf_token
+from tests.post_support import enter_reply, family_with_book, staff, start_reply
 
 
 def test_replies_are_off_by_default_and_nothing_is_recorded(app):
@@ -32,14 +29,8 @@ def test_where_replies_are_on_staff_enter_one_and_the_family_sees_it(app, tmp_pa
     family, book_id = family_with_book(app)
     admin = staff(app, "facility_admin", "dunpin")
     assert f"/books/{book_id}/reply" in admin.get("/books").get_data(as_text=True)
-    task_url = start_reply(admin, book_id).headers["Location"]
-    assert "/tasks/" in task_url
-    data = {
-        "csrf_token": csrf_token(admin, task_url),
-        "body": "謝謝媽媽，我會好好照顧自己。",
-        "scan": (io.BytesIO(png((5, 5, 5))), "reply.png"),
-    }
-    assert admin.post(task_url, data=data, content_type="multipart/form-data").status_code == 302
+    response = enter_reply(admin, book_id, "謝謝媽媽，我會好好照顧自己。", png((5, 5, 5)))
+    assert response.status_code == 302
     [reply] = read(app, select(InmateReply))
     assert reply.body == "謝謝媽媽，我會好好照顧自己。" and reply.scan_file_id
     assert "謝謝媽媽" in family.get("/posts").get_data(as_text=True)

@@ -30,10 +30,9 @@ from tests.application_support import (
 )
 from tests.conftest import read
 from tests.institution_support import desk, publish
-from tests.post_support import compose, give_book, posts, staff, start_post
+from tests.policy_support import DUNPIN_REPLIES, deploy_edited
+from tests.post_support import compose, enter_reply, give_book, posts, staff, start_post
 from tests.privacy_support import build, stored
-from tests.test_post_policy_change import deploy_edited
-from tests.test_replies import DUNPIN_REPLIES, start_reply
 from tests.web_support import csrf_token
 from webapp.ticking import tick_once
 from workflows import clock
@@ -236,13 +235,7 @@ def reply_with_scan(app, tmp_path) -> int:
     deploy_edited(app, tmp_path, (DUNPIN_REPLIES, DUNPIN_REPLIES.replace("False", "True")))
     book_id = give_book(app, FAMILY[0], "dunpin-school", "1202")
     admin = staff(app, "facility_admin", "dunpin")
-    url = start_reply(admin, book_id).headers["Location"]
-    data = {
-        "csrf_token": csrf_token(admin, url),
-        "body": "謝謝。",
-        "scan": (io.BytesIO(png((5, 5, 5))), "reply.png"),
-    }
-    assert admin.post(url, data=data, content_type="multipart/form-data").status_code == 302
+    assert enter_reply(admin, book_id, "謝謝。", png((5, 5, 5))).status_code == 302
     [reply] = read(app, select(InmateReply))
     return reply.scan_file_id
 
