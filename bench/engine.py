@@ -25,11 +25,10 @@ import statistics
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from time import perf_counter
-from uuid import UUID
 
+from _bare import Bare
 from _engine_db import postgres_schema, sqlite_database
 from _stopwatch import Stopwatch
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import event, func, select
 
 from workflows import Actor, WorkflowEngine, clock
@@ -106,42 +105,6 @@ def prepare(db, engine, count: int, composed: bool, at=lambda i: LATER) -> list[
     return [(instance.state, guid) for instance, guid in instances]
 
 
-class Bare:
-    """The same steps with SpiffWorkflow alone: no database; the engine's serializer and scripts."""
-
-    def __init__(self, engine: WorkflowEngine, process) -> None:
-        self.serializer, self.scripts = engine.runner.serializer, engine.runner.script_engine
-        self.spec, self.subprocess_specs = process.spec, process.subprocess_specs
-
-    def load(self, state: str) -> BpmnWorkflow:
-        workflow = self.serializer.loads(state, self.spec, self.subprocess_specs)
-        workflow.script_engine = self.scripts
-        return workflow
-
-    def start(self, _item) -> None:
-        workflow = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=self.scripts)
-        workflow.do_engine_steps()
-        self.serializer.dumps(workflow)
-
-    def complete(self, data: dict):
-        def cycle(item: tuple[str, str]) -> None:
-            workflow = self.load(item[0])
-            task = workflow.get_task_from_id(UUID(item[1]))
-            task.task_spec.add_data_from_form(task, data)
-            task.run()
-            workflow.do_engine_steps()
-            self.serializer.dumps(workflow)
-
-        return cycle
-
-    def tick(self, item: tuple[str, str]) -> None:
-        with clock.pinned(T0 + timedelta(days=31)):  # every tick instance is due by then
-            workflow = self.load(item[0])
-            workflow.refresh_timers()
-            workflow.do_engine_steps()
-            self.serializer.dumps(workflow)
-
-
 def driver_stopwatch(sql_engine) -> Stopwatch:
     """Times the database driver's execute and commit calls of this bench's own engine (its
     dialect's instance attributes, nothing global)."""
@@ -155,7 +118,7 @@ def measure(db, engine) -> tuple[list[tuple[str, list[float], list[float]]], dic
     """(step, engine times, bare times) for start, completing each user task, and tick; and
     for each complete step, the database's share of its times (see driver_stopwatch)."""
     clock.freeze(LATER)
-    bare = Bare(engine, engine.versions.current(db.session).get(PROCESS))
+    bare = Bare(engine, engine.versions.current(db.session).get(PROCESS), T0 + timedelta(days=31))
     db.remove()
     n = RUNS + WARMUP
     driver, shares = driver_stopwatch(db.engine), {}
