@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workflows import Actor, WorkflowEngine
-from workflows.models import HumanTask, TaskHistory, TaskStatus
+from workflows.models import HumanTask, ProcessInstance, TaskHistory, TaskStatus
 from workflows.operations import OperationRegistry, context
 from workflows.specs import read_folder
 
@@ -65,6 +65,15 @@ def make_engine(session, switch: Switch | None = None, files: dict | None = None
 # The actors engine tests work as: a family member and a reviewer of facility 1.
 FAMILY = Actor(account_id=7, roles=frozenset({"family"}))
 REVIEWER = Actor(account_id=20, roles=frozenset({"reviewer"}), facility_id=1)
+
+
+def set_columns(session, instance, **values) -> None:
+    """Change an instance row as code outside the engine does: through its ORM object, flushed
+    (what the engine returns is a record of the row, not tracked)."""
+    row = session.get(ProcessInstance, instance.id)
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.flush()
 
 
 def open_tasks(session, instance) -> list[HumanTask]:

@@ -10,6 +10,7 @@ from domain.accounts import Account, Facility
 from domain.audit import COMMAND_LINE, WITHHELD, AuditEvent
 from domain.demo import STAFF_PASSWORD
 from tests.conftest import read
+from tests.engine_support import set_columns
 from tests.web_support import login
 from workflows import Actor
 from workflows.models import InstanceStatus, ProcessInstance
@@ -179,7 +180,9 @@ def test_workflows_retry_runs_an_incident_again_and_names_what_it_cannot(app):
     with app.extensions["db"].transaction() as session:
         engine = app.extensions["engine"]
         instance = engine.start(session, "registration", Actor(session_key="cli-test"))
-        instance.status, instance.incident_error = InstanceStatus.INCIDENT, "mail server down"
+        set_columns(
+            session, instance, status=InstanceStatus.INCIDENT, incident_error="mail server down"
+        )
     result = run(app, "workflows", "retry", str(instance.id))
     assert result.exit_code == 0, result.output
     assert f"instance {instance.id}: running" in result.output

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, select
 
-from tests.engine_support import make_engine
+from tests.engine_support import make_engine, set_columns
 from tests.inbox_support import T0, add_task, dummy_instance
 from workflows import Actor, TaskAlreadyCompleted, TaskHeldByOther, clock
 from workflows.inbox import (
@@ -275,7 +275,7 @@ def test_a_transferred_persons_open_task_moves_to_the_new_facilitys_inbox(sessio
     engine.complete(session, compose.task_guid, FAMILY, {"message": "hello"})
     [review] = list_tasks(session, query(REVIEWER)).rows
     engine.assign(session, review.task_guid, REVIEWER, REVIEWER.account_id)
-    instance.subject_key = "inmate:12"
+    set_columns(session, instance, subject_key="inmate:12")
     engine.move_subject(session, "inmate:12", facility_id=2)
     other = Actor(account_id=21, roles=frozenset({"reviewer"}), facility_id=2)
     assert list_tasks(session, query(REVIEWER)).total == 0

@@ -25,7 +25,7 @@ from domain.roster_operations import (
     transfer_inmate,
 )
 from forms.roster import RESTRICTION_LABELS
-from tests.engine_support import make_engine
+from tests.engine_support import make_engine, set_columns
 from workflows import Actor, clock
 from workflows.models import HumanTask, InstanceStatus, TaskStatus
 
@@ -136,7 +136,7 @@ def start_review_about(session, engine, inmate: Inmate, facility_id: int):
     instance = engine.start(
         session, "test_review", FAMILY, {"max_chars": 100}, facility_id=facility_id
     )
-    instance.subject_key = f"inmate:{inmate.id}"
+    set_columns(session, instance, subject_key=f"inmate:{inmate.id}")
     [compose] = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id))
     engine.complete(session, compose.task_guid, FAMILY, {"message": "hello"})
     [review] = session.scalars(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from .actors import Actor
 from .errors import TaskAlreadyCompleted, TaskHeldByOther
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
+from .records import TaskRecord, record
+
+# The columns a claim that lost reads again: whether the task is still open, and who holds it.
+_HOLDER = select(HumanTask.status, HumanTask.assignee_id).where(HumanTask.id == bindparam("id"))
 
 
 class AssignmentMixin:
@@ -15,7 +19,7 @@ class AssignmentMixin:
 
     def assign(
         self, session: Session, task_guid: str, actor: Actor, assignee_id: int | None
-    ) -> HumanTask:
+    ) -> TaskRecord:
         """Claim (assignee = actor), unclaim (None) or hand a task to a colleague.
 
         The caller checks that the colleague works at the task's facility in a fitting role;
@@ -24,11 +28,13 @@ class AssignmentMixin:
         row = self.task_for(session, task_guid, actor)
         if row.status != TaskStatus.OPEN:
             raise TaskAlreadyCompleted()
-        row.assignee_id = assignee_id
-        session.flush()
+        session.connection().execute(
+            update(HumanTask).where(HumanTask.id == row.id).values(assignee_id=assignee_id)
+        )
+        record(session, row, {"assignee_id": assignee_id})
         return row
 
-    def claim(self, session: Session, task_guid: str, actor: Actor) -> HumanTask:
+    def claim(self, session: Session, task_guid: str, actor: Actor) -> TaskRecord:
         """Take a task nobody holds (or keep one already the actor's).
 
         A colleague's task stays theirs: TaskHeldByOther names them; taking it over is the
@@ -37,22 +43,27 @@ class AssignmentMixin:
         """
         row = self.task_for(session, task_guid, actor)
         for _attempt in range(2):  # a second try when the holder let go meanwhile
-            taken = session.execute(
-                update(HumanTask)
-                .where(
-                    HumanTask.id == row.id,
-                    HumanTask.status == TaskStatus.OPEN,
-                    or_(
-                        HumanTask.assignee_id.is_(None),
-                        HumanTask.assignee_id == actor.account_id,
-                    ),
+            taken = (
+                session.connection()
+                .execute(
+                    update(HumanTask)
+                    .where(
+                        HumanTask.id == row.id,
+                        HumanTask.status == TaskStatus.OPEN,
+                        or_(
+                            HumanTask.assignee_id.is_(None),
+                            HumanTask.assignee_id == actor.account_id,
+                        ),
+                    )
+                    .values(assignee_id=actor.account_id)
                 )
-                .values(assignee_id=actor.account_id)
-                .execution_options(synchronize_session="fetch")
-            ).rowcount
+                .rowcount
+            )
             if taken:
+                record(session, row, {"assignee_id": actor.account_id})
                 return row
-            session.refresh(row, ["status", "assignee_id"])
+            status, holder = session.connection().execute(_HOLDER, {"id": row.id}).one()
+            record(session, row, {"status": status, "assignee_id": holder})
             if row.status != TaskStatus.OPEN:
                 raise TaskAlreadyCompleted()
             if row.assignee_id is not None:

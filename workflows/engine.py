@@ -14,7 +14,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,12 +32,24 @@ from .incidents import incident
 from .models import InstanceStatus, ProcessInstance
 from .operations import OPERATIONS, OperationRegistry, correlation_key
 from .reading import TaskReadingMixin, timers_due
+from .records import INSTANCE_COLUMNS, InstanceRecord, first_instance, read_instance
 from .redaction import keep_task_data_out_of_logs, redact
 from .runner import InstanceRunner
 from .scripting import make_script_engine
 from .versions import VersionStore
 
 log = logging.getLogger(__name__)
+
+# The newest running instance with a correlation key (send_event).
+_RUNNING_BY_CORRELATION = (
+    select(*INSTANCE_COLUMNS)
+    .where(
+        ProcessInstance.correlation_key == bindparam("key"),
+        ProcessInstance.status == InstanceStatus.RUNNING,
+    )
+    .order_by(ProcessInstance.id.desc())
+    .limit(1)
+)
 
 
 class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
@@ -64,7 +76,7 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
         variant: str = "",
         facility_id: int | None = None,
         correlation: dict | None = None,
-    ) -> ProcessInstance:
+    ) -> InstanceRecord:
         """Start the newest version of a process (the facility's variant if it has one)."""
         version = self.versions.current(session)
         process = version.get(process_id, variant)
@@ -72,30 +84,32 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
         workflow.task_tree.data.update(data or {})  # seed data on the root: it reaches every task
         now = clock.now()
         family = "family" in actor.roles
-        instance = ProcessInstance(
-            version_hash=version.hash,
-            process_id=process_id,
-            variant=process.variant,
-            status=InstanceStatus.RUNNING,
-            state="",
-            serializer_version="",
-            facility_id=facility_id,
-            owner_account_id=actor.account_id if family else None,
-            owner_session=actor.session_key if actor.account_id is None else None,
-            correlation_key=correlation_key(correlation) if correlation else None,
-            started_by=actor.label,
-            created_at=now,
-            updated_at=now,
+        # Inserted before the first step: operations correlate on its id.
+        instance = writes.insert_instance(
+            session,
+            {
+                "version_hash": version.hash,
+                "process_id": process_id,
+                "variant": process.variant,
+                "status": InstanceStatus.RUNNING,
+                "state": "",
+                "serializer_version": "",
+                "facility_id": facility_id,
+                "owner_account_id": actor.account_id if family else None,
+                "owner_session": actor.session_key if actor.account_id is None else None,
+                "correlation_key": correlation_key(correlation) if correlation else None,
+                "started_by": actor.label,
+                "created_at": now,
+                "updated_at": now,
+            },
         )
-        session.add(instance)
-        session.flush()  # the id is needed by operations that correlate on it
         error = self.runner.run(session, instance, workflow, actor)
         self.runner.save(session, instance, workflow, error, open_rows=[])  # a new one has none
         return instance
 
     def complete(
         self, session: Session, task_guid: str, actor: Actor, data: dict | None = None
-    ) -> ProcessInstance:
+    ) -> InstanceRecord:
         """Complete a ready user task with form data, then run until input is needed again.
 
         Timers already due fire first: a task whose deadline passed before the tick ran is
@@ -128,7 +142,7 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
 
     def _spawn(
         self, session: Session, process_id: str, data: dict, *, facility_id=None, variant=""
-    ) -> ProcessInstance:
+    ) -> InstanceRecord:
         """Start a process for an operation of another instance (as the system)."""
         return self.start(
             session, process_id, SYSTEM, data, variant=variant, facility_id=facility_id
@@ -144,21 +158,14 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
         *,
         correlation: dict,
         actor: Actor = SYSTEM,
-    ) -> ProcessInstance:
+    ) -> InstanceRecord:
         """Deliver a message to the running instance correlated by `correlation`.
 
         Timers that are already due fire first, so a message that arrives after its deadline
         (a verification link clicked after 10 minutes) is refused even before the tick ran.
         """
-        instance = session.scalars(
-            select(ProcessInstance)
-            .where(
-                ProcessInstance.correlation_key == correlation_key(correlation),
-                ProcessInstance.status == InstanceStatus.RUNNING,
-            )
-            .order_by(ProcessInstance.id.desc())
-            .limit(1)
-        ).first()
+        key = correlation_key(correlation)
+        instance = first_instance(session, _RUNNING_BY_CORRELATION, {"key": key})
         if instance is None:
             raise InstanceNotFound(f"no running instance for {correlation_key(correlation)}")
         workflow = self.runner.load(session, instance)
@@ -189,7 +196,7 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
             for instance_id in due:
                 try:
                     with session.begin_nested():
-                        instance = session.get(ProcessInstance, instance_id)
+                        instance = read_instance(session, instance_id)
                         workflow = self.runner.load(session, instance)
                         self.runner.advance(session, instance, workflow, SYSTEM)
                     advanced.append(instance_id)
@@ -204,8 +211,8 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
         state could not even be loaded, say), so the next tick does not pick it again first."""
         try:
             with session.begin_nested():
-                # Re-read: the rolled-back savepoint may have left written values in the object.
-                instance = session.get(ProcessInstance, instance_id, populate_existing=True)
+                # Re-read: the rolled-back savepoint may have left written values in the record.
+                instance = read_instance(session, instance_id)
                 values = {"updated_at": clock.now(), "next_timer_at": None}
                 values.update(incident(instance, exc, clock.now()))
                 writes.save_instance(session, instance, values)
@@ -218,9 +225,9 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
                 type(failure).__name__,
             )
 
-    def retry(self, session: Session, instance_id: int, actor: Actor = SYSTEM) -> ProcessInstance:
+    def retry(self, session: Session, instance_id: int, actor: Actor = SYSTEM) -> InstanceRecord:
         """Re-run the failed element of an incident, once its cause is fixed."""
-        instance = session.get(ProcessInstance, instance_id)
+        instance = read_instance(session, instance_id)
         if instance is None or instance.status != InstanceStatus.INCIDENT:
             raise InstanceNotFound(f"instance {instance_id} has no incident")
         workflow = self.runner.load(session, instance)

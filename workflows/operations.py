@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm.attributes import set_committed_value
-
 from . import forgetting
 from .actors import Actor
+from .records import set_values
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from .models import ProcessInstance
+    from .records import InstanceRecord
 
 
 # The instance columns operations set (correlation, subject, owner); the step's save writes them.
@@ -41,11 +40,11 @@ class OperationContext:
     """What an operation may use: the transaction, the instance it runs for, who acted, when."""
 
     session: Session
-    instance: ProcessInstance
+    instance: InstanceRecord
     actor: Actor
     now: datetime
     # Set by the engine: starts another process in the same transaction (see start_process).
-    spawn: Callable[..., ProcessInstance] | None = None
+    spawn: Callable[..., InstanceRecord] | None = None
 
     def correlate(self, **keys) -> None:
         """Let later events find this instance by these keys (e.g. account_id=7)."""
@@ -99,14 +98,13 @@ class OperationContext:
         set_fields(self.instance, values)
 
 
-def set_fields(instance: ProcessInstance, values: dict) -> None:
+def set_fields(instance: InstanceRecord, values: dict) -> None:
     """Set instance columns as operations do (or put back a snapshot of them).
 
-    Recorded as the row's state, not as changes to flush: the step's save writes every column
-    of the instance in its one UPDATE, so a flush in between would only add one.
+    On the record alone: the step's save writes every column of the instance in its one UPDATE
+    and then sets what it wrote on the other copies of the row (records.record).
     """
-    for key, value in values.items():
-        set_committed_value(instance, key, value)
+    set_values(instance, values)
 
 
 def correlation_key(keys: dict) -> str:

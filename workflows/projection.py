@@ -7,10 +7,10 @@ from datetime import datetime
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import HumanTask, ProcessInstance, TaskStatus
+from .models import TaskStatus
+from .records import InstanceRecord, TaskRecord, read_open_tasks
 
 
 def _deadline(task) -> datetime | None:
@@ -18,10 +18,19 @@ def _deadline(task) -> datetime | None:
     return TimerEventDefinition.get_datetime(value) if isinstance(value, str) else None
 
 
-def next_timer_at(workflow: BpmnWorkflow) -> datetime | None:
-    """The earliest deadline of any waiting timer (boundary, intermediate or gateway)."""
-    deadlines = [_deadline(t) for t in workflow.get_tasks(state=TaskState.WAITING)]
-    return min((d for d in deadlines if d is not None), default=None)
+def scan(workflow: BpmnWorkflow) -> tuple[dict, datetime | None]:
+    """What a save needs of the tasks, in one walk of the tree: the READY manual tasks by id
+    (the inbox rows to keep or add) and the earliest deadline of any waiting timer (boundary,
+    intermediate or gateway), the instance's next_timer_at."""
+    ready, deadlines = {}, []
+    for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+        if task.state == TaskState.WAITING:
+            deadline = _deadline(task)
+            if deadline is not None:
+                deadlines.append(deadline)
+        elif task.task_spec.manual:
+            ready[str(task.id)] = task
+    return ready, min(deadlines, default=None)
 
 
 DUE_AT_VARIABLE = "task_due_at"
@@ -55,25 +64,21 @@ def form_key(task_spec) -> str:
 
 def reconcile(
     session: Session,
-    instance: ProcessInstance,
-    workflow: BpmnWorkflow,
+    instance: InstanceRecord,
+    ready: dict,
     now: datetime,
-    open_rows: list[HumanTask] | None = None,
-) -> tuple[list[tuple[HumanTask, dict]], list[dict]]:
-    """The inbox writes after a step: a new row per READY manual task, open rows whose task is
-    gone closed, the rest refreshed. Returns (changes to loaded rows, new rows); writes.py
-    writes them with the instance.
+    open_rows: list[TaskRecord] | None = None,
+) -> tuple[list[tuple[TaskRecord, dict]], list[dict]]:
+    """The inbox writes after a step: a new row per READY manual task (`ready`, from scan),
+    open rows whose task is gone closed, the rest refreshed. Returns (changes to loaded rows,
+    new rows); writes.py writes them with the instance.
 
     `open_rows`, when the caller already holds the instance's other open rows, saves a query.
     Only values that differ are changed, so a step that leaves a row alone costs nothing.
     """
-    ready = {str(t.id): t for t in workflow.get_tasks(state=TaskState.READY, manual=True)}
+    ready = dict(ready)  # taken apart below
     if open_rows is None:
-        open_rows = session.scalars(
-            select(HumanTask).where(
-                HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
-            )
-        ).all()
+        open_rows = read_open_tasks(session, instance.id)
     changes = []
     for row in open_rows:
         task = ready.pop(row.task_guid, None)
@@ -85,7 +90,7 @@ def reconcile(
     return changes, [_new_row(instance, guid, t, now) for guid, t in ready.items()]
 
 
-def _instance_fields(instance: ProcessInstance) -> dict:
+def _instance_fields(instance: InstanceRecord) -> dict:
     """What an inbox row copies from its instance, so the inbox never joins the instance."""
     return {
         "facility_id": instance.facility_id,
@@ -96,7 +101,7 @@ def _instance_fields(instance: ProcessInstance) -> dict:
     }
 
 
-def _new_row(instance: ProcessInstance, guid: str, task, now: datetime) -> dict:
+def _new_row(instance: InstanceRecord, guid: str, task, now: datetime) -> dict:
     """The inbox row of a task that just became ready."""
     spec = task.task_spec
     return {

@@ -10,42 +10,59 @@ import json
 from uuid import UUID
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from .actors import SYSTEM, Actor
 from .clock import clock
+from .driver import fetch
 from .errors import TaskAlreadyCompleted, TaskNotFound
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .permissions import may_work
 from .projection import first_form
+from .records import InstanceRecord, TaskRecord, read_instance, read_open_tasks, remember
 from .runner import OPEN_KEY, READ_KEY
+
+_INSTANCE = ProcessInstance.__table__
+_TASK = HumanTask.__table__
 
 
 def _completion_query():
-    """Task, instance and the instance's open tasks by task guid.
-
-    Built once: building the aliases and the statement cost more than running it.
-    """
-    target, sibling = aliased(HumanTask, name="target"), aliased(HumanTask, name="sibling")
+    """Task, instance and the instance's open tasks by task guid: every column of each."""
+    target, sibling = _TASK.alias("target"), _TASK.alias("sibling")
     return (
-        select(target, ProcessInstance, sibling)
-        .join(ProcessInstance, ProcessInstance.id == target.instance_id)
-        .outerjoin(
-            sibling,
-            and_(sibling.instance_id == ProcessInstance.id, sibling.status == TaskStatus.OPEN),
+        select(*target.c, *_INSTANCE.c, *sibling.c)
+        .select_from(
+            target.join(_INSTANCE, _INSTANCE.c.id == target.c.instance_id).outerjoin(
+                sibling,
+                and_(sibling.c.instance_id == _INSTANCE.c.id, sibling.c.status == TaskStatus.OPEN),
+            )
         )
-        .where(target.task_guid == bindparam("task_guid"))
+        .where(target.c.task_guid == bindparam("task_guid"))
     )
 
 
 _COMPLETION_QUERY = _completion_query()
 
 
+def _split(session: Session, found: list[tuple]):
+    """The completion query's rows as (task, instance, open tasks) records."""
+    tasks, instances = len(TaskRecord.COLUMNS), len(InstanceRecord.COLUMNS)
+    first = found[0]
+    row = remember(session, TaskRecord(first[:tasks]))
+    instance = remember(session, InstanceRecord(first[tasks : tasks + instances]))
+    open_rows = [
+        row if values[0] == row.id else remember(session, TaskRecord(values))
+        for values in (r[tasks + instances :] for r in found)
+        if values[0] is not None
+    ]
+    return row, instance, open_rows
+
+
 class TaskReadingMixin:
     """The engine's reads of tasks and their data (mixed into WorkflowEngine)."""
 
-    def task_for(self, session: Session, task_guid: str, actor: Actor) -> HumanTask:
+    def task_for(self, session: Session, task_guid: str, actor: Actor) -> TaskRecord:
         """A task the actor may work; TaskNotFound for anything else (callers answer 404).
 
         Its instance and open rows are read along and kept for this transaction, so the
@@ -61,18 +78,17 @@ class TaskReadingMixin:
             read[task_guid] = (session.get_transaction(), row, instance, open_rows)
         return row
 
-    def _read_task(self, session: Session, task_guid: str, actor: Actor, *, fresh=False):
-        """The task, its instance and the instance's open tasks, in one query (the hot path).
-
-        `fresh` overwrites what the session holds of these rows with what the database has.
-        """
-        options = {"populate_existing": True} if fresh else {}
-        found = session.execute(
-            _COMPLETION_QUERY, {"task_guid": task_guid}, execution_options=options
-        ).all()
-        if not found or not may_work(found[0][0], actor):
+    def _read_task(self, session: Session, task_guid: str, actor: Actor):
+        """The task, its instance and the instance's open tasks, in one query (the hot path),
+        as records refreshed from the database (pending ORM changes flushed first)."""
+        session.flush()
+        found = fetch(session, _COMPLETION_QUERY, {"task_guid": task_guid})
+        if not found:
             raise TaskNotFound(task_guid)
-        return found[0][0], found[0][1], [r[2] for r in found if r[2] is not None]
+        row, instance, open_rows = _split(session, found)
+        if not may_work(row, actor):
+            raise TaskNotFound(task_guid)
+        return row, instance, open_rows
 
     def _catch_up(self, session: Session, task_guid: str, actor: Actor, instance):
         """Fire the instance's due timers as the next tick would (as the system), and read the
@@ -87,7 +103,7 @@ class TaskReadingMixin:
                 workflow = self.runner.load(session, instance)
                 self.runner.advance(session, instance, workflow, SYSTEM)
         except StaleDataError:
-            return self._read_task(session, task_guid, actor, fresh=True)
+            pass  # another request saved it first: what it saved is read below
         return self._read_task(session, task_guid, actor)
 
     def _load_for_completion(self, session: Session, task_guid: str, actor: Actor):
@@ -101,20 +117,17 @@ class TaskReadingMixin:
             raise TaskAlreadyCompleted()
         return row, instance, open_rows
 
-    def next_task(self, session: Session, instance_id: int, actor: Actor) -> HumanTask | None:
+    def next_task(self, session: Session, instance_id: int, actor: Actor) -> TaskRecord | None:
         """The next open task of this instance for this actor: the next page of a wizard.
 
-        Right after a save in this transaction, its open rows are known (runner.OPEN_KEY).
+        Right after a save in this transaction, its open rows are known (runner.OPEN_KEY);
+        the rows it added are kept as their column values until asked for here.
         """
         saved = session.info.get(OPEN_KEY, {}).pop(instance_id, None)
         if saved is not None and saved[0] is session.get_transaction():
-            rows = saved[1]
+            rows = [r if isinstance(r, TaskRecord) else TaskRecord.from_values(r) for r in saved[1]]
         else:
-            rows = session.scalars(
-                select(HumanTask)
-                .where(HumanTask.instance_id == instance_id, HumanTask.status == TaskStatus.OPEN)
-                .order_by(HumanTask.id)
-            ).all()
+            rows = read_open_tasks(session, instance_id)
         return next((r for r in rows if may_work(r, actor)), None)
 
     def start_form(
@@ -123,19 +136,19 @@ class TaskReadingMixin:
         """The form and title a new instance would ask for first (no form if code runs first)."""
         return first_form(self.versions.current(session).get(process_id, variant).spec)
 
-    def final_data(self, instance: ProcessInstance) -> dict:
+    def final_data(self, instance) -> dict:
         """The data a finished instance ended with (its outcome), without loading the workflow."""
         if instance.status != InstanceStatus.COMPLETED:
             raise ValueError(f"instance {instance.id} has not finished")
         return json.loads(instance.state).get("data", {})
 
-    def task_data(self, session: Session, row: HumanTask) -> dict:
+    def task_data(self, session: Session, row: TaskRecord) -> dict:
         """The data a ready task holds (what its form and page show)."""
-        instance = session.get(ProcessInstance, row.instance_id)
+        instance = read_instance(session, row.instance_id)
         workflow = self.runner.load(session, instance, keep=True)  # complete() may reuse it
         return dict(workflow.get_task_from_id(UUID(row.task_guid)).data)
 
 
-def timers_due(instance: ProcessInstance) -> bool:
+def timers_due(instance: InstanceRecord) -> bool:
     """Whether a timer of the instance is due and has not fired yet (the tick is behind)."""
     return instance.next_timer_at is not None and instance.next_timer_at <= clock.now()

@@ -21,19 +21,20 @@ from .actors import Actor
 from .cancellation import ERASED_DATA, ERASED_STATE, erase_history
 from .clock import clock
 from .incidents import DELIBERATE, incident, step_error, unstorable_element
-from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
+from .models import InstanceStatus, TaskStatus
 from .operations import OperationContext, running, set_fields
-from .projection import next_timer_at, reconcile
+from .projection import reconcile, scan
+from .records import InstanceRecord
 from .serializer import InstanceSerializer
 from .versions import VersionStore
 
-# session.info key: instance id -> (row, state string, workflow) kept by load(keep=True).
+# session.info key: instance id -> (state string, workflow) kept by load(keep=True).
 LOADED_KEY = "familybook.loaded_workflows"
 # session.info key: task guid -> (transaction, task row, instance, open rows) read by the
 # engine's task_for; any save forgets them all (the open rows may have changed).
 READ_KEY = "familybook.read_tasks"
 # session.info key: instance id -> (transaction, open inbox rows) as the last save left them,
-# so the wizard's next page (engine.next_task) needs no query; new rows are transient objects.
+# so the wizard's next page (engine.next_task) needs no query; new rows as their column values.
 OPEN_KEY = "familybook.open_after_save"
 # session.info key: instance id -> (savepoint, operation snapshot) of the step under way: the
 # savepoint of its first task that writes, released by save(), or rolled back there when the
@@ -67,25 +68,23 @@ class InstanceRunner:
         )
 
     def load(
-        self, session: Session, instance: ProcessInstance, *, keep: bool = False
+        self, session: Session, instance: InstanceRecord, *, keep: bool = False
     ) -> BpmnWorkflow:
         """The instance's workflow, on the version it started with, with our script engine.
 
         `keep` lets the next load in this session reuse the object (a task page reads the task
-        data, then completes the task): reused only while the stored state is the very string
-        it was made from, and handed out once, so a workflow that was run is never reused.
+        data, then completes the task): reused only while the stored state is still the one it
+        was made from, and handed out once, so a workflow that was run is never reused.
         """
         kept = session.info.setdefault(LOADED_KEY, {})
         hit = kept.pop(instance.id, None)
-        fresh = hit is not None and hit[0] is instance and hit[1] is instance.state
-        workflow = hit[2] if fresh else self._deserialize(session, instance)
+        fresh = hit is not None and hit[0] == instance.state
+        workflow = hit[1] if fresh else self._deserialize(session, instance)
         if keep:
-            # The row is kept too: the session's identity map holds rows weakly, and a row
-            # collected in between comes back as a new object with a new state string.
-            kept[instance.id] = (instance, instance.state, workflow)
+            kept[instance.id] = (instance.state, workflow)
         return workflow
 
-    def _deserialize(self, session: Session, instance: ProcessInstance) -> BpmnWorkflow:
+    def _deserialize(self, session: Session, instance: InstanceRecord) -> BpmnWorkflow:
         version = self.versions.get(session, instance.version_hash)
         process = version.get(instance.process_id, instance.variant)
         workflow = self.serializer.loads(instance.state, process.spec, process.subprocess_specs)
@@ -95,7 +94,7 @@ class InstanceRunner:
     def advance(
         self,
         session: Session,
-        instance: ProcessInstance,
+        instance: InstanceRecord,
         workflow: BpmnWorkflow,
         actor: Actor,
         first_task=None,
@@ -107,7 +106,7 @@ class InstanceRunner:
     def run(
         self,
         session: Session,
-        instance: ProcessInstance,
+        instance: InstanceRecord,
         workflow: BpmnWorkflow,
         actor: Actor,
         first_task=None,
@@ -165,7 +164,7 @@ class InstanceRunner:
     def save(
         self,
         session: Session,
-        instance: ProcessInstance,
+        instance: InstanceRecord,
         workflow: BpmnWorkflow,
         error: WorkflowException | None = None,
         open_rows: list | None = None,
@@ -196,21 +195,22 @@ class InstanceRunner:
             return
         if step is not None:
             step[0].commit()
+        ready, timer_at = scan(workflow)
         values = {
             "state": state,
             "serializer_version": self.serializer.version,
             "updated_at": now,
-            "next_timer_at": None if error else next_timer_at(workflow),
+            "next_timer_at": None if error else timer_at,
             **_outcome(instance, workflow, error, now),
         }
-        changes, new_rows = reconcile(session, instance, workflow, now, open_rows)
+        changes, new_rows = reconcile(session, instance, ready, now, open_rows)
         writes.save_instance(session, instance, values, completion, new_rows)
         writes.update_tasks(session, changes)
         if erase:
             erase_history(session, [instance.id])
         session.flush()  # rows operations added, so the caller's queries see them
         still_open = [row for row, _values in changes if row.status == TaskStatus.OPEN]
-        still_open += [HumanTask(**row) for row in new_rows]  # in insertion (id) order
+        still_open += new_rows  # in insertion (id) order; next_task makes records of them
         opened[instance.id] = (session.get_transaction(), still_open)
 
     def _save_unstorable(self, session, instance, workflow, exc, now) -> None:
@@ -243,7 +243,7 @@ def _open_step(session: Session, instance_id: int, *, pop: bool = False):
 
 
 def _outcome(
-    instance: ProcessInstance, workflow: BpmnWorkflow, error: WorkflowException | None, now
+    instance: InstanceRecord, workflow: BpmnWorkflow, error: WorkflowException | None, now
 ) -> dict:
     """Status columns after a step: incident, completed, or running (a fixed incident clears)."""
     if error is not None:

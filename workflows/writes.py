@@ -2,9 +2,10 @@
 
 Every step saves the same few rows (the instance, its inbox rows, a history row); the ORM's
 unit of work cost more per step than the database did. Each write here is one statement built
-once, and the values written are copied into the ORM objects the session already holds, so code
-that reads them later in the same transaction sees what the database holds and the next flush
-does not write them again. On PostgreSQL the usual step is a single statement (see _fused).
+once, and the values written are copied into the records and ORM objects the session holds of
+those rows (records.record), so code that reads them later in the same transaction sees what
+the database holds and no flush writes them again. On PostgreSQL the usual step is a single
+statement (see _fused), run on the driver's cursor (workflows.driver).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, inspect, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from .driver import fetch
 from .models import HumanTask, ProcessInstance, TaskHistory, TaskStatus
+from .records import InstanceRecord, TaskRecord, record, remember
 
 _INSTANCE = ProcessInstance.__table__
 _TASK = HumanTask.__table__
@@ -40,6 +42,7 @@ _SAVE_INSTANCE = (
 # SET takes its columns from the parameters given, so one statement serves every shape.
 _UPDATE_TASK = update(_TASK).where(_TASK.c.id == bindparam("row_id"))
 _INSERT_TASKS = insert(_TASK)
+_INSERT_INSTANCE = insert(_INSTANCE).returning(_INSTANCE.c.id)
 # What a new inbox row is given (see projection._new_row); the other columns start empty.
 NEW_TASK_COLUMNS = (
     "instance_id",
@@ -120,7 +123,7 @@ _FUSED = {(c, a): _fused(c, a) for c in (False, True) for a in (False, True)}
 class Completion:
     """A user task being completed: its inbox row closes and a (redacted) history row is added."""
 
-    row: HumanTask
+    row: TaskRecord
     actor_label: str
     data: dict
     now: datetime
@@ -147,9 +150,16 @@ class Completion:
         }
 
 
+def insert_instance(session: Session, values: dict) -> InstanceRecord:
+    """Add an instance row with these column values (the others empty) at lock version 1."""
+    values = {**values, "lock_version": 1}
+    values["id"] = session.connection().execute(_INSERT_INSTANCE, values).scalar_one()
+    return remember(session, InstanceRecord.from_values(values))
+
+
 def save_instance(
     session: Session,
-    instance: ProcessInstance,
+    instance: InstanceRecord,
     changes: dict,
     completion: Completion | None = None,
     new_rows: Sequence[dict] = (),
@@ -173,27 +183,24 @@ def save_instance(
     if adding:
         params.update({f"new_{key}": new_rows[0][key] for key in NEW_TASK_COLUMNS})
     if fuse:
-        saved = connection.execute(_FUSED[completed, adding], params).scalar_one()
+        [(saved,)] = fetch(session, _FUSED[completed, adding], params)
     else:
         saved = connection.execute(_SAVE_INSTANCE, params).rowcount
     if saved != 1:
         raise StaleDataError(f"process_instance {instance.id} was saved by someone else")
-    # Columns not in `changes` already hold these values, unless an operation set them (a
-    # pending change): then all are recorded, so no flush writes them a second time.
-    bumped = {**changes, "lock_version": values["lock_version"]}
-    _mirror(instance, values if inspect(instance).modified else bumped)
+    record(session, instance, values)
     if completion is not None:
         if not completed:
             connection.execute(_CLOSE_TASK, completion.params())
             connection.execute(_RECORD_HISTORY, completion.params())
-        _mirror(completion.row, completion.closed())
+        record(session, completion.row, completion.closed())
     if new_rows and not adding:
         connection.execute(_INSERT_TASKS, list(new_rows))
 
 
-def update_tasks(session: Session, changes: list[tuple[HumanTask, dict]]) -> None:
+def update_tasks(session: Session, changes: list[tuple[TaskRecord, dict]]) -> None:
     """Write changed columns of loaded inbox rows, one statement per set of columns."""
-    by_shape: dict[tuple, list[tuple[HumanTask, dict]]] = defaultdict(list)
+    by_shape: dict[tuple, list[tuple[TaskRecord, dict]]] = defaultdict(list)
     for row, values in changes:
         if values:
             by_shape[tuple(sorted(values))].append((row, values))
@@ -202,10 +209,4 @@ def update_tasks(session: Session, changes: list[tuple[HumanTask, dict]]) -> Non
             _UPDATE_TASK, [{**values, "row_id": row.id} for row, values in group]
         )
         for row, values in group:
-            _mirror(row, values)
-
-
-def _mirror(obj, values: dict) -> None:
-    """Record written values in a loaded object as its database state (no pending change)."""
-    for key, value in values.items():
-        set_committed_value(obj, key, value)
+            record(session, row, values)
