@@ -24,7 +24,6 @@ from weakref import WeakValueDictionary
 from sqlalchemy import bindparam, event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 
 from .driver import fetch
 from .models import HumanTask, ProcessInstance, TaskStatus
@@ -97,7 +96,7 @@ def record(session: Session, row, values: dict) -> None:
         known = live.get((model, row.id))
         if known is not None:
             copies[id(known)] = known
-    loaded = session.identity_map.get(identity_key(model, row.id))
+    loaded = session.identity_map.get(inspect(model).identity_key_from_primary_key((row.id,)))
     if loaded is not None:
         copies[id(loaded)] = loaded
     for copy in copies.values():

@@ -26,9 +26,20 @@ from .records import InstanceRecord, TaskRecord, record, remember
 _INSTANCE = ProcessInstance.__table__
 _TASK = HumanTask.__table__
 _HISTORY = TaskHistory.__table__
-# Every column but the key: a step changes some, and operations others (subject, owner,
-# correlation); one statement shape for all of them.
-_INSTANCE_COLUMNS = tuple(c.key for c in _INSTANCE.columns if c.key not in ("id", "lock_version"))
+# What a save writes: every column a step changes, or its operations (subject, owner,
+# correlation), and the lock version; one statement shape for all of them. The process, its
+# version and who started it are set once, by start.
+_SET_ONCE = (
+    "id",
+    "version_hash",
+    "process_id",
+    "variant",
+    "owner_session",
+    "started_by",
+    "created_at",
+)
+_SAVED = tuple(c.key for c in _INSTANCE.columns if c.key not in _SET_ONCE)
+_SAVED_PARAMS = tuple((key, f"set_{key}") for key in _SAVED)  # named once, not per save
 # The optimistic lock: the row is written only if nobody saved it since it was loaded. Named
 # parameters (set_<column>), so the tasks' statements fused in below take none of them.
 _SAVE_INSTANCE = (
@@ -37,7 +48,7 @@ _SAVE_INSTANCE = (
         _INSTANCE.c.id == bindparam("row_id"),
         _INSTANCE.c.lock_version == bindparam("loaded_version"),
     )
-    .values({key: bindparam(f"set_{key}") for key in (*_INSTANCE_COLUMNS, "lock_version")})
+    .values({key: bindparam(name) for key, name in _SAVED_PARAMS})
 )
 # SET takes its columns from the parameters given, so one statement serves every shape.
 _UPDATE_TASK = update(_TASK).where(_TASK.c.id == bindparam("row_id"))
@@ -61,6 +72,7 @@ NEW_TASK_COLUMNS = (
     "created_at",
     "due_at",
 )
+_NEW_PARAMS = tuple((key, f"new_{key}") for key in NEW_TASK_COLUMNS)
 _CLOSE_TASK = (
     update(_TASK)
     .where(_TASK.c.id == bindparam("done_id"))
@@ -166,6 +178,7 @@ def save_instance(
 ) -> None:
     """Write the instance row with `changes` (plus whatever operations set on it) if its lock
     version is still the one loaded, bump the version; record the completion, add new rows.
+    `changes` names columns a save writes (_SAVED), never those start set once.
 
     Raises StaleDataError (as the ORM's version check does) when another transaction saved
     the instance first, so callers keep one way to detect a lost race; the caller rolls back.
@@ -174,14 +187,15 @@ def save_instance(
     fuse = connection.dialect.name == "postgresql"
     completed = fuse and completion is not None
     adding = fuse and len(new_rows) == 1  # the usual step: one task done, the next one ready
-    values = {key: changes.get(key, getattr(instance, key)) for key in _INSTANCE_COLUMNS}
+    values = {key: changes.get(key, getattr(instance, key)) for key in _SAVED}
     values["lock_version"] = instance.lock_version + 1
-    params = {f"set_{key}": value for key, value in values.items()}
+    params = {name: values[key] for key, name in _SAVED_PARAMS}
     params.update(row_id=instance.id, loaded_version=instance.lock_version)
     if completed:
         params.update(completion.params())
     if adding:
-        params.update({f"new_{key}": new_rows[0][key] for key in NEW_TASK_COLUMNS})
+        new = new_rows[0]
+        params.update({name: new[key] for key, name in _NEW_PARAMS})
     if fuse:
         [(saved,)] = fetch(session, _FUSED[completed, adding], params)
     else:
