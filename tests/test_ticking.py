@@ -47,3 +47,27 @@ def test_a_failing_job_keeps_the_timers_step(app, client, monkeypatch, caplog):
     [account] = read(app, select(Account))
     assert account.verification_nonce is None  # the link expired, committed
     assert "tick job outbox failed (RuntimeError)" in caplog.text
+
+
+def test_retention_jobs_run_once_an_hour_and_again_after_a_failure(app, monkeypatch):
+    ran = []
+    outcomes = iter([RuntimeError("disk"), 0, 0])
+
+    def expire_uploads(*_args):
+        ran.append(clock.now())
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    monkeypatch.setattr(ticking, "expire_unfiled_uploads", expire_uploads)
+    clock.freeze(clock.now())
+    first = ticking.tick_once(app)
+    assert first.failed == ["upload retention"]
+    clock.advance(timedelta(seconds=30))
+    assert ticking.tick_once(app).failed == []  # a failed run is tried again next tick
+    clock.advance(timedelta(minutes=59))
+    ticking.tick_once(app)  # within the hour of the last run: the search is skipped
+    clock.advance(timedelta(minutes=1))
+    ticking.tick_once(app)
+    assert len(ran) == 3 and ran[2] - ran[1] == timedelta(hours=1)

@@ -2,13 +2,16 @@
 uploads never filed, and queue the reviewers' daily digest (once a day, however often it ticks).
 
 Each job has its own transaction: one that fails is logged and retried next tick, and never
-keeps the others (timers, mail) from running.
+keeps the others (timers, mail) from running. The retention jobs count their periods in days
+but search every stored file (about 0.2 s on SQLite with 300,000 files), so they run once an
+hour, not on every tick; each process keeps its own hour.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import NamedTuple
 
 from flask import Flask
@@ -24,6 +27,9 @@ from workflows.decisions import evaluate
 log = logging.getLogger(__name__)
 RETENTION_PROCESS = "proof_retention"
 UPLOAD_RETENTION_PROCESS = "upload_retention"
+HOURLY = timedelta(hours=1)
+# app.extensions key: job name -> when it last ran to the end (in this process).
+LAST_RUN_KEY = "tick_last_runs"
 
 
 class Tick(NamedTuple):
@@ -49,10 +55,18 @@ def tick_once(app: Flask) -> Tick:
         rules = evaluate(engine, session, UPLOAD_RETENTION_PROCESS, {})
         return int(rules["unfiled_upload_days"])
 
-    def run(name: str, job: Callable, default):
+    last_runs = app.extensions.setdefault(LAST_RUN_KEY, {})
+
+    def run(name: str, job: Callable, default, every: timedelta | None = None):
+        started = clock.now()
+        last = last_runs.get(name)
+        if every is not None and last is not None and last <= started < last + every:
+            return default
         try:
             with db.transaction() as session:
-                return job(session)
+                result = job(session)
+            last_runs[name] = started
+            return result
         except Exception as exc:  # the next tick retries it; the other jobs still run
             # The job's name and the error's type only: messages may quote personal data.
             log.error("tick job %s failed (%s)", name, type(exc).__name__)
@@ -67,11 +81,13 @@ def tick_once(app: Flask) -> Tick:
         "proof retention",
         lambda s: expire_proofs(s, storage_dir, lambda code: retention_days(s, code)),
         0,
+        HOURLY,
     )
     run(
         "upload retention",
         lambda s: expire_unfiled_uploads(s, storage_dir, unfiled_upload_days(s)),
         0,
+        HOURLY,
     )
     run("review digests", lambda s: send_review_digests(s, clock.now()), 0)
     return Tick(advanced, swept, failed)
