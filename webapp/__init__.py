@@ -14,7 +14,7 @@ from forms.base import UNTYPABLE
 from forms.fields import DEFAULT_MAX_TOTAL_BYTES
 from workflows.db import Database
 
-from . import i18n, ids, markup
+from . import i18n, ids, log_redaction, markup
 from .extensions import csrf, limiter, login_manager
 from .json_bodies import JSONProvider
 
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, **overrides) -> Flask:
     app.extensions["settings"] = settings
     app.extensions["db"] = Database(settings.database_url)
 
+    log_redaction.init_app(app)
     ids.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
