@@ -38,6 +38,7 @@ from .applications import (
     ContactBook,
 )
 from .file_erasure import erase_files
+from .login_sessions import end_all_sessions
 from .notice_preferences import NoticePreference
 from .notifications import Notification, NotificationStatus
 from .posts import Post, PostStatus
@@ -129,5 +130,6 @@ def erase_account(session: Session, storage_dir: Path, account: Account) -> None
     _empty_notifications(session, account)
     session.execute(delete(NoticePreference).where(NoticePreference.account_id == account.id))
     session.execute(delete(AccountToken).where(AccountToken.account_id == account.id))
+    end_all_sessions(session, account.id)
     _anonymise(account, now)
     session.flush()

@@ -22,6 +22,7 @@ TABLE_MODULES = (
     "domain.files",
     "domain.institution_posts",
     "domain.key_rotation",
+    "domain.login_sessions",
     "domain.notice_preferences",
     "domain.notice_templates",
     "domain.notifications",

@@ -13,6 +13,7 @@ from domain.accounts import Account, AccountStatus, find_by_national_id
 from domain.applications import Application, ApplicationRound, ApplicationStatus, ContactBook
 from domain.demo import FAMILY_NATIONAL_ID
 from domain.files import StoredFile, storage_dir_for
+from domain.login_sessions import LoginSession
 from domain.notifications import Notification
 from domain.posts import Post, PostStatus
 from tests.application_support import FAMILY, logged_in, open_tasks, png, upload
@@ -63,6 +64,8 @@ def test_deletion_erases_personal_data_and_keeps_staff_records_anonymous(app, wo
 
     [account] = read(app, select(Account).where(Account.id == world.account_id))
     assert account.name == "" and account.email.endswith("@erased.invalid")
+    # Both browsers' log-ins are gone with it (elsewhere's too).
+    assert read(app, select(LoginSession).where(LoginSession.account_id == account.id)) == []
     assert account.national_id_encrypted is None and account.national_id_hash is None
     assert account.birthday is None and account.mobile == "" and account.phone == ""
     assert account.status == AccountStatus.DISABLED and account.deleted_at is not None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from domain.accounts import AccountStatus, find_by_email, find_by_login_id
+from domain.login_sessions import end_session, is_open, open_session
 from domain.passwords import hash_password, needs_rehash, verify_password
 from forms.account import EmailOnlyForm, LoginForm
 
@@ -18,12 +19,19 @@ from . import bp
 # Verifying against a real hash for unknown addresses keeps both answers equally slow.
 _DUMMY_HASH = hash_password("not-a-real-password-0")
 FAILURES_LIMIT = "5 per 15 minutes"
+# Flask session key: the token of the server's row of this log-in (domain.login_sessions).
+LOGIN_TOKEN_KEY = "login_token"
 
 
 @login_manager.user_loader
 def load_user(login_id: str):
-    """The session's account, unless its password changed or it was disabled since."""
-    return find_by_login_id(get_db().session, login_id)
+    """The session's account, unless its password changed, it was disabled or this session
+    was logged out since (a copy of the cookie then signs nobody in)."""
+    db_session = get_db().session
+    account = find_by_login_id(db_session, login_id)
+    if account is None or not is_open(db_session, account.id, session.get(LOGIN_TOKEN_KEY)):
+        return None
+    return account
 
 
 def _email_key() -> str:
@@ -67,6 +75,7 @@ def login():
     if needs_rehash(account.password_hash):
         account.password_hash = hash_password(form.password.data)
     login_user(account)
+    session[LOGIN_TOKEN_KEY] = open_session(get_db().session, account.id)
     return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
 
 
@@ -80,6 +89,7 @@ def logout():
         if not current_user.is_authenticated:
             return redirect(url_for("main.home"))
         return render_template("auth/logout.html")
+    end_session(get_db().session, session.pop(LOGIN_TOKEN_KEY, None))
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
