@@ -105,6 +105,7 @@ def record(session: Session, row, values: dict) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _copy_flushed(session: Session, _context) -> None:
+    """Give the live records the values a flush wrote of their rows' ORM objects."""
     live = session.info.get(LIVE_KEY)
     if not live:
         return
