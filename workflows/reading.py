@@ -136,8 +136,10 @@ class TaskReadingMixin:
         """The form and title a new instance would ask for first (no form if code runs first)."""
         return first_form(self.versions.current(session).get(process_id, variant).spec)
 
-    def final_data(self, instance) -> dict:
-        """The data a finished instance ended with (its outcome), without loading the workflow."""
+    def final_data(self, instance: InstanceRecord | ProcessInstance) -> dict:
+        """The data a finished instance ended with (its outcome), without loading the workflow.
+
+        Takes the engine's record or the ORM row: pages find finished instances by query."""
         if instance.status != InstanceStatus.COMPLETED:
             raise ValueError(f"instance {instance.id} has not finished")
         return json.loads(instance.state).get("data", {})
