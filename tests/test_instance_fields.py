@@ -4,6 +4,7 @@ step's own save, in its one UPDATE of the instance row; a step that fails leaves
 from __future__ import annotations
 
 from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from tests.engine_support import ENGINE_BPMN
 from workflows import Actor, WorkflowEngine
@@ -85,3 +86,14 @@ def test_a_failed_step_leaves_what_its_operations_set_unsaved(db):
     row = db.session.get(ProcessInstance, instance_id)
     assert row.status == InstanceStatus.INCIDENT
     assert (row.correlation_key, row.subject_key, row.search_key) == (None, None, None)
+
+
+def test_a_script_opens_a_savepoint_only_when_its_operations_have_an_effect(db, monkeypatch):
+    """Most scripts only compute: they cost no savepoint. One whose operation sets a column
+    gets it from that moment (so a later failure still undoes what it set, see above)."""
+    opened, begin_nested = [], Session.begin_nested
+    monkeypatch.setattr(Session, "begin_nested", lambda s: opened.append(1) or begin_nested(s))
+    compose(db, "chars = count_chars(message)")
+    assert opened == []
+    compose(db, SCRIPT)
+    assert opened == [1]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -35,16 +34,42 @@ INSTANCE_FIELDS = (
 )
 
 
-@dataclass
 class OperationContext:
-    """What an operation may use: the transaction, the instance it runs for, who acted, when."""
+    """What an operation may use: the transaction, the instance it runs for, who acted, when.
 
-    session: Session
-    instance: InstanceRecord
-    actor: Actor
-    now: datetime
-    # Set by the engine: starts another process in the same transaction (see start_process).
-    spawn: Callable[..., InstanceRecord] | None = None
+    The engine may ask to hear of an operation's first effect in a task (`on_first_effect`):
+    reaching the transaction or setting an instance column. It opens the task's savepoint
+    then, so a script whose operations only compute (most of them) costs no savepoint.
+    """
+
+    __slots__ = ("_session", "instance", "actor", "now", "spawn", "on_first_effect")
+
+    def __init__(
+        self,
+        session: Session,
+        instance: InstanceRecord,
+        actor: Actor,
+        now: datetime,
+        spawn: Callable[..., InstanceRecord] | None = None,
+    ) -> None:
+        self._session = session
+        self.instance = instance
+        self.actor = actor
+        self.now = now
+        # Set by the engine: starts another process in the same transaction (start_process).
+        self.spawn = spawn
+        self.on_first_effect: Callable[[], None] | None = None
+
+    @property
+    def session(self) -> Session:
+        """The transaction of the step."""
+        self._effect()
+        return self._session
+
+    def _effect(self) -> None:
+        hook, self.on_first_effect = self.on_first_effect, None
+        if hook is not None:
+            hook()
 
     def correlate(self, **keys) -> None:
         """Let later events find this instance by these keys (e.g. account_id=7)."""
@@ -95,6 +120,7 @@ class OperationContext:
         set_fields(self.instance, snapshot)
 
     def _set(self, **values) -> None:
+        self._effect()
         set_fields(self.instance, values)
 
 

@@ -1,10 +1,12 @@
 """Load, step and save one instance: the mechanics under every engine operation.
 
-Each script-running task gets a SAVEPOINT, so a failing operation leaves no half-written rows
-while the tasks that ran before it keep theirs; the instance is then saved in ERROR state and
-marked as an incident, never left to stall silently. Any exception counts (see incidents.py),
-and so does a state that cannot be written: then every write of the step is undone with it,
-because the first writing task's savepoint stays open until the save (the others nest in it).
+Each script-running task whose operations have an effect (reach the transaction or set an
+instance column) gets a SAVEPOINT from that moment, so a failing operation leaves no
+half-written rows while the tasks that ran before it keep theirs; the instance is then saved
+in ERROR state and marked as an incident, never left to stall silently. Any exception counts
+(see incidents.py), and so does a state that cannot be written: then every write of the step
+is undone with it, because the first writing task's savepoint stays open until the save (the
+others nest in it).
 """
 
 from __future__ import annotations
@@ -43,10 +45,8 @@ STEP_KEY = "familybook.step_savepoints"
 
 
 def _writes_data(task) -> bool:
-    """Tasks that may call operations (and so write rows) get a savepoint of their own.
-
-    Free when the task touches no table: SQLAlchemy emits SAVEPOINT only before a statement.
-    """
+    """Tasks that may call operations (and so write rows): a savepoint of their own is opened
+    at their operations' first effect (OperationContext.on_first_effect), if any."""
     spec = task.task_spec
     return isinstance(spec, ScriptEngineTask) or bool(
         getattr(spec, "prescript", None) or getattr(spec, "postscript", None)
@@ -116,25 +116,30 @@ class InstanceRunner:
             session=session, instance=instance, actor=actor, now=clock.now(), spawn=self.spawn
         )
         with running(ctx):
-            return self._run(ctx, workflow, first_task)
+            return self._run(session, ctx, workflow, first_task)
 
     def _run(
-        self, ctx: OperationContext, workflow: BpmnWorkflow, first_task
+        self, session: Session, ctx: OperationContext, workflow: BpmnWorkflow, first_task
     ) -> WorkflowException | None:
         savepoint, snapshot, current = None, None, None
 
+        def open_savepoint():
+            nonlocal savepoint, snapshot
+            savepoint, snapshot = session.begin_nested(), ctx.snapshot()
+
         def before(task):
-            nonlocal savepoint, snapshot, current
+            nonlocal current
             current = task
             if _writes_data(task):
-                savepoint, snapshot = ctx.session.begin_nested(), ctx.snapshot()
+                ctx.on_first_effect = open_savepoint  # on its first effect, if it has any
 
         def after(task):
             nonlocal savepoint, current
+            ctx.on_first_effect = None
             if savepoint is not None:
-                if _open_step(ctx.session, ctx.instance.id) is None:
-                    ctx.session.flush()  # the task's writes: a failure is still this task's
-                    ctx.session.info.setdefault(STEP_KEY, {})[ctx.instance.id] = (
+                if _open_step(session, ctx.instance.id) is None:
+                    session.flush()  # the task's writes: a failure is still this task's
+                    session.info.setdefault(STEP_KEY, {})[ctx.instance.id] = (
                         savepoint,
                         snapshot,
                     )
