@@ -10,7 +10,9 @@ median and p90, in ms, of:
 
 For each complete step it also prints the database's share: the time spent inside the driver's
 execute and commit calls (mostly waiting for the server: BEGIN, the read, the write, the COMMIT
-with its WAL flush). An engine step cannot take less than its bare cycle plus that share.
+with its WAL flush). An engine step cannot take less than its bare cycle plus that share. And
+it prints the least write transaction the database allows (BEGIN, read one row, update one row,
+COMMIT), whatever the engine does: the machine's floor under the share.
 
 Target: complete <= 3x its bare cycle. Then it deploys 3 new versions of the BPMN and shows that
 an older instance row keeps its size and still finishes on its own version. It never asserts.
@@ -236,6 +238,32 @@ def round_trips(db, engine) -> str:
     )
 
 
+def least_write(db, bare: float) -> str:
+    """The cheapest transaction shaped like a completion (BEGIN, read one row, update one row,
+    COMMIT with its WAL flush) on a table of its own: the database's floor on this machine."""
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, n INTEGER)")
+        conn.exec_driver_sql("INSERT INTO bench_floor (id, n) VALUES (1, 0)")
+    times = []
+    try:
+        with db.engine.connect() as conn:
+            for _ in range(RUNS):
+                began = perf_counter()
+                conn.exec_driver_sql("SELECT n FROM bench_floor WHERE id = 1").all()
+                conn.exec_driver_sql("UPDATE bench_floor SET n = n + 1 WHERE id = 1")
+                conn.commit()
+                times.append((perf_counter() - began) * 1000)
+    finally:
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("DROP TABLE bench_floor")
+    floor = statistics.median(times)
+    return (
+        f"the least write transaction (BEGIN, read a row, update a row, COMMIT) takes "
+        f"{floor:.2f} ms, {floor / bare:.1f}x the bare Reviewer cycle: no engine completes a "
+        f"task under {1 + floor / bare:.1f}x here"
+    )
+
+
 def summary(times: list[float]) -> str:
     return f"{statistics.median(times):7.2f} / {statistics.quantiles(times, n=10)[-1]:6.2f}"
 
@@ -286,6 +314,8 @@ def main() -> None:
             notes.extend(f"{name} {database_share(results, shares)}".splitlines())
             notes.append(f"{name} {row_growth(db, engine)}")
             notes.append(f"{name}: {round_trips(db, engine)}")
+            bare = next(b for step, _e, b in results if step == "complete Reviewer")
+            notes.append(f"{name}: {least_write(db, statistics.median(bare))}")
             clock.reset()
     print("\n".join(notes))
 

@@ -154,15 +154,16 @@ def find_by_national_id(session: Session, plain: str) -> Account | None:
     return session.scalar(select(Account).where(Account.national_id_hash == digest))
 
 
-def find_by_login_id(session: Session, login_id: str) -> Account | None:
-    """The active account whose get_id() equals login_id (Flask-Login's user_loader).
+def find_by_login_id(session: Session, login_id: str, *also) -> Account | None:
+    """The active account whose get_id() equals login_id (Flask-Login's user_loader), and that
+    meets the conditions `also` (in the same query).
 
     None for a malformed id, a stale password stamp, or an account that is not active.
     """
     account_id, _, _stamp = (login_id or "").partition(":")
     if not account_id.isdigit():
         return None
-    account = session.get(Account, int(account_id))
+    account = session.scalar(select(Account).where(Account.id == int(account_id), *also))
     if account is None or not account.is_active or account.get_id() != login_id:
         return None
     return account

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from workflows.clock import clock
 from workflows.db import Base, UTCDateTime
 
+from .accounts import Account, find_by_login_id
 from .api_tokens import digest
 
 MAX_OPEN = 30
@@ -58,20 +59,15 @@ def open_session(session: Session, account_id: int) -> str:
     return token
 
 
-def is_open(session: Session, account_id: int, token: str | None) -> bool:
-    """Whether this token is a session of this account that has not ended."""
+def signed_in(session: Session, login_id: str, token: str | None) -> Account | None:
+    """The account a browser is signed in as: its login id still holds (domain.accounts) and
+    `token` is an open session of that account. One query: it runs on every signed-in request."""
     if not token:
-        return False
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    LoginSession.token_hash == digest(token),
-                    LoginSession.account_id == account_id,
-                )
-            )
-        )
+        return None
+    is_open = exists().where(
+        LoginSession.token_hash == digest(token), LoginSession.account_id == Account.id
     )
+    return find_by_login_id(session, login_id, is_open)
 
 
 def end_session(session: Session, token: str | None) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from domain.demo import FAMILY_EMAIL, FAMILY_PASSWORD
 from domain.login_sessions import MAX_OPEN, LoginSession
@@ -51,3 +51,21 @@ def test_an_account_keeps_its_newest_sessions_only(app, client):
     assert read(app, select(func.count()).select_from(LoginSession)) == [MAX_OPEN]
     assert not signed_in(client)  # the oldest ended when one more than MAX_OPEN opened
     assert all(signed_in(other) for other in others)
+
+
+def test_a_signed_in_request_finds_its_account_and_session_in_one_query(app, client):
+    seed(app)
+    login(client, FAMILY_EMAIL, FAMILY_PASSWORD)
+    said = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if "login_session" in statement or "FROM account" in statement:
+            said.append(statement)
+
+    engine = app.extensions["db"].engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert signed_in(client)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert len(said) == 1 and "login_session" in said[0], said

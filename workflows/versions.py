@@ -7,6 +7,7 @@ one. A file set that fails validation is never stored, so the last good version 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,6 +19,14 @@ from .models import ProcessVersion
 from .specs import ParsedVersion, content_hash, parse_version, read_folder
 from .validation import validate_files
 
+# How long the newest version's hash is trusted before it is read again. Each start asks for
+# it, and a deploy by this process is seen at once; one by another process (the CLI, another
+# worker) reaches this one's new instances within this time, as if it had come a moment later.
+CURRENT_FOR_SECONDS = 10.0
+# Session.info key set by deploy: that session may still roll its version back, so what it
+# reads as current is not kept for others.
+DEPLOYED_KEY = "familybook.deployed_version"
+
 
 class VersionStore:
     """Deploys file sets and hands out parsed versions, cached by hash."""
@@ -27,7 +36,7 @@ class VersionStore:
         self.form_keys = form_keys
         self._cache: dict[str, ParsedVersion] = {}
         self._lock = threading.Lock()
-        self._current: str | None = None
+        self._current: tuple[str, float] | None = None  # (hash, monotonic time it was read)
 
     def validate(self, files: dict[str, str]) -> ParsedVersion:
         """Parse and lint a file set; raise SpecInvalid listing every problem."""
@@ -52,17 +61,24 @@ class VersionStore:
         session.flush()
         with self._lock:
             self._cache[digest] = version
-            self._current = digest
+            self._current = None
+        session.info[DEPLOYED_KEY] = digest
         return version
 
     def current(self, session: Session) -> ParsedVersion:
-        """The newest deployed version."""
+        """The newest deployed version (its hash read at most every CURRENT_FOR_SECONDS)."""
+        known, now = self._current, time.monotonic()
+        if known is not None and now - known[1] < CURRENT_FOR_SECONDS:
+            return self.get(session, known[0])
         digest = session.scalar(
             select(ProcessVersion.hash).order_by(ProcessVersion.deployed_at.desc()).limit(1)
         )
         if digest is None:
             raise LookupError("no BPMN version deployed yet: run `flask --app webapp bpmn deploy`")
-        return self.get(session, digest)
+        version = self.get(session, digest)
+        if DEPLOYED_KEY not in session.info:
+            self._current = (digest, now)
+        return version
 
     def get(self, session: Session, digest: str) -> ParsedVersion:
         """A version by hash, parsed from its stored files the first time it is asked for."""

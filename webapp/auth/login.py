@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from domain.accounts import AccountStatus, find_by_email, find_by_login_id
-from domain.login_sessions import end_session, is_open, open_session
+from domain.accounts import AccountStatus, find_by_email
+from domain.login_sessions import end_session, open_session, signed_in
 from domain.passwords import hash_password, needs_rehash, verify_password
 from forms.account import EmailOnlyForm, LoginForm
 
@@ -27,11 +27,7 @@ LOGIN_TOKEN_KEY = "login_token"
 def load_user(login_id: str):
     """The session's account, unless its password changed, it was disabled or this session
     was logged out since (a copy of the cookie then signs nobody in)."""
-    db_session = get_db().session
-    account = find_by_login_id(db_session, login_id)
-    if account is None or not is_open(db_session, account.id, session.get(LOGIN_TOKEN_KEY)):
-        return None
-    return account
+    return signed_in(get_db().session, login_id, session.get(LOGIN_TOKEN_KEY))
 
 
 def _email_key() -> str:
