@@ -224,6 +224,28 @@ def test_tick_only_touches_due_instances(db):
     assert late.status == InstanceStatus.RUNNING and len(open_tasks(session, late)) == 1
 
 
+def test_a_tick_reads_its_due_instances_and_their_inbox_rows_in_one_query(db):
+    session = db.session
+    engine = make_engine(session)
+    instances = [start_and_compose(session, engine, text) for text in ("a", "b", "c")]
+    session.commit()
+    reads = []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT"):
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        advanced = engine.tick(session, now=clock.now() + timedelta(days=31))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert sorted(advanced) == sorted(i.id for i in instances)
+    assert len(reads) == 1, reads
+    for instance in instances:  # each review closed by its timer, the escalation opened
+        assert [t.bpmn_id for t in open_tasks(session, instance)] == ["escalate"]
+
+
 def test_message_is_delivered_by_correlation(db):
     session = db.session
     engine = make_engine(session)

@@ -32,7 +32,7 @@ from .incidents import incident
 from .models import InstanceStatus, ProcessInstance
 from .operations import OPERATIONS, OperationRegistry, correlation_key
 from .reading import TaskReadingMixin, timers_due
-from .records import INSTANCE_COLUMNS, InstanceRecord, first_instance, read_instance
+from .records import INSTANCE_COLUMNS, InstanceRecord, first_instance, read_due, read_instance
 from .redaction import keep_task_data_out_of_logs, redact
 from .runner import InstanceRunner
 from .scripting import make_script_engine
@@ -183,27 +183,17 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
     def tick(self, session: Session, now: datetime | None = None, limit: int = 500) -> list[int]:
         """Advance every instance whose next timer is due; returns their ids."""
         with clock.pinned(now or clock.now()) as at:
-            due = session.scalars(
-                select(ProcessInstance.id)
-                .where(
-                    ProcessInstance.status == InstanceStatus.RUNNING,
-                    ProcessInstance.next_timer_at <= at,
-                )
-                .order_by(ProcessInstance.next_timer_at)
-                .limit(limit)
-            ).all()
             advanced = []
-            for instance_id in due:
+            for instance, open_rows in read_due(session, at, limit):
                 try:
                     with session.begin_nested():
-                        instance = read_instance(session, instance_id)
                         workflow = self.runner.load(session, instance)
-                        self.runner.advance(session, instance, workflow, SYSTEM)
-                    advanced.append(instance_id)
+                        self.runner.advance(session, instance, workflow, SYSTEM, open_rows)
+                    advanced.append(instance.id)
                 except StaleDataError:
                     continue  # another worker advanced it first
                 except Exception as exc:  # one broken instance must not stop the others
-                    self._fail(session, instance_id, exc)
+                    self._fail(session, instance.id, exc)
             return advanced
 
     def _fail(self, session: Session, instance_id: int, exc: Exception) -> None:

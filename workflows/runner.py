@@ -97,11 +97,12 @@ class InstanceRunner:
         instance: InstanceRecord,
         workflow: BpmnWorkflow,
         actor: Actor,
-        first_task=None,
+        open_rows: list | None = None,
     ) -> None:
-        """Run `first_task` (if any) and every engine step that follows, then save."""
-        error = self.run(session, instance, workflow, actor, first_task)
-        self.save(session, instance, workflow, error)
+        """Run due timers and every engine step, then save (`open_rows`: the instance's open
+        inbox rows, when the caller read them along)."""
+        error = self.run(session, instance, workflow, actor)
+        self.save(session, instance, workflow, error, open_rows)
 
     def run(
         self,
