@@ -246,6 +246,30 @@ def test_a_tick_reads_its_due_instances_and_their_inbox_rows_in_one_query(db):
         assert [t.bpmn_id for t in open_tasks(session, instance)] == ["escalate"]
 
 
+def test_a_task_page_reads_its_task_and_instance_once(db):
+    session = db.session
+    engine = make_engine(session)
+    instance = start_and_compose(session, engine)
+    session.commit()
+    [review] = open_tasks(session, instance)
+    db.remove()
+    session, reads = db.session, []
+
+    def record(_conn, _cursor, statement, *_args):
+        if statement.lstrip().startswith("SELECT"):
+            reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        row = engine.task_for(session, review.task_guid, REVIEWER)  # what a task page does
+        data = engine.task_data(session, row)
+        engine.complete(session, review.task_guid, REVIEWER, {"verdict": "approve"})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert data["chars"] == 5
+    assert len(reads) == 1, reads
+
+
 def test_message_is_delivered_by_correlation(db):
     session = db.session
     engine = make_engine(session)

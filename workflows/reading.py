@@ -145,8 +145,13 @@ class TaskReadingMixin:
         return json.loads(instance.state).get("data", {})
 
     def task_data(self, session: Session, row: TaskRecord) -> dict:
-        """The data a ready task holds (what its form and page show)."""
-        instance = read_instance(session, row.instance_id)
+        """The data a ready task holds (what its form and page show). Its instance as task_for
+        read it along in this transaction (nothing saved since), else read afresh."""
+        read = session.info.get(READ_KEY, {}).get(row.task_guid)
+        if read is not None and read[0] is session.get_transaction():
+            instance = read[2]
+        else:
+            instance = read_instance(session, row.instance_id)
         workflow = self.runner.load(session, instance, keep=True)  # complete() may reuse it
         return dict(workflow.get_task_from_id(UUID(row.task_guid)).data)
 
