@@ -246,6 +246,26 @@ def test_a_tick_reads_its_due_instances_and_their_inbox_rows_in_one_query(db):
         assert [t.bpmn_id for t in open_tasks(session, instance)] == ["escalate"]
 
 
+def test_a_due_instance_saved_by_an_earlier_step_of_the_tick_waits_for_the_next(db, monkeypatch):
+    session = db.session
+    engine = make_engine(session)
+    first, second = start_and_compose(session, engine, "a"), start_and_compose(session, engine)
+    session.commit()
+    load = engine.runner.load
+
+    def load_and_touch_the_other(session, instance, **kwargs):
+        if instance.id == first.id:  # as if this step's operations changed the other one
+            set_columns(session, second, subject_label="changed")
+        return load(session, instance, **kwargs)
+
+    monkeypatch.setattr(engine.runner, "load", load_and_touch_the_other)
+    due = clock.now() + timedelta(days=31)
+    assert engine.tick(session, now=due) == [first.id]
+    assert engine.tick(session, now=due) == [second.id]  # read afresh, with its inbox rows
+    for instance in (first, second):
+        assert [t.bpmn_id for t in open_tasks(session, instance)] == ["escalate"]
+
+
 def test_a_task_page_reads_its_task_and_instance_once(db):
     session = db.session
     engine = make_engine(session)

@@ -184,7 +184,9 @@ class WorkflowEngine(TaskReadingMixin, AssignmentMixin):
         """Advance every instance whose next timer is due; returns their ids."""
         with clock.pinned(now or clock.now()) as at:
             advanced = []
-            for instance, open_rows in read_due(session, at, limit):
+            for instance, open_rows, read_at_version in read_due(session, at, limit):
+                if instance.lock_version != read_at_version:
+                    continue  # a step of this tick saved it meanwhile: the next tick sees it
                 try:
                     with session.begin_nested():
                         workflow = self.runner.load(session, instance)

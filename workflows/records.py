@@ -184,15 +184,17 @@ def _due_query():
 _DUE = _due_query()
 
 
-def read_due(session: Session, at, limit: int) -> list[tuple[InstanceRecord, list[TaskRecord]]]:
-    """The instances a tick at `at` advances, with their open inbox rows, in one query (not
-    two per instance); pending ORM changes flushed first."""
+def read_due(session: Session, at, limit: int) -> list[tuple[InstanceRecord, list, int]]:
+    """The instances a tick at `at` advances, with their open inbox rows and the lock version
+    they were read at, in one query (not two per instance); pending ORM changes flushed first.
+    """
     session.flush()
     width, due = len(InstanceRecord.COLUMNS), {}
     for values in fetch(session, _DUE, {"at": at, "limit": limit}):
         instance_id = values[0]
         if instance_id not in due:
-            due[instance_id] = (remember(session, InstanceRecord(values[:width])), [])
+            instance = remember(session, InstanceRecord(values[:width]))
+            due[instance_id] = (instance, [], instance.lock_version)
         if values[width] is not None:
             due[instance_id][1].append(remember(session, TaskRecord(values[width:])))
     return list(due.values())
