@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,7 +20,14 @@ from .errors import TaskAlreadyCompleted, TaskNotFound
 from .models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from .permissions import may_work
 from .projection import first_form
-from .records import InstanceRecord, TaskRecord, read_instance, read_open_tasks, remember
+from .records import (
+    InstanceRecord,
+    TaskRecord,
+    open_rows_of_instance,
+    read_instance,
+    read_open_tasks,
+    remember,
+)
 from .runner import OPEN_KEY, READ_KEY
 
 _INSTANCE = ProcessInstance.__table__
@@ -34,8 +41,7 @@ def _completion_query():
         select(*target.c, *_INSTANCE.c, *sibling.c)
         .select_from(
             target.join(_INSTANCE, _INSTANCE.c.id == target.c.instance_id).outerjoin(
-                sibling,
-                and_(sibling.c.instance_id == _INSTANCE.c.id, sibling.c.status == TaskStatus.OPEN),
+                sibling, open_rows_of_instance(sibling)
             )
         )
         .where(target.c.task_guid == bindparam("task_guid"))

@@ -129,6 +129,13 @@ def set_values(row, values: dict) -> None:
 
 _INSTANCE, _TASK = ProcessInstance.__table__, HumanTask.__table__
 INSTANCE_COLUMNS = tuple(_INSTANCE.c)  # a statement selecting these reads InstanceRecords
+
+
+def open_rows_of_instance(tasks):
+    """Join condition: `tasks` (human_task or an alias of it) are the instance's open rows."""
+    return and_(tasks.c.instance_id == _INSTANCE.c.id, tasks.c.status == TaskStatus.OPEN)
+
+
 _INSTANCE_BY_ID = select(*INSTANCE_COLUMNS).where(_INSTANCE.c.id == bindparam("instance_id"))
 _OPEN_TASKS = (
     select(*_TASK.c)
@@ -173,8 +180,7 @@ def _due_query():
         select(*INSTANCE_COLUMNS, *_TASK.c)
         .select_from(
             _INSTANCE.join(due, due.c.id == _INSTANCE.c.id).outerjoin(
-                _TASK,
-                and_(_TASK.c.instance_id == _INSTANCE.c.id, _TASK.c.status == TaskStatus.OPEN),
+                _TASK, open_rows_of_instance(_TASK)
             )
         )
         .order_by(_INSTANCE.c.next_timer_at, _INSTANCE.c.id, _TASK.c.id)
