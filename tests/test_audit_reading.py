@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from domain.accounts import Facility
 from domain.audit import AuditEvent
 from tests.application_support import STAFF_PASSWORD, logged_in
 from tests.conftest import read
 from tests.post_support import family_with_book, review_task, send_post, staff
+from tests.sql_support import statements_run
 from tests.web_support import csrf_token, switch_language
 from workflows.clock import clock
 
@@ -160,17 +161,9 @@ def test_the_page_asks_the_same_number_of_queries_for_one_event_or_many(app):
     engine = app.extensions["db"].engine
 
     def statements() -> int:
-        captured = []
-
-        def capture(*_args):
-            captured.append(1)
-
-        event.listen(engine, "before_cursor_execute", capture)
-        try:
+        with statements_run(engine) as said:
             assert auditor.get("/audit").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", capture)
-        return len(captured)
+        return len(said)
 
     _log(app, "dunpin-school", after={"facility_id": ids["dunpin-school"]})
     one = statements()

@@ -9,7 +9,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tests.engine_support import (
@@ -21,6 +21,7 @@ from tests.engine_support import (
     open_tasks,
     set_columns,
 )
+from tests.sql_support import selects, statements_run
 from workflows import Actor, EventNotExpected, TaskAlreadyCompleted, TaskNotFound, clock
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskHistory, TaskStatus
 from workflows.specs import read_folder
@@ -229,19 +230,10 @@ def test_a_tick_reads_its_due_instances_and_their_inbox_rows_in_one_query(db):
     engine = make_engine(session)
     instances = [start_and_compose(session, engine, text) for text in ("a", "b", "c")]
     session.commit()
-    reads = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if statement.lstrip().startswith("SELECT"):
-            reads.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with statements_run(db.engine) as said:
         advanced = engine.tick(session, now=clock.now() + timedelta(days=31))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert sorted(advanced) == sorted(i.id for i in instances)
-    assert len(reads) == 1, reads
+    assert len(selects(said)) == 1, said
     for instance in instances:  # each review closed by its timer, the escalation opened
         assert [t.bpmn_id for t in open_tasks(session, instance)] == ["escalate"]
 
@@ -273,21 +265,13 @@ def test_a_task_page_reads_its_task_and_instance_once(db):
     session.commit()
     [review] = open_tasks(session, instance)
     db.remove()
-    session, reads = db.session, []
-
-    def record(_conn, _cursor, statement, *_args):
-        if statement.lstrip().startswith("SELECT"):
-            reads.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    session = db.session
+    with statements_run(db.engine) as said:
         row = engine.task_for(session, review.task_guid, REVIEWER)  # what a task page does
         data = engine.task_data(session, row)
         engine.complete(session, review.task_guid, REVIEWER, {"verdict": "approve"})
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
     assert data["chars"] == 5
-    assert len(reads) == 1, reads
+    assert len(selects(said)) == 1, said
 
 
 def test_message_is_delivered_by_correlation(db):
@@ -438,14 +422,9 @@ def test_the_next_page_of_a_wizard_is_known_from_the_save_without_a_query(db):
     instance = engine.start(session, "test_review", FAMILY, facility_id=1)
     [compose] = open_tasks(session, instance)
     engine.complete(session, compose.task_guid, FAMILY, {"message": "x"})
-    statements = []
-    listen = (db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
-    event.listen(*listen)
-    try:
+    with statements_run(db.engine) as statements:
         following = engine.next_task(session, instance.id, REVIEWER)
         assert engine.next_task(session, instance.id, FAMILY) is None  # read from the table
-    finally:
-        event.remove(*listen)
     [review] = open_tasks(session, instance)
     assert following.task_guid == review.task_guid and following.lane == review.lane
     assert len(statements) == 1  # the second call only: the first used what the save wrote

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.engine_support import make_engine, set_columns
 from tests.inbox_support import T0, add_task, dummy_instance
+from tests.sql_support import statements_run
 from workflows import Actor, TaskAlreadyCompleted, TaskHeldByOther, clock
 from workflows.inbox import (
     InboxQuery,
@@ -294,16 +295,10 @@ def explain(connection, statement: str, parameters) -> str:
 def test_inbox_queries_are_answered_from_the_human_task_indexes(db, session, scene):
     """Every statement reads an index of human_task; none scans the table (seq scans off on PG,
     where a tiny table would otherwise rightly be read whole)."""
-    captured = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
-        captured.append((statement, parameters))
-
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with statements_run(db.engine, with_parameters=True) as captured:
         for tab in ("mine", "unassigned", "all"):
             q = query(SUPERVISOR, tab=tab)
             tab_counts(session, q)
@@ -311,8 +306,6 @@ def test_inbox_queries_are_answered_from_the_human_task_indexes(db, session, sce
             list_tasks(session, q)
             list_tasks(session, query(SUPERVISOR, tab=tab, search="0609", sort="age"))
         filter_choices(session, 1, frozenset({"Reviewer"}))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     plans = [explain(connection, s, p) for s, p in captured]
     assert len(plans) == 19  # per tab: counts, counts+menus, page and search (count + rows each)
     for (statement, _), plan in zip(captured, plans, strict=True):
@@ -329,19 +322,11 @@ def test_inbox_queries_are_answered_from_the_human_task_indexes(db, session, sce
 
 def test_a_search_counts_and_lists_menus_in_one_statement_read_from_indexes(db, session, scene):
     """The search's counts and the menus are one round trip; each part reads a human_task index."""
-    captured = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _many):
-        captured.append((statement, parameters))
-
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
+    with statements_run(db.engine, with_parameters=True) as captured:
         tab_counts_and_choices(session, query(SUPERVISOR, search="0609"))
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
     [(statement, parameters)] = captured
     plan = explain(connection, statement, parameters)
     assert "SCAN human_task\n" not in plan + "\n" and "Seq Scan" not in plan, plan

@@ -3,10 +3,11 @@ step's own save, in its one UPDATE of the instance row; a step that fails leaves
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.engine_support import ENGINE_BPMN
+from tests.sql_support import statements_run
 from workflows import Actor, WorkflowEngine
 from workflows.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 from workflows.operations import OperationRegistry, context
@@ -51,19 +52,13 @@ def compose(db, script: str, message: str = "hello") -> tuple[int, list[str]]:
             HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN
         )
     )
-    statements = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(" ".join(statement.split()))
-
-    event.listen(db.engine, "before_cursor_execute", record)
     try:
-        engine.complete(session, guid, FAMILY, {"message": message})
-        session.commit()
+        with statements_run(db.engine) as said:
+            engine.complete(session, guid, FAMILY, {"message": message})
+            session.commit()
     finally:
-        event.remove(db.engine, "before_cursor_execute", record)
         db.remove()
-    return instance.id, statements
+    return instance.id, [" ".join(statement.split()) for statement in said]
 
 
 def test_a_step_writes_what_its_operations_set_in_its_one_update(db):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from domain.demo import FAMILY_EMAIL, FAMILY_PASSWORD
 from domain.login_sessions import MAX_OPEN, LoginSession
 from tests.application_support import seed
 from tests.conftest import read
+from tests.sql_support import statements_run
 from tests.web_support import csrf_token, login
 
 
@@ -56,16 +57,7 @@ def test_an_account_keeps_its_newest_sessions_only(app, client):
 def test_a_signed_in_request_finds_its_account_and_session_in_one_query(app, client):
     seed(app)
     login(client, FAMILY_EMAIL, FAMILY_PASSWORD)
-    said = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if "login_session" in statement or "FROM account" in statement:
-            said.append(statement)
-
-    engine = app.extensions["db"].engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with statements_run(app.extensions["db"].engine) as statements:
         assert signed_in(client)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    said = [s for s in statements if "login_session" in s or "FROM account" in s]
     assert len(said) == 1 and "login_session" in said[0], said
