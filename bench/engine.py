@@ -29,8 +29,8 @@ from pathlib import Path
 from time import perf_counter
 
 from _bare import Bare
+from _database_share import database_share, driver_stopwatch, least_write, round_trip
 from _engine_db import postgres_schema, sqlite_database
-from _stopwatch import Stopwatch
 from sqlalchemy import event, func, select
 
 from workflows import Actor, WorkflowEngine, clock
@@ -105,15 +105,6 @@ def prepare(db, engine, count: int, composed: bool, at=lambda i: LATER) -> list[
     session.commit()
     db.remove()
     return [(instance.state, guid) for instance, guid in instances]
-
-
-def driver_stopwatch(sql_engine) -> Stopwatch:
-    """Times the database driver's execute and commit calls of this bench's own engine (its
-    dialect's instance attributes, nothing global)."""
-    watch, dialect = Stopwatch(), sql_engine.dialect
-    for name in ("do_execute", "do_execute_no_params", "do_executemany", "do_commit"):
-        setattr(dialect, name, watch.wrap(getattr(dialect, name)))
-    return watch
 
 
 def measure(db, engine) -> tuple[list[tuple[str, list[float], list[float]]], dict]:
@@ -225,42 +216,9 @@ def round_trips(db, engine) -> str:
         db.remove()
     if db.engine.dialect.name == "sqlite":
         said = [s for s in said if s != "BEGIN"]  # the begin event issues BEGIN IMMEDIATE
-    times = []
-    with db.engine.connect() as conn:
-        for _ in range(RUNS):
-            began = perf_counter()
-            conn.exec_driver_sql("SELECT 1").all()
-            times.append((perf_counter() - began) * 1000)
-        conn.rollback()
     return (
         f"one completion says {len(said)} things ({', '.join(said)}); "
-        f"one round trip (SELECT 1) takes {statistics.median(times):.3f} ms"
-    )
-
-
-def least_write(db, bare: float) -> str:
-    """The cheapest transaction shaped like a completion (BEGIN, read one row, update one row,
-    COMMIT with its WAL flush) on a table of its own: the database's floor on this machine."""
-    with db.engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE bench_floor (id INTEGER PRIMARY KEY, n INTEGER)")
-        conn.exec_driver_sql("INSERT INTO bench_floor (id, n) VALUES (1, 0)")
-    times = []
-    try:
-        with db.engine.connect() as conn:
-            for _ in range(RUNS):
-                began = perf_counter()
-                conn.exec_driver_sql("SELECT n FROM bench_floor WHERE id = 1").all()
-                conn.exec_driver_sql("UPDATE bench_floor SET n = n + 1 WHERE id = 1")
-                conn.commit()
-                times.append((perf_counter() - began) * 1000)
-    finally:
-        with db.engine.begin() as conn:
-            conn.exec_driver_sql("DROP TABLE bench_floor")
-    floor = statistics.median(times)
-    return (
-        f"the least write transaction (BEGIN, read a row, update a row, COMMIT) takes "
-        f"{floor:.2f} ms, {floor / bare:.1f}x the bare Reviewer cycle: no engine completes a "
-        f"task under {1 + floor / bare:.1f}x here"
+        f"one round trip (SELECT 1) takes {round_trip(db, RUNS):.3f} ms"
     )
 
 
@@ -278,22 +236,6 @@ def report(db_name: str, results) -> None:
             f"{step:<24} {db_name:<10} {summary(engine_times)}   {summary(bare_times)}"
             f"   {ratio:5.1f}x{verdict}"
         )
-
-
-def database_share(results, shares: dict[str, list[float]]) -> str:
-    """Each complete step's database share, and what is left for the engine's own Python."""
-    lines = []
-    for step, engine_times, bare_times in results:
-        if step not in shares:
-            continue
-        bare, total = statistics.median(bare_times), statistics.median(engine_times)
-        share = statistics.median(shares[step])
-        lines.append(
-            f"{step}: the database's share {share:.2f} ms ({share / bare:.1f}x the bare cycle), "
-            f"so the engine cannot go under {1 + share / bare:.1f}x here; the engine's own work "
-            f"beyond the bare cycle {max(total - bare - share, 0):.2f} ms"
-        )
-    return "\n".join(lines)
 
 
 def main() -> None:
@@ -315,7 +257,7 @@ def main() -> None:
             notes.append(f"{name} {row_growth(db, engine)}")
             notes.append(f"{name}: {round_trips(db, engine)}")
             bare = next(b for step, _e, b in results if step == "complete Reviewer")
-            notes.append(f"{name}: {least_write(db, statistics.median(bare))}")
+            notes.append(f"{name}: {least_write(db, statistics.median(bare), RUNS)}")
             clock.reset()
     print("\n".join(notes))
 
